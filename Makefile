@@ -1,0 +1,47 @@
+# The few things a person runs. Every target sets up .venv first, from any state.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.warclaims-installed
+
+.PHONY: setup report test lab validate coverage lock clean
+
+# (Re)creates .venv when it is missing or broken, and reinstalls when
+# pyproject.toml or requirements.lock changed since the last install.
+setup:
+	@$(PY) -c 'import sys' 2>/dev/null || { rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); }
+	@want="$$(cat pyproject.toml requirements.lock | sha256sum)"; \
+	if [ "$$(cat $(STAMP) 2>/dev/null)" != "$$want" ] || ! $(PY) -c 'import warclaims' 2>/dev/null; then \
+	  echo "installing into $(VENV) (requirements.lock)"; \
+	  $(PY) -m pip install -q --disable-pip-version-check -r requirements.lock && \
+	  $(PY) -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e . && \
+	  $(PY) -m ipykernel install --sys-prefix --name warclaims --display-name "Python (warclaims)" >/dev/null && \
+	  echo "$$want" > $(STAMP); \
+	fi
+
+report: setup
+	$(VENV)/bin/warclaims validate
+	$(VENV)/bin/warclaims summary
+
+test: setup
+	$(PY) -m pytest
+
+lab: setup
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+
+validate: setup
+	$(VENV)/bin/warclaims validate
+
+coverage: setup
+	$(VENV)/bin/warclaims coverage
+
+# Re-resolve the newest versions into requirements.lock (then update environment.yml).
+lock:
+	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/pip install -q -e '.[test]'
+	{ sed -n '/^#/p' requirements.lock; .venv-lock/bin/pip freeze --exclude-editable | grep -v '^warclaims'; \
+	  .venv-lock/bin/pip list --format=freeze | grep '^setuptools=='; } > requirements.lock.new
+	rm -rf .venv-lock && mv requirements.lock.new requirements.lock
+
+clean:
+	rm -rf $(VENV) reports

@@ -1,0 +1,3 @@
+from warclaims.cli import main
+
+raise SystemExit(main())

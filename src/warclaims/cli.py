@@ -1,0 +1,90 @@
+"""The `warclaims` command: a thin layer over the package's functions."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from warclaims.errors import ClaimTableError
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from warclaims.events import check_all
+    from warclaims.summary import one_line
+
+    checked = check_all(args.events)
+    problems = sorted(set(checked.problems))
+    for p in problems:
+        print(p, file=sys.stderr)
+    if problems:
+        print(f"{len(problems)} problem{'s' * (len(problems) != 1)} found", file=sys.stderr)
+        return 1
+    print(one_line(checked))
+    return 0
+
+
+def _coverage(args: argparse.Namespace) -> int:
+    from warclaims.coverage import number_mentions
+    from warclaims.events import check_all
+
+    checked = check_all(coverage=False)
+    t = checked.tables
+    if not {"events", "skipped", "sources"} <= t.keys():
+        for p in sorted(set(checked.problems)):
+            print(p, file=sys.stderr)
+        return 1
+    paths = dict(zip(t["sources"].frame["source_id"], t["sources"].frame["path"]))
+    mentions = number_mentions(t["events"].frame, t["skipped"].frame, checked.texts, paths)
+    for m in mentions:
+        print(m)
+    counts = {s: sum(m.status == s for m in mentions) for s in ("claimed", "skipped", "unaccounted")}
+    print(f"{len(mentions)} numbers in {len(checked.texts)} source text(s): "
+          f"{counts['claimed']} claimed, {counts['skipped']} skipped with a reason, {counts['unaccounted']} unaccounted")
+    return 1 if counts["unaccounted"] else 0
+
+
+def _summary(args: argparse.Namespace) -> int:
+    from warclaims.events import load_claims
+    from warclaims.summary import claims_table
+
+    print(claims_table(load_claims(args.events)))
+    return 0
+
+
+def _schema(args: argparse.Namespace) -> int:
+    from warclaims.schema import data_dictionary
+
+    print(data_dictionary())
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="warclaims", description="Claims from war reporting: validate the table, chart it, build reports.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("validate", help="check data/*.csv and the seeds; exit 1 listing every problem")
+    p.add_argument("--events", metavar="FILE", help="an edited copy of the claim table to check instead of data/events.csv")
+    p.set_defaults(func=_validate)
+    p = sub.add_parser("coverage", help="list every number in the source texts and what accounts for it")
+    p.set_defaults(func=_coverage)
+    p = sub.add_parser("summary", help="print the claim table, one line per claim")
+    p.add_argument("--events", metavar="FILE", help="an alternative claim table")
+    p.set_defaults(func=_summary)
+    p = sub.add_parser("schema", help="print the data dictionary (the table contract) as Markdown")
+    p.set_defaults(func=_schema)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except ClaimTableError as exc:
+        for p in exc.problems:
+            print(p, file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,41 @@
+"""Where the project's files are, whatever the current working directory."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+_MARKERS = ("pyproject.toml", "data")
+
+
+def repo_root() -> Path:
+    """The repository root: $WARCLAIMS_ROOT, else the checkout this package is installed from, else the cwd's."""
+    env = os.environ.get("WARCLAIMS_ROOT")
+    if env:
+        return Path(env).resolve()
+    for start in (Path(__file__).resolve().parent, Path.cwd().resolve()):
+        for candidate in (start, *start.parents):
+            if all((candidate / m).exists() for m in _MARKERS) and (candidate / "src" / "warclaims").is_dir():
+                return candidate
+    raise FileNotFoundError(
+        "cannot find the warclaims repository root (a folder with pyproject.toml, data/ and src/warclaims/); "
+        "set WARCLAIMS_ROOT"
+    )
+
+
+def resolve(path: str | os.PathLike[str] | None, default: str) -> Path:
+    """A user-given path as given when absolute or present from the cwd, else relative to the repo root."""
+    if path is None or str(path) == "":
+        return repo_root() / default
+    p = Path(path)
+    if p.is_absolute() or p.exists():
+        return p
+    return repo_root() / p
+
+
+def display(path: Path, root: Path | None = None) -> str:
+    """A path as shown to people: relative to the repo root when inside it, so no machine path leaks."""
+    try:
+        return Path(path).resolve().relative_to((root or repo_root()).resolve()).as_posix()
+    except ValueError:
+        return str(path)

@@ -1,0 +1,105 @@
+"""Reading the project's CSV files the way spreadsheets write them, with line numbers kept.
+
+Accepted: a UTF-8 byte-order mark, CRLF line endings, no final newline.
+Rejected with a located message: bytes that are not UTF-8, an empty file, unbalanced
+quoting, a row with the wrong number of fields, missing or unknown columns.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from warclaims.errors import ClaimTableError, Problem
+
+
+@dataclass
+class RawTable:
+    """A CSV file as text cells: `frame` holds strings ("" for empty), `lines` the editor line of each row."""
+
+    path: str
+    frame: pd.DataFrame
+    lines: list[int]
+
+    def line_of(self, index: int) -> int:
+        return self.lines[index]
+
+
+def _decode(data: bytes, shown: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        col = exc.start - (before.rfind(b"\n") + 1) + 1
+        raise ClaimTableError(
+            [Problem(shown, line, "", f"byte {col} (0x{data[exc.start]:02x}) is not UTF-8; save the file as UTF-8")]
+        ) from None
+
+
+def read_csv(path: Path, shown: str, columns: list[str], required: list[str] | None = None) -> RawTable:
+    """Read `path` into text cells, checking the header against `columns` (all required unless `required` says)."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ClaimTableError([Problem(shown, 0, "", "file not found")]) from None
+    except IsADirectoryError:
+        raise ClaimTableError([Problem(shown, 0, "", "is a folder, not a CSV file")]) from None
+    text = _decode(data, shown)
+    if not text.strip():
+        raise ClaimTableError([Problem(shown, 1, "", "file is empty; expected a header row: " + ",".join(columns))])
+
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    records: list[list[str]] = []
+    starts: list[int] = []
+    last_end = 0
+    try:
+        for record in reader:
+            start = last_end + 1
+            last_end = reader.line_num
+            if not record or all(cell == "" for cell in record) and len(record) <= 1:
+                continue  # blank line
+            records.append(record)
+            starts.append(start)
+    except csv.Error as exc:
+        start, end = last_end + 1, reader.line_num
+        if "unexpected end of data" in str(exc):
+            msg = 'unbalanced quoting: a field opened with " on this line is never closed'
+        elif end > start:
+            msg = f'unbalanced quoting: a field opened with " on this line runs on to line {end}'
+        else:
+            msg = f'cannot parse this row ({exc}); write a " inside a quoted field as ""'
+        raise ClaimTableError([Problem(shown, start, "", msg)]) from None
+
+    header, header_line = records[0], starts[0]
+    problems: list[Problem] = []
+    required = columns if required is None else required
+    stripped = [h.strip() for h in header]
+    for i, name in enumerate(stripped, start=1):
+        if name not in columns:
+            close = difflib.get_close_matches(name, [c for c in columns if c not in stripped], n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else f"; known columns: {', '.join(columns)}"
+            problems.append(Problem(shown, header_line, f"column {i}", f"unknown column '{name}'{hint}"))
+    for name in required:
+        if name not in stripped:
+            problems.append(Problem(shown, header_line, name, f"missing column '{name}'"))
+    dupes = {h for h in stripped if stripped.count(h) > 1}
+    for name in sorted(dupes):
+        problems.append(Problem(shown, header_line, name, f"column '{name}' appears more than once"))
+    width = len(header)
+    for record, line in zip(records[1:], starts[1:]):
+        if len(record) != width:
+            problems.append(Problem(shown, line, "", f"row has {len(record)} fields, the header has {width}"))
+    if problems:
+        raise ClaimTableError(problems)
+
+    frame = pd.DataFrame(records[1:], columns=stripped, dtype=object)
+    for name in columns:
+        if name not in frame.columns:
+            frame[name] = ""
+    return RawTable(shown, frame[columns].reset_index(drop=True), starts[1:])

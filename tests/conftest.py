@@ -1,0 +1,47 @@
+"""Shared fixtures: a throw-away copy of the project's data and seeds to break on purpose."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import pytest
+
+from warclaims.paths import repo_root
+
+ROOT = repo_root()
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of data/ and seeds/ in a temporary root; WARCLAIMS_ROOT points at it."""
+    for folder in ("data", "seeds"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "src" / "warclaims").mkdir(parents=True)
+    monkeypatch.setenv("WARCLAIMS_ROOT", str(tmp_path))
+    return tmp_path
+
+
+def read_rows(path: Path) -> list[dict[str, str]]:
+    with open(path, newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def write_rows(path: Path, rows: list[dict[str, str]], fieldnames: list[str] | None = None) -> None:
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames or list(rows[0]), lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+
+
+def edit_row(path: Path, key: str, key_value: str, **changes: str) -> int:
+    """Change cells of the row whose `key` is `key_value`; returns its line number (header = 1)."""
+    rows = read_rows(path)
+    for i, row in enumerate(rows):
+        if row[key] == key_value:
+            row.update(changes)
+            write_rows(path, rows)
+            return i + 2
+    raise KeyError(key_value)

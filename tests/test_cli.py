@@ -1,0 +1,70 @@
+"""The `warclaims` command as a person runs it: exit codes, one line per problem, no traceback."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+
+from conftest import ROOT, edit_row
+
+
+def run(*args, cwd=None, env=None):
+    return subprocess.run([sys.executable, "-m", "warclaims", *args], capture_output=True, text=True, cwd=cwd, env=env)
+
+
+def test_validate_ok_prints_one_line():
+    out = run("validate")
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("ok: data/events.csv: 10 rows")
+    assert "0 unaccounted" in lines[0]
+
+
+def test_validate_edited_copy_names_the_file_as_given(tmp_path):
+    copy = tmp_path / "edited.csv"
+    shutil.copy(ROOT / "data/events.csv", copy)
+    line = edit_row(copy, "event_id", "drone-night-intercepted-russia", value="-159", claimant_side="Russia")
+    out = run("validate", "--events", str(copy))
+    assert out.returncode == 1
+    assert f"{copy}:{line}: value: must be a non-negative number" in out.stderr
+    assert f"{copy}:{line}: claimant_side: must be one of: russia, ukraine, other; found 'Russia'" in out.stderr
+    assert "Traceback" not in out.stderr
+    assert out.stderr.strip().splitlines()[-1] == "2 problems found"
+
+
+def test_validate_relative_events_path_from_another_cwd(tmp_path):
+    copy = tmp_path / "copy.csv"
+    copy.write_bytes(b"")
+    out = run("validate", "--events", "copy.csv", cwd=tmp_path)
+    assert out.returncode == 1
+    assert out.stderr.startswith("copy.csv:1: file is empty")
+
+
+def test_validate_missing_file():
+    out = run("validate", "--events", "no/such/file.csv")
+    assert out.returncode == 1
+    assert "no/such/file.csv:0: file not found" in out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_summary_shows_qualifier_glyphs():
+    out = run("summary")
+    assert out.returncode == 0, out.stderr
+    assert "≥6" in out.stdout and "~1,400 km²" in out.stdout and "159" in out.stdout
+
+
+def test_summary_on_invalid_table_lists_problems_without_traceback(project):
+    edit_row(project / "data/events.csv", "event_id", "putin-trump-call", date_end="yesterday")
+    out = run("summary", env={**os.environ, "WARCLAIMS_ROOT": str(project)})
+    assert out.returncode == 1
+    assert "data/events.csv:11: date_end: must be an ISO date, YYYY-MM-DD; found 'yesterday'" in out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_console_script_is_installed():
+    script = shutil.which("warclaims", path=os.path.dirname(sys.executable))
+    assert script, "the warclaims console script is not installed next to this Python"
+    out = subprocess.run([script, "schema"], capture_output=True, text=True)
+    assert out.returncode == 0 and "### data/events.csv" in out.stdout
