@@ -15,7 +15,6 @@ setup:
 	  echo "installing into $(VENV) (requirements.lock)"; \
 	  $(PY) -m pip install -q --disable-pip-version-check -r requirements.lock && \
 	  $(PY) -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e . && \
-	  $(PY) -m ipykernel install --sys-prefix --name warclaims --display-name "Python (warclaims)" >/dev/null && \
 	  echo "$$want" > $(STAMP); \
 	fi
 
@@ -26,8 +25,9 @@ report: setup
 test: setup
 	$(PY) -m pytest
 
+# Root (as in containers) must say --allow-root or JupyterLab refuses to start.
 lab: setup
-	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 validate: setup
 	$(VENV)/bin/warclaims validate

@@ -137,30 +137,34 @@ def _check_events(table: RawTable, texts: dict[str, str], out: _Checked) -> None
         out.problems.append(Problem(table.path, table.line_of(i), "notes", "a 'derived' value needs a note saying how it follows from the quote"))
 
 
-def _paths(events: str | Path | None, root: Path) -> dict[str, Path]:
-    paths = {k: root / v for k, v in DEFAULTS.items()}
-    if events is not None:
-        paths["events"] = resolve(events, DEFAULTS["events"])
-    return paths
+def check_all(
+    events: str | Path | None = None,
+    *,
+    sources: str | Path | None = None,
+    metrics: str | Path | None = None,
+    root: Path | None = None,
+    coverage: bool = True,
+) -> _Checked:
+    """Run every check over the data files; `events` (and `sources`, `metrics`) replace the repo's files.
 
-
-def check_all(events: str | Path | None = None, *, root: Path | None = None, coverage: bool = True) -> _Checked:
-    """Run every check over the data files; `events` replaces data/events.csv (an edited copy)."""
+    A replaced file is named in messages as given; relative paths resolve against the cwd, then the repo root.
+    """
     from warclaims.coverage import coverage_problems
 
     root = root or repo_root()
-    paths = _paths(events, root)
+    given = {"events": events, "sources": sources, "metrics": metrics}
+    paths = {k: (resolve(given[k], v, root) if given.get(k) is not None else root / v) for k, v in DEFAULTS.items()}
+    shown = {k: str(v) for k, v in given.items() if v is not None}
     out = _Checked()
-    sources = _read("sources", paths["sources"], schema.sources_schema(), out, root)
-    metrics = _read("metrics", paths["metrics"], schema.metrics_schema(), out, root)
+    sources = _read("sources", paths["sources"], schema.sources_schema(), out, root, shown.get("sources"))
+    metrics = _read("metrics", paths["metrics"], schema.metrics_schema(), out, root, shown.get("metrics"))
     source_ids = list(sources.frame["source_id"]) if sources else []
     metric_ids = list(metrics.frame["metric"]) if metrics else []
     if sources:
         _check_sources(sources, root, out)
     if metrics and schema.EVENT_METRIC not in metric_ids:
         out.problems.append(Problem(metrics.path, 1, "metric", f"the vocabulary must define '{schema.EVENT_METRIC}'"))
-    events_table = _read("events", paths["events"], schema.events_schema(source_ids, metric_ids), out, root,
-                         str(events) if events is not None else None)
+    events_table = _read("events", paths["events"], schema.events_schema(source_ids, metric_ids), out, root, shown.get("events"))
     if events_table:
         _check_events(events_table, out.texts, out)
     skipped = _read("skipped", paths["skipped"], schema.skipped_schema(source_ids), out, root)
@@ -203,8 +207,8 @@ def _typed_events(raw: pd.DataFrame, source_ids: list[str], metric_ids: list[str
     return f
 
 
-def _load(events: str | Path | None, root: Path | None) -> _Checked:
-    checked = check_all(events, root=root, coverage=False)
+def _load(events: str | Path | None, root: Path | None, **paths) -> _Checked:
+    checked = check_all(events, root=root, coverage=False, **paths)
     if checked.problems:
         raise ClaimTableError(checked.problems)
     return checked
@@ -239,9 +243,15 @@ def load_events(events: str | Path | None = None, *, root: Path | None = None) -
     return _typed_events(t["events"].frame, list(t["sources"].frame["source_id"]), list(t["metrics"].frame["metric"]))
 
 
-def load_claims(events: str | Path | None = None, *, root: Path | None = None) -> pd.DataFrame:
+def load_claims(
+    events: str | Path | None = None,
+    *,
+    sources: str | Path | None = None,
+    metrics: str | Path | None = None,
+    root: Path | None = None,
+) -> pd.DataFrame:
     """The claim table joined with its metric (family, unit, label) and source (title, publisher, published)."""
-    checked = _load(events, root)
+    checked = _load(events, root, sources=sources, metrics=metrics)
     t = checked.tables
     source_ids, metric_ids = list(t["sources"].frame["source_id"]), list(t["metrics"].frame["metric"])
     ev = _typed_events(t["events"].frame, source_ids, metric_ids)

@@ -23,14 +23,15 @@ def repo_root() -> Path:
     )
 
 
-def resolve(path: str | os.PathLike[str] | None, default: str) -> Path:
+def resolve(path: str | os.PathLike[str] | None, default: str, root: Path | None = None) -> Path:
     """A user-given path as given when absolute or present from the cwd, else relative to the repo root."""
+    root = root or repo_root()
     if path is None or str(path) == "":
-        return repo_root() / default
+        return root / default
     p = Path(path)
     if p.is_absolute() or p.exists():
         return p
-    return repo_root() / p
+    return root / p
 
 
 def display(path: Path, root: Path | None = None) -> str:

@@ -1,0 +1,110 @@
+"""Figure-level helpers: compose the chart functions, add alt text, and render deterministically.
+
+A `ClaimFigure` displays itself in Jupyter as a PNG with its alt text (used by the HTML export)
+and carries its SVG in a warclaims MIME type, so the report build can publish both without the
+notebook writing any file.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from dataclasses import dataclass
+
+import pandas as pd
+from matplotlib.figure import Figure
+
+from warclaims import charts, style
+
+FIGURE_MIME = "application/vnd.warclaims.figure+json"
+
+
+@dataclass
+class ClaimFigure:
+    name: str
+    figure: Figure
+    alt: str
+
+    def png(self) -> bytes:
+        buf = io.BytesIO()
+        self.figure.savefig(buf, format="png", bbox_inches="tight", metadata={"Software": None})
+        return buf.getvalue()
+
+    def svg(self) -> str:
+        buf = io.StringIO()
+        self.figure.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
+        return buf.getvalue()
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        png = self.png()
+        data = {
+            "image/png": base64.b64encode(png).decode("ascii"),
+            "text/plain": f"[figure] {self.alt}",
+            FIGURE_MIME: {"name": self.name, "alt": self.alt, "svg": self.svg()},
+        }
+        return data, {"image/png": {"alt": self.alt}}
+
+
+@dataclass
+class NoClaims:
+    """Shown instead of an empty chart when the parameters select nothing."""
+
+    what: str
+    selection: str
+
+    def __str__(self) -> str:
+        return f"No {self.what} claims match this selection ({self.selection}), so there is no chart."
+
+    def _repr_markdown_(self) -> str:
+        return f"> **No claims match.** {style.md(self)}"
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
+def _sentences(rows: pd.DataFrame, *, unit: str | None = None, factor: float = 1.0) -> str:
+    parts = []
+    for r in rows.itertuples():
+        value = style.value_words(r.value * factor, r.qualifier)
+        suffix = f" {style.UNITS[unit][0]}" if unit else ""
+        parts.append(f"{r.claimant}: {value}{suffix} {str(r.metric_label).lower()} ({style.format_window(r.date_start, r.date_end)})")
+    return "; ".join(parts)
+
+
+def _family_figure(data: pd.DataFrame, family: str, what: str, plot, name: str, chart: str, order: list[str], selection: str):
+    rows = data[data["family"].astype(str) == family]
+    if rows.empty:
+        return NoClaims(what, selection)
+    ax = plot(rows)
+    return ClaimFigure(name, ax.figure, f"{chart}: {_sentences(rows.sort_values(order))}.")
+
+
+def drone_figure(data: pd.DataFrame, selection: str = "") -> ClaimFigure | NoClaims:
+    return _family_figure(data, "drones", "drone", charts.plot_drone_claims, "drone_claims",
+                          "Bar chart of drone claims, one bar per claimant", ["date_start"], selection)
+
+
+def casualty_figure(data: pd.DataFrame, selection: str = "") -> ClaimFigure | NoClaims:
+    return _family_figure(data, "casualties", "casualty", charts.plot_casualties, "casualties",
+                          "Bar chart of casualty claims by incident", ["date_start", "metric"], selection)
+
+
+def territory_figure(data: pd.DataFrame, unit: str = "km2", selection: str = "") -> ClaimFigure | NoClaims:
+    rows = data[data["metric"].astype(str) == "territory_held_km2"]
+    if rows.empty:
+        return NoClaims("territory", selection)
+    ax = charts.plot_territory(data, unit=unit)
+    _, factor = style.UNITS[unit]
+    alt = f"Step chart of territory held over time: {_sentences(rows.sort_values('date_end'), unit=unit, factor=factor)}."
+    return ClaimFigure(f"territory_{unit}", ax.figure, alt)
+
+
+def timeline_figure(data: pd.DataFrame, selection: str = "") -> ClaimFigure | NoClaims:
+    if data.empty:
+        return NoClaims("dated", selection)
+    ax = charts.plot_timeline(data)
+    first, last = data["date_start"].min(), data["date_end"].max()
+    sides = ", ".join(f"{style.SIDE_LABELS[s]} {n}" for s, n in data["claimant_side"].value_counts().items() if n)
+    alt = (f"Timeline of {len(data)} claims and dated events from {style.format_window(first, first)} to "
+           f"{style.format_window(last, last)}, each drawn as a span over its date window (by side: {sides}).")
+    return ClaimFigure("timeline", ax.figure, alt)

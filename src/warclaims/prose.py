@@ -1,0 +1,146 @@
+"""Sentences for the notebooks, generated from the table so no figure is typed twice.
+
+Every value taken from the table passes through `style.md`, so text in a claim (a quote, a
+note) reaches the Markdown and HTML as text, never as markup.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from warclaims import style
+from warclaims.selection import Selection
+from warclaims.style import md
+
+
+class Prose(str):
+    """Markdown that Jupyter renders as Markdown."""
+
+    def _repr_markdown_(self) -> str:
+        return str(self)
+
+
+def _unit_words(unit: str | None) -> str:
+    return f" {style.UNITS[unit][0]}" if unit in style.UNITS else ""
+
+
+def claim_sentence(row, *, unit: str | None = None, factor: float = 1.0, quote: bool = True) -> str:
+    """'**Russia’s defence ministry** (Russia): drones intercepted, 159 (Ukrainian drones), 20–21 May 2025 (“Tuesday night…”).'"""
+    side = style.SIDE_LABELS[str(row.claimant_side)]
+    when = f"{style.format_window(row.date_start, row.date_end)} (“{md(row.date_text)}”)"
+    if pd.isna(row.value):
+        text = f"**{md(row.subject or row.incident)}**, {when}, per {md(row.claimant)} ({side})."
+    else:
+        value = style.value_words(row.value * factor, row.qualifier) + (_unit_words(unit) if unit else _unit_words(row.unit))
+        subject = f" ({md(row.subject)})" if isinstance(row.subject, str) else ""
+        text = f"**{md(row.claimant)}** ({side}): {md(str(row.metric_label).lower())}, **{value}**{subject}, {when}."
+        if row.value_basis == "derived":
+            text += " The number is derived from the wording, not written in it."
+    if quote:
+        text += f" Source words: “{md(row.quote)}”"
+    return text
+
+
+def bullet_list(rows: pd.DataFrame, **kwargs) -> str:
+    return "\n".join(f"- {claim_sentence(r, **kwargs)}" for r in rows.itertuples())
+
+
+def _count(n, one: str, many: str) -> str:
+    return f"{int(n)} {one if int(n) == 1 else many}"
+
+
+def _side_counts(claims: pd.DataFrame) -> str:
+    counts = claims["claimant_side"].value_counts()
+    return ", ".join(f"{style.SIDE_LABELS[s]} {int(counts.get(s, 0))}" for s in style.SIDE_LABELS if counts.get(s, 0))
+
+
+def overview(sel: Selection) -> Prose:
+    c = sel.claims
+    if c.empty:
+        return Prose(f"> **No claims match** this selection ({md(sel.description)}).")
+    valued = c[c["value"].notna()]
+    q = valued["qualifier"].astype(str).value_counts()
+    sources = c["title"].nunique()
+    return Prose(
+        f"This selection ({md(sel.description)}) holds **{_count(len(valued), 'claimed value', 'claimed values')}** and "
+        f"**{_count(len(c) - len(valued), 'dated event', 'dated events')}** from {sources} source{'s' * (sources != 1)}, "
+        f"dated {style.format_window(c['date_start'].min(), c['date_end'].max())}. By side of the claimant: {_side_counts(c)}. "
+        f"Of the values, {int(q.get('exact', 0))} are written as exact counts, {int(q.get('at_least', 0))} as lower bounds "
+        f"(“at least”), {int(q.get('at_most', 0))} as upper bounds and {int(q.get('approximately', 0))} as approximations; "
+        f"{_count((valued['value_basis'] == 'derived').sum(), 'is', 'are')} derived from the wording rather than written as a number."
+    )
+
+
+def drones(sel: Selection) -> Prose:
+    rows = sel.claims[sel.claims["family"].astype(str) == "drones"].sort_values(["date_start", "claimant_side"])
+    if rows.empty:
+        return Prose(f"> **No drone claims match** this selection ({md(sel.description)}).")
+    lines = [bullet_list(rows)]
+    for r in rows[rows["duration_hours"].notna()].itertuples():
+        rate = r.value / r.duration_hours
+        lines.append(
+            f"\n{md(r.claimant)} gives a duration, {style.format_number(r.duration_hours)} hours, so its figure works out at "
+            f"**{rate:,.1f} drones per hour** if they were spread evenly; the text does not say they were."
+        )
+    if rows["claimant"].nunique() > 1:
+        lines.append("\nThe bars come from different claimants counting different things (drones one side says it "
+                     "intercepted, drones the other side says reached a target); they are shown side by side and never added.")
+    return Prose("\n".join(lines))
+
+
+def casualties(sel: Selection) -> Prose:
+    rows = sel.claims[sel.claims["family"].astype(str) == "casualties"].sort_values(["date_start", "incident", "metric"])
+    if rows.empty:
+        return Prose(f"> **No casualty claims match** this selection ({md(sel.description)}).")
+    out = []
+    for incident, group in rows.groupby("incident", observed=True, sort=False):
+        claimants = group["claimant"].astype(str).unique()
+        out.append(bullet_list(group))
+        if len(claimants) == 1:
+            out.append(f"\nOnly {md(claimants[0])} gives figures for this incident in the table; no other party’s count is there to compare.")
+    bounds = rows[rows["qualifier"].astype(str) == "at_least"]
+    if not bounds.empty:
+        out.append("\nFigures written as “at least” are lower bounds: their bars are hatched, carry ≥ and an upward arrow, "
+                   "because the real number may be higher.")
+    return Prose("\n".join(out))
+
+
+def territory(sel: Selection, unit: str) -> Prose:
+    rows = sel.claims[sel.claims["metric"].astype(str) == "territory_held_km2"].sort_values("date_end")
+    if rows.empty:
+        return Prose(f"> **No territory claims match** this selection ({md(sel.description)}).")
+    _, factor = style.UNITS[unit]
+    out = [bullet_list(rows, unit=unit, factor=factor)]
+    peak = rows.loc[rows["value"].idxmax()]
+    out.append(
+        f"\nThe peak in the table is **{style.value_words(peak['value'] * factor, peak['qualifier'])}{_unit_words(unit)}**, "
+        f"claimed by {md(peak['claimant'])}; its date window runs {style.format_window(peak['date_start'], peak['date_end'])} "
+        "because the text does not say when the peak was. Values are stored in km² and converted here "
+        "(1 sq mi = 2.59 km²), so the chart never relies on a conversion printed in the article."
+    )
+    return Prose("\n".join(out))
+
+
+class ClaimTable:
+    """The claim rows as a readable HTML table (every cell escaped), with the verbatim quotes."""
+
+    COLUMNS = {"when": "When", "claimant": "Claimant", "side": "Side", "claim": "Claim", "quote": "Quote (verbatim)", "notes": "Notes"}
+
+    def __init__(self, claims: pd.DataFrame):
+        self.frame = pd.DataFrame({
+            "When": [f"{style.format_window(a, b)} ({t})" for a, b, t in zip(claims["date_start"], claims["date_end"], claims["date_text"])],
+            "Claimant": claims["claimant"].astype(str),
+            "Side": claims["claimant_side"].astype(str).map(style.SIDE_LABELS),
+            "Claim": [r.metric_label if pd.isna(r.value) else f"{r.metric_label}: {style.value_label(r.value, r.qualifier, r.unit)}"
+                      for r in claims.itertuples()],
+            "Quote (verbatim)": claims["quote"].astype(str),
+            "Notes": claims["notes"].fillna("").astype(str),
+        })
+
+    def _repr_html_(self) -> str:
+        with pd.option_context("display.max_colwidth", None):
+            return self.frame.to_html(index=False, escape=True, border=0, classes="warclaims-table", justify="left")
+
+    def __repr__(self) -> str:
+        with pd.option_context("display.max_colwidth", 60, "display.width", 200):
+            return self.frame.to_string(index=False)

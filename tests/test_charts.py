@@ -1,0 +1,128 @@
+"""What the charts draw: bar heights, labels with qualifier glyphs, captions, windows, colours."""
+
+from __future__ import annotations
+
+import matplotlib.dates as mdates
+import pandas as pd
+import pytest
+from matplotlib.patches import Rectangle
+
+import warclaims
+from warclaims import charts, style
+
+
+@pytest.fixture(scope="module")
+def claims() -> pd.DataFrame:
+    return warclaims.load_claims()
+
+
+def bars(ax) -> dict[str, Rectangle]:
+    return {p.get_gid().split(":", 1)[1]: p for p in ax.patches if (p.get_gid() or "").startswith("claim:")}
+
+
+def labels(ax) -> dict[str, str]:
+    return {t.get_gid().split(":", 1)[1]: t.get_text() for t in ax.texts if (t.get_gid() or "").startswith("value:")}
+
+
+def hex_of(color) -> str:
+    from matplotlib.colors import to_hex
+
+    return to_hex(color).upper()
+
+
+def test_drone_bars_equal_claimed_values_and_stay_separate(claims):
+    ax = charts.plot_drone_claims(claims)
+    drawn = bars(ax)
+    assert {k: b.get_height() for k, b in drawn.items()} == {"drone-night-intercepted-russia": 159, "oryol-plant-drones-ukraine": 10}
+    assert all(b.get_y() == 0 for b in drawn.values())  # never stacked on each other
+    assert hex_of(drawn["drone-night-intercepted-russia"].get_facecolor()) == style.SIDE_COLORS["russia"]
+    assert hex_of(drawn["oryol-plant-drones-ukraine"].get_facecolor()) == style.SIDE_COLORS["ukraine"]
+    ticks = [t.get_text() for t in ax.get_xticklabels()]
+    assert any("Russia’s defence ministry" in t and "≈13.2 per hour over 12 h" in t and "20–21 May 2025" in t for t in ticks)
+    assert any("the Ukrainian military" in t for t in ticks)
+
+
+def test_drone_caption_names_claimants_and_says_unverified(claims):
+    caption = style.caption_of(charts.plot_drone_claims(claims))
+    assert "Russia’s defence ministry (Russia)" in caption and "the Ukrainian military (Ukraine)" in caption
+    assert "not independently verified" in caption and "20–21 May 2025" in caption
+
+
+def test_casualty_lower_bound_is_hatched_and_glyphed(claims):
+    ax = charts.plot_casualties(claims)
+    drawn, text = bars(ax), labels(ax)
+    killed, wounded = drawn["missile-attack-killed-ukraine"], drawn["missile-attack-wounded-ukraine"]
+    assert (killed.get_height(), wounded.get_height()) == (6, 10)
+    assert text == {"missile-attack-killed-ukraine": "≥6", "missile-attack-wounded-ukraine": "10"}
+    assert killed.get_hatch() == style.QUALIFIED_HATCH and not wounded.get_hatch()
+    assert "Ukraine’s national guard (Ukraine)" in style.caption_of(ax)
+
+
+def test_two_claimants_on_one_incident_stay_two_bars(claims):
+    extra = claims[claims["event_id"] == "missile-attack-killed-ukraine"].copy()
+    extra["event_id"], extra["claimant"], extra["claimant_side"], extra["value"] = "same-strike-russia", "Russia’s defence ministry", "russia", 30.0
+    both = pd.concat([claims, extra], ignore_index=True)
+    drawn = bars(charts.plot_casualties(both))
+    assert drawn["same-strike-russia"].get_height() == 30 and drawn["missile-attack-killed-ukraine"].get_height() == 6
+    assert drawn["same-strike-russia"].get_x() != drawn["missile-attack-killed-ukraine"].get_x()
+    assert all(b.get_y() == 0 for b in drawn.values())
+
+
+def test_territory_steps_span_their_windows(claims):
+    ax = charts.plot_territory(claims)
+    lines = {c.get_gid().split(":", 1)[1]: c for c in ax.collections if (c.get_gid() or "").startswith("claim:")}
+    (x0, y0), (x1, y1) = lines["kursk-peak-territory-ukraine"].get_segments()[0]
+    assert y0 == y1 == 1400
+    assert mdates.num2date(x0).date().isoformat() == "2024-08-01"
+    assert mdates.num2date(x1).date().isoformat() == "2025-05-01"  # end of 30 April, inclusive
+    assert lines["kursk-peak-territory-ukraine"].get_linestyle()[0][1] is not None  # dashed: wide window
+    assert labels(ax)["kursk-peak-territory-ukraine"].startswith("~1,400 km²")
+    assert labels(ax)["kursk-ejection-russia"].startswith("0 km²")
+    assert ax.get_ylabel() == "Territory held (km²)"
+
+
+def test_territory_in_square_miles_converts_the_stored_value(claims):
+    ax = charts.plot_territory(claims, unit="mi2")
+    lines = {c.get_gid().split(":", 1)[1]: c for c in ax.collections if (c.get_gid() or "").startswith("claim:")}
+    assert lines["kursk-peak-territory-ukraine"].get_segments()[0][0][1] == pytest.approx(1400 / 2.589988110336)
+    assert labels(ax)["kursk-peak-territory-ukraine"].startswith("~541 sq mi")
+    assert ax.get_ylabel() == "Territory held (sq mi)"
+
+
+def test_territory_unknown_unit(claims):
+    with pytest.raises(ValueError, match="unknown unit 'acres'"):
+        charts.plot_territory(claims, unit="acres")
+
+
+def test_timeline_draws_every_row_as_a_window(claims):
+    ax = charts.plot_timeline(claims)
+    windows = {p.get_gid().split(":", 1)[1]: p for p in ax.patches if (p.get_gid() or "").startswith("window:")}
+    assert set(windows) == set(claims["event_id"])
+    incursion = windows["kursk-incursion"]
+    assert incursion.get_width() == pytest.approx(31)  # all of August 2024
+    assert windows["putin-kursk-visit"].get_width() == pytest.approx(1)
+    ticks = [t.get_text() for t in ax.get_yticklabels()]
+    assert "Ukraine’s national guard: killed ≥6" in ticks and "Ukrainian forces: territory held ~1,400 km²" in ticks
+    markers = {line.get_gid().split(":", 1)[1]: line for line in ax.lines if (line.get_gid() or "").startswith("claim:")}
+    assert markers["missile-attack-killed-ukraine"].get_markerfacecolor() == "white"  # open: a lower bound
+
+
+def test_plot_on_given_axes_returns_them(claims):
+    from matplotlib.figure import Figure
+
+    fig = Figure()
+    ax = fig.add_subplot()
+    assert charts.plot_drone_claims(claims, ax=ax) is ax
+
+
+def test_empty_selection_is_an_error_not_an_empty_chart(claims):
+    with pytest.raises(ValueError, match="no drone claims"):
+        charts.plot_drone_claims(claims[claims["claimant_side"] == "other"])
+
+
+def test_same_side_same_colour_on_every_chart(claims):
+    russia = style.SIDE_COLORS["russia"]
+    drone = bars(charts.plot_drone_claims(claims))["drone-night-intercepted-russia"]
+    timeline = charts.plot_timeline(claims)
+    marker = next(line for line in timeline.lines if line.get_gid() == "claim:drone-night-intercepted-russia")
+    assert hex_of(drone.get_facecolor()) == hex_of(marker.get_color()) == russia

@@ -1,0 +1,121 @@
+"""The notebooks as users run them: executed with papermill, defaults and other parameters,
+from a working directory outside the repository."""
+
+from __future__ import annotations
+
+import json
+
+import nbformat
+import papermill as pm
+import pytest
+from conftest import ROOT
+
+from warclaims.figures import FIGURE_MIME
+
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+
+
+def execute(name: str, tmp_path, **parameters) -> nbformat.NotebookNode:
+    out = tmp_path / f"{name}.out.ipynb"
+    pm.execute_notebook(str(ROOT / "notebooks" / f"{name}.ipynb"), str(out), parameters=parameters,
+                        cwd=str(tmp_path), progress_bar=False, kernel_name="python3")
+    return nbformat.read(out, as_version=4)
+
+
+def outputs(nb):
+    return [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+
+
+def figures(nb):
+    return [o for o in outputs(nb) if "image/png" in o.get("data", {})]
+
+
+def text_of(nb) -> str:
+    return "\n".join(str(o.get("data", {}).get("text/markdown", "")) + str(o.get("data", {}).get("text/html", "")) for o in outputs(nb))
+
+
+def test_four_notebooks_exist():
+    assert [p.stem for p in NOTEBOOKS] == ["casualties", "drone_interceptions", "overview", "territory"]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_committed_without_outputs_and_with_a_parameters_cell(path):
+    nb = nbformat.read(path, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(c.outputs == [] and c.execution_count is None for c in code)
+    assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# ")
+    assert code[0].metadata.get("tags") == ["parameters"]
+    assert "sys.path" not in "".join(c.source for c in code)
+
+
+@pytest.mark.parametrize(
+    "name, parameters, n_figures, expect",
+    [
+        ("overview", {}, 1, ["7 claimed values", "Tuesday’s “working visit”"]),
+        ("overview", {"claimant_sides": ["russia"], "start_date": "2025-05-01"}, 1, ["2 claimed values** and **1 dated event**", "sides: Russia; dates 2025-05-01 to …"]),
+        ("drone_interceptions", {}, 1, ["13.2 drones per hour", "never added"]),
+        ("drone_interceptions", {"claimant_sides": ["ukraine"]}, 1, ["the Ukrainian military"]),
+        ("casualties", {}, 1, ["at least 6", "lower bounds"]),
+        ("casualties", {"claimant_sides": ["russia"]}, 0, ["No casualty claims match"]),
+        ("territory", {}, 1, ["about 1,400 km²"]),
+        ("territory", {"territory_unit": "mi2"}, 1, ["about 541 sq mi"]),
+        ("territory", {"start_date": "2026-01-01"}, 0, ["No territory claims match"]),
+    ],
+)
+def test_notebook_executes(tmp_path, name, parameters, n_figures, expect):
+    nb = execute(name, tmp_path, **parameters)
+    assert [o for o in outputs(nb) if o.output_type == "error"] == []
+    figs = figures(nb)
+    assert len(figs) == n_figures
+    for fig in figs:
+        alt = fig["metadata"]["image/png"]["alt"]
+        assert alt and alt.endswith(".")
+        assert fig["data"][FIGURE_MIME]["svg"].lstrip().startswith("<?xml")
+    text = text_of(nb)
+    for words in expect:
+        assert words in text
+
+
+@pytest.mark.parametrize(
+    "name, parameters, message",
+    [
+        ("overview", {"claimant_sides": ["nato"]}, "ParameterError: claimant_sides has unknown side(s) 'nato'; choose from russia, ukraine, other"),
+        ("casualties", {"start_date": "2025-06-01", "end_date": "2025-05-01"}, "ParameterError: start_date 2025-06-01 is after end_date 2025-05-01"),
+        ("drone_interceptions", {"events_csv": "data/missing.csv"}, "ParameterError: events_csv: file 'data/missing.csv' not found (relative paths are read from the repository root)"),
+        ("territory", {"territory_unit": "acres"}, "ParameterError: territory_unit='acres' is not known; use 'km2' (square kilometres) or 'mi2' (square miles)"),
+        ("overview", {"start_date": "last week"}, "ParameterError: start_date='last week' is not a date; write it as YYYY-MM-DD, e.g. '2025-05-21'"),
+    ],
+)
+def test_bad_parameter_stops_in_first_code_cell_with_one_line(tmp_path, name, parameters, message):
+    with pytest.raises(pm.PapermillExecutionError):
+        execute(name, tmp_path, **parameters)
+    nb = nbformat.read(tmp_path / f"{name}.out.ipynb", as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    errors = [(i, o) for i, c in enumerate(code) for o in c.outputs if o.output_type == "error"]
+    assert len(errors) == 1
+    index, error = errors[0]
+    assert code[index - 1].metadata.get("tags") == ["injected-parameters"]  # the first cell after the parameters
+    assert error["traceback"] == [message]
+
+
+def test_table_problems_are_listed_without_traceback(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text((ROOT / "data/events.csv").read_text(encoding="utf-8").replace(",exact,stated,Russia’s defence", ",roughly,stated,Russia’s defence"), encoding="utf-8")
+    with pytest.raises(pm.PapermillExecutionError):
+        execute("drone_interceptions", tmp_path, events_csv=str(bad))
+    nb = nbformat.read(tmp_path / "drone_interceptions.out.ipynb", as_version=4)
+    [error] = [o for o in outputs(nb) if o.output_type == "error"]
+    assert error["traceback"][0].startswith("ClaimTableError: the claim table is invalid")
+    assert any(":9: qualifier: must be one of" in line for line in error["traceback"])
+    assert not any("File " in line for line in error["traceback"])
+
+
+def test_injected_note_text_stays_text(tmp_path):
+    events = (ROOT / "data/events.csv").read_text(encoding="utf-8")
+    evil = tmp_path / "evil.csv"
+    evil.write_text(events.replace("Location as for the killed.", "<script>alert(1)</script><img src=x onerror=alert(2)>"), encoding="utf-8")
+    nb = execute("overview", tmp_path, events_csv=str(evil))
+    html = text_of(nb)
+    assert "<script>" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    json.dumps(nb)  # serialisable
