@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.warclaims-installed
 
-.PHONY: setup report test lab validate coverage lock clean
+.PHONY: setup report test browser lab validate coverage lock clean
 
 # (Re)creates .venv when it is missing or broken, and reinstalls when
 # pyproject.toml or requirements.lock changed since the last install.
@@ -19,11 +19,17 @@ setup:
 	fi
 
 report: setup
-	$(VENV)/bin/warclaims validate
-	$(VENV)/bin/warclaims summary
+	$(VENV)/bin/warclaims build
 
-test: setup
+test: setup browser
 	$(PY) -m pytest
+
+# The browser tests drive Debian's chromium (Playwright's own browser download is not used).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then echo "installing Debian's chromium for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "chromium is missing: sudo apt-get install chromium" >&2; exit 1; fi; }
 
 # Root (as in containers) must say --allow-root or JupyterLab refuses to start.
 lab: setup

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import shutil
 from pathlib import Path
 
@@ -45,3 +46,26 @@ def edit_row(path: Path, key: str, key_value: str, **changes: str) -> int:
             write_rows(path, rows)
             return i + 2
     raise KeyError(key_value)
+
+
+@pytest.fixture(scope="module")
+def build_project(tmp_path_factory):
+    """A copy of everything a report build reads (data, seeds, notebooks, package source, lock)
+    with WARCLAIMS_ROOT pointing at it for the module's tests and the kernels they start."""
+    root = tmp_path_factory.mktemp("project")
+    for folder in ("data", "seeds", "notebooks"):
+        shutil.copytree(ROOT / folder, root / folder)
+    shutil.copytree(ROOT / "src" / "warclaims", root / "src" / "warclaims", ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "requirements.lock"):
+        shutil.copy(ROOT / name, root / name)
+    old = os.environ.get("WARCLAIMS_ROOT")
+    os.environ["WARCLAIMS_ROOT"] = str(root)
+    yield root
+    if old is None:
+        os.environ.pop("WARCLAIMS_ROOT", None)
+    else:
+        os.environ["WARCLAIMS_ROOT"] = old
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}

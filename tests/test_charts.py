@@ -70,12 +70,15 @@ def test_two_claimants_on_one_incident_stay_two_bars(claims):
 
 def test_territory_steps_span_their_windows(claims):
     ax = charts.plot_territory(claims)
-    lines = {c.get_gid().split(":", 1)[1]: c for c in ax.collections if (c.get_gid() or "").startswith("claim:")}
-    (x0, y0), (x1, y1) = lines["kursk-peak-territory-ukraine"].get_segments()[0]
+    lines = {c.get_gid(): c for c in ax.collections if (c.get_gid() or "").startswith("claims:")}
+    assert set(lines) == {"claims:ukraine:wide", "claims:russia:wide"}  # one line per side, never joined into one series
+    [((x0, y0), (x1, y1))] = lines["claims:ukraine:wide"].get_segments()
     assert y0 == y1 == 1400
     assert mdates.num2date(x0).date().isoformat() == "2024-08-01"
     assert mdates.num2date(x1).date().isoformat() == "2025-05-01"  # end of 30 April, inclusive
-    assert lines["kursk-peak-territory-ukraine"].get_linestyle()[0][1] is not None  # dashed: wide window
+    assert lines["claims:ukraine:wide"].get_linestyle()[0][1] is not None  # dashed: date unknown within the window
+    [((r0, v0), (r1, _))] = lines["claims:russia:wide"].get_segments()
+    assert v0 == 0 and mdates.num2date(r0).date().isoformat() == "2025-04-21"
     assert labels(ax)["kursk-peak-territory-ukraine"].startswith("~1,400 km²")
     assert labels(ax)["kursk-ejection-russia"].startswith("0 km²")
     assert ax.get_ylabel() == "Territory held (km²)"
@@ -83,8 +86,8 @@ def test_territory_steps_span_their_windows(claims):
 
 def test_territory_in_square_miles_converts_the_stored_value(claims):
     ax = charts.plot_territory(claims, unit="mi2")
-    lines = {c.get_gid().split(":", 1)[1]: c for c in ax.collections if (c.get_gid() or "").startswith("claim:")}
-    assert lines["kursk-peak-territory-ukraine"].get_segments()[0][0][1] == pytest.approx(1400 / 2.589988110336)
+    lines = {c.get_gid(): c for c in ax.collections if (c.get_gid() or "").startswith("claims:")}
+    assert lines["claims:ukraine:wide"].get_segments()[0][0][1] == pytest.approx(1400 / 2.589988110336)
     assert labels(ax)["kursk-peak-territory-ukraine"].startswith("~541 sq mi")
     assert ax.get_ylabel() == "Territory held (sq mi)"
 
@@ -126,3 +129,48 @@ def test_same_side_same_colour_on_every_chart(claims):
     timeline = charts.plot_timeline(claims)
     marker = next(line for line in timeline.lines if line.get_gid() == "claim:drone-night-intercepted-russia")
     assert hex_of(drone.get_facecolor()) == hex_of(marker.get_color()) == russia
+
+
+@pytest.fixture(scope="module")
+def many_claims(claims) -> pd.DataFrame:
+    """The shipped claims repeated on 300 later days: 3,000 rows, as a large table would be."""
+    copies = []
+    for k in range(300):
+        c = claims.copy()
+        c["event_id"] = c["event_id"] + f"-{k}"
+        c["incident"] = c["incident"].astype(str) + f"-{k}"
+        c[["date_start", "date_end"]] = c[["date_start", "date_end"]] + pd.Timedelta(days=k)
+        copies.append(c)
+    return pd.concat(copies, ignore_index=True)
+
+
+def test_many_drone_claims_become_series_with_every_point(many_claims):
+    ax = charts.plot_drone_claims(many_claims)
+    series = {c.get_gid(): c for c in ax.collections if (c.get_gid() or "").startswith("series")}
+    assert set(series) == {"series:Russia’s defence ministry:Drones intercepted", "series:the Ukrainian military:Drones that reached the target area"}
+    points = series["series:Russia’s defence ministry:Drones intercepted"].get_offsets()
+    assert len(points) == 300 and set(points[:, 1]) == {159}
+    assert "(300)" in " ".join(t.get_text() for t in ax.get_legend().get_texts())
+
+
+def test_many_casualty_claims_keep_lower_bounds_hollow(many_claims):
+    ax = charts.plot_casualties(many_claims)
+    hollow = next(c for c in ax.collections if c.get_gid() == "series-qualified:Ukraine’s national guard:Killed")
+    assert len(hollow.get_offsets()) == 300 and set(hollow.get_offsets()[:, 1]) == {6}
+    assert not any(c.get_gid() == "series:Ukraine’s national guard:Killed" and len(c.get_offsets()) for c in ax.collections)
+
+
+def test_many_claims_on_the_timeline_become_lanes(many_claims):
+    ax = charts.plot_timeline(many_claims)
+    ticks = [t.get_text() for t in ax.get_yticklabels()]
+    assert "Drones intercepted — Russia (300)" in ticks
+    lane = next(c for c in ax.collections if c.get_gid() == "lane:Drones intercepted:russia")
+    assert len(lane.get_paths()) == 1  # 300 overlapping two-day windows on consecutive days shade one span
+    points = [c for c in ax.collections if c.get_offsets().shape[0] == 300]
+    assert len(points) >= 1
+
+
+def test_many_territory_claims_label_only_peak_and_latest(many_claims):
+    ax = charts.plot_territory(many_claims)
+    assert len(labels(ax)) == 2
+    assert len(next(c for c in ax.collections if c.get_gid() == "claims:ukraine:wide").get_segments()) == 300

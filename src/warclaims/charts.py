@@ -18,6 +18,7 @@ from matplotlib.figure import Figure
 from warclaims import style
 
 ONE_DAY = pd.Timedelta(days=1)
+MAX_MARKS = 30  # above this many claims a chart draws series over time instead of one labelled mark each
 
 
 def _axes(ax: Axes | None, figsize=style.FIGSIZE) -> Axes:
@@ -53,12 +54,55 @@ def _claim_bars(ax: Axes, rows: pd.DataFrame, x: np.ndarray, width: float, unit_
                         arrowprops=dict(arrowstyle="-|>", color=style.side_color(row.claimant_side), lw=1.5))
 
 
+def _union(start: np.ndarray, end: np.ndarray) -> list[tuple[float, float]]:
+    """Overlapping [start, end) spans merged, as (x, width) pairs: thousands of windows shaded at once."""
+    order = np.argsort(start, kind="stable")
+    start, end = start[order], end[order]
+    reach = np.maximum.accumulate(end)
+    new = np.r_[True, start[1:] > reach[:-1]]
+    first = np.flatnonzero(new)
+    last = np.r_[first[1:] - 1, len(start) - 1]
+    return list(zip(start[first], reach[last] - start[first]))
+
+
+def _series_over_time(ax: Axes, rows: pd.DataFrame, ylabel: str, title: str) -> Axes:
+    """Many claims: one series per claimant and metric, each claim a point at the middle of its
+    window with the window as a horizontal line; drawn with one call per series, not per claim."""
+    start = mdates.date2num(rows["date_start"])
+    end = mdates.date2num(rows["date_end"] + ONE_DAY)
+    mid = (start + end) / 2
+    qualified = rows["qualifier"].map(style.is_qualified).to_numpy(dtype=bool)
+    markers = ["o", "s", "^", "D", "v", "P"]
+    groups = rows.groupby(["claimant", "metric_label"], observed=True, sort=True).indices
+    for n, ((claimant, label), idx) in enumerate(groups.items()):
+        side = str(rows["claimant_side"].iloc[idx[0]])
+        color, marker = style.side_color(side), markers[n % len(markers)]
+        ax.hlines(rows["value"].to_numpy()[idx], start[idx], end[idx], colors=color, alpha=0.35, lw=1, rasterized=True)
+        solid, hollow = idx[~qualified[idx]], idx[qualified[idx]]
+        name = f"{claimant}: {str(label).lower()} ({len(idx):,})"
+        ax.scatter(mid[solid], rows["value"].to_numpy()[solid], s=14, color=color, marker=marker, label=name,
+                   gid=f"series:{claimant}:{label}", rasterized=True)
+        if len(hollow):
+            ax.scatter(mid[hollow], rows["value"].to_numpy()[hollow], s=14, facecolors="white", edgecolors=color, marker=marker,
+                       label=f"{name}, qualified", gid=f"series-qualified:{claimant}:{label}", rasterized=True)
+    ax.xaxis.set_major_locator(mdates.AutoDateLocator(maxticks=8))
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
+    ax.set_ylim(0, rows["value"].max() * 1.15)
+    ax.set_ylabel(ylabel)
+    ax.set_title(f"{title} ({len(rows):,} claims)", pad=30)
+    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=2, frameon=False, fontsize=8.5)
+    style.add_caption(ax, rows)
+    return ax
+
+
 def plot_drone_claims(data: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     """Drone claims (intercepted, reached target) as separate bars, one per claimant and claim,
     with the per-hour rate where the text gives a duration."""
     rows = data[data["family"].astype(str) == "drones"].sort_values(["date_start", "claimant_side", "metric"])
     _require(rows, "drone")
     ax = _axes(ax)
+    if len(rows) > MAX_MARKS:
+        return _series_over_time(ax, rows, "Drones (as claimed)", "Drone claims, each side’s own figure")
     x = np.arange(len(rows))
     _claim_bars(ax, rows, x, 0.6)
     labels = []
@@ -83,6 +127,8 @@ def plot_casualties(data: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     rows = data[data["family"].astype(str) == "casualties"].sort_values(["date_start", "incident", "claimant_side", "metric"])
     _require(rows, "casualty")
     ax = _axes(ax)
+    if len(rows) > MAX_MARKS:
+        return _series_over_time(ax, rows, "People (as claimed)", "Casualty claims by claimant")
     positions, ticks, tick_labels, pos = [], [], [], 0.0
     for _, group in rows.groupby("incident", observed=True, sort=False):
         xs = pos + np.arange(len(group))
@@ -115,27 +161,41 @@ def plot_territory(data: pd.DataFrame, *, unit: str = "km2", ax: Axes | None = N
     _require(rows, "territory")
     ax = _axes(ax)
     context = data[(data["metric"].astype(str) == "event") & data["incident"].isin(rows["incident"].unique())]
-    for row in context.itertuples():  # e.g. the incursion: where the story starts
-        start, end = mdates.date2num(row.date_start), mdates.date2num(row.date_end + ONE_DAY)
-        ax.axvspan(start, end, color=style.side_color(row.claimant_side), alpha=0.25, lw=0, gid=f"event:{row.event_id}")
-        ax.annotate(f"{row.subject}\n({row.date_text})", xy=(end, 0.5), xycoords=("data", "axes fraction"), xytext=(4, 0),
-                    textcoords="offset points", ha="left", va="center", fontsize=9, color="#444444", rotation=90)
-    values = rows["value"] * factor
-    prev = None
-    for row, value in zip(rows.itertuples(), values):
-        start, end = mdates.date2num(row.date_start), mdates.date2num(row.date_end + ONE_DAY)
-        color = style.side_color(row.claimant_side)
-        wide = (row.date_end - row.date_start) > pd.Timedelta(days=7)
-        ax.axvspan(start, end, color=color, alpha=0.07 if wide else 0.18, lw=0, gid=f"window:{row.event_id}")
-        ax.hlines(value, start, end, colors=color, linewidth=3.2, linestyles="--" if wide else "-", gid=f"claim:{row.event_id}")
-        if prev is not None:  # the change from one claim to the next, whoever made them
-            ax.plot([start, start], [prev, value], color="#8A8A8A", lw=1.2, ls=":", zorder=1)
-        prev = value
-        label = style.value_label(value, row.qualifier, unit)
-        at, ha, dx = ((start + end) / 2, "center", 0) if wide else (end, "left", 6)  # narrow window: label beside it
-        ax.annotate(f"{label}\n{row.claimant} (“{row.date_text}”)", xy=(at, value), xytext=(dx, 8),
-                    textcoords="offset points", ha=ha, va="bottom", fontsize=10, fontweight="bold", color=color,
-                    gid=f"value:{row.event_id}")
+    for side, group in context.groupby("claimant_side", observed=True):  # e.g. the incursion: where the story starts
+        spans = _union(mdates.date2num(group["date_start"]), mdates.date2num(group["date_end"] + ONE_DAY))
+        ax.broken_barh(spans, (0, 1), transform=ax.get_xaxis_transform(), color=style.side_color(side), alpha=0.25, lw=0,
+                       gid=f"events:{side}")
+    if 0 < len(context) <= 3:
+        for row in context.itertuples():
+            end = mdates.date2num(row.date_end + ONE_DAY)
+            ax.annotate(f"{row.subject}\n({row.date_text})", xy=(end, 0.5), xycoords=("data", "axes fraction"), xytext=(4, 0),
+                        textcoords="offset points", ha="left", va="center", fontsize=9, color="#444444", rotation=90)
+    values = rows["value"].to_numpy() * factor
+    start = mdates.date2num(rows["date_start"])
+    end = mdates.date2num(rows["date_end"] + ONE_DAY)
+    wide = ((rows["date_end"] - rows["date_start"]) > pd.Timedelta(days=7)).to_numpy()
+    sides = rows["claimant_side"].astype(str).to_numpy()
+    for side in pd.unique(sides):
+        for is_wide in (False, True):
+            m = (sides == side) & (wide == is_wide)
+            if not m.any():
+                continue
+            color = style.side_color(side)
+            many = m.sum() > MAX_MARKS  # rasterized in SVG: thousands of vector shapes would make files of many MB
+            ax.broken_barh(_union(start[m], end[m]), (0, 1), transform=ax.get_xaxis_transform(),
+                           color=color, alpha=0.07 if is_wide else 0.18, lw=0)
+            ax.hlines(values[m], start[m], end[m], colors=color, linewidth=1.2 if many else 3.2, rasterized=many,
+                      linestyles="--" if is_wide else "-", gid=f"claims:{side}:{'wide' if is_wide else 'narrow'}")
+    if 1 < len(rows) <= MAX_MARKS:  # the change from one claim to the next, whoever made them
+        ax.plot(np.repeat(start[1:], 2), np.column_stack([values[:-1], values[1:]]).ravel(), color="#8A8A8A", lw=1.2, ls=":", zorder=1)
+    label_idx = range(len(rows)) if len(rows) <= 12 else sorted({int(np.argmax(values)), len(rows) - 1})
+    for i in label_idx:
+        row = rows.iloc[i]
+        color = style.side_color(row["claimant_side"])
+        at, ha, dx = ((start[i] + end[i]) / 2, "center", 0) if wide[i] else (end[i], "left", 6)  # narrow window: label beside it
+        ax.annotate(f"{style.value_label(values[i], row['qualifier'], unit)}\n{row['claimant']} (“{row['date_text']}”)",
+                    xy=(at, values[i]), xytext=(dx, 8), textcoords="offset points", ha=ha, va="bottom", fontsize=10,
+                    fontweight="bold", color=color, gid=f"value:{row['event_id']}")
     first = min(rows["date_start"].min(), context["date_start"].min() if len(context) else rows["date_start"].min())
     last = rows["date_end"].max()
     ax.set_xlim(mdates.date2num(first - pd.Timedelta(days=20)), mdates.date2num(last + pd.Timedelta(days=75)))
@@ -145,7 +205,7 @@ def plot_territory(data: pd.DataFrame, *, unit: str = "km2", ax: Axes | None = N
     ax.set_ylabel(f"Territory held ({unit_label})")
     ax.set_title("Claimed territory held in the Kursk region", pad=30)
     dashed = mpl.lines.Line2D([], [], color="#555555", lw=2.5, ls="--", label="Dashed: date not known within the window")
-    style.side_legend(ax, rows["claimant_side"], extra=[dashed] if any((rows["date_end"] - rows["date_start"]) > pd.Timedelta(days=7)) else None)
+    style.side_legend(ax, rows["claimant_side"], extra=[dashed] if wide.any() else None)
     style.add_caption(ax, rows)
     return ax
 
@@ -160,6 +220,8 @@ def plot_timeline(data: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     """Every claim and dated event as a span from date_start to date_end, one row each, by side."""
     rows = data.sort_values(["date_start", "date_end", "event_id"])
     _require(rows, "dated")
+    if len(rows) > MAX_MARKS:
+        return _timeline_lanes(rows, ax)
     ax = _axes(ax, figsize=(10.5, 0.42 * len(rows) + 2.6))
     y = np.arange(len(rows))[::-1]
     for yi, row in zip(y, rows.itertuples()):
@@ -181,5 +243,28 @@ def plot_timeline(data: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
         mpl.lines.Line2D([], [], marker="D", ls="", color="#555555", label="dated event"),
     ]
     style.side_legend(ax, rows["claimant_side"], extra=markers)
+    style.add_caption(ax, rows)
+    return ax
+
+
+def _timeline_lanes(rows: pd.DataFrame, ax: Axes | None) -> Axes:
+    """Many claims: one lane per (what is claimed, side), every window drawn in one call per lane."""
+    lanes = rows.groupby(["metric_label", "claimant_side"], observed=True, sort=True).indices
+    ax = _axes(ax, figsize=(10.5, 0.42 * len(lanes) + 2.6))
+    start = mdates.date2num(rows["date_start"])
+    end = mdates.date2num(rows["date_end"] + ONE_DAY)
+    labels = []
+    for y, ((label, side), idx) in enumerate(reversed(list(lanes.items()))):
+        color = style.side_color(side)
+        spans = _union(start[idx], end[idx])
+        ax.broken_barh(spans, (y - 0.27, 0.54), color=color, alpha=0.25, lw=0, gid=f"lane:{label}:{side}")
+        ax.scatter((start[idx] + end[idx]) / 2, np.full(len(idx), y), s=10, color=color, zorder=3, rasterized=True)
+        labels.append(f"{label} — {style.SIDE_LABELS[str(side)]} ({len(idx):,})")
+    ax.set_yticks(range(len(labels)), labels)
+    ax.xaxis.set_major_locator(mdates.AutoDateLocator(maxticks=8))
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
+    ax.set_ylim(-0.7, len(labels) - 0.3)
+    ax.set_title(f"{len(rows):,} claims and dated events, by what is claimed and by whom", pad=30)
+    style.side_legend(ax, rows["claimant_side"])
     style.add_caption(ax, rows)
     return ax

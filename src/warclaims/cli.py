@@ -58,6 +58,36 @@ def _schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def _build(args: argparse.Namespace) -> int:
+    import time
+
+    from warclaims.build import DataInvalid, build
+    from warclaims.paths import repo_root
+    from warclaims.reportlist import ReportListError
+
+    started = time.perf_counter()
+    root = repo_root()
+    try:
+        outcome = build(root, reports_file=args.reports, force=args.force, show_code=args.show_code,
+                        jobs=args.jobs, timeout=args.timeout, progress=not args.quiet)
+    except (ReportListError, DataInvalid) as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("build interrupted; reports/ keeps what was complete before", file=sys.stderr)
+        return 130
+    if args.timings:
+        for report_id, (start, seconds) in sorted(outcome.timings.items(), key=lambda kv: kv[1][0]):
+            print(f"  {report_id:<32} started at {start:5.2f} s, took {seconds:5.2f} s", file=sys.stderr)
+    for report_id, reason in outcome.skipped:
+        print(f"skipped {report_id}: {reason}", file=sys.stderr)
+    for report_id, error in outcome.failed:
+        print(f"FAILED {report_id}: {error} (see reports/failed/{report_id}.html)", file=sys.stderr)
+    print(f"reports/index.html: {len(outcome.built)} built, {len(outcome.unchanged)} unchanged, "
+          f"{len(outcome.failed)} failed, {len(outcome.skipped)} skipped in {time.perf_counter() - started:.2f} s")
+    return 0 if outcome.ok else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="warclaims", description="Claims from war reporting: validate the table, chart it, build reports.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -69,6 +99,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("summary", help="print the claim table, one line per claim")
     p.add_argument("--events", metavar="FILE", help="an alternative claim table")
     p.set_defaults(func=_summary)
+    p = sub.add_parser("build", help="execute the report list and render shareable HTML into reports/")
+    p.add_argument("--force", action="store_true", help="rebuild every report, changed or not")
+    p.add_argument("--show-code", action="store_true", help="include the notebooks' code in the HTML")
+    p.add_argument("--jobs", type=int, default=None, help="worker processes (default: one per core)")
+    p.add_argument("--timeout", type=int, default=300, help="seconds a notebook cell may run (default 300)")
+    p.add_argument("--reports", metavar="FILE", type=lambda s: __import__("pathlib").Path(s).resolve(), help="report list (default reports.yaml)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--timings", action="store_true", help="print when each report started and how long it took")
+    p.set_defaults(func=_build)
     p = sub.add_parser("schema", help="print the data dictionary (the table contract) as Markdown")
     p.set_defaults(func=_schema)
     return parser

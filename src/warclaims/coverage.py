@@ -46,7 +46,8 @@ def number_mentions(events: pd.DataFrame, skipped: pd.DataFrame, texts: dict[str
     """Every number in every source text with its status. Frames hold text cells as in the CSV files."""
     out: list[Mention] = []
     for source_id, text in texts.items():
-        ev = events[events["source_id"] == source_id]
+        # One entry per distinct (quote, value, duration): a large table repeats them.
+        ev = events[events["source_id"] == source_id].drop_duplicates(["quote", "value", "duration_hours"])
         claims = []
         for event_id, quote, value, hours in zip(ev["event_id"], ev["quote"], ev["value"], ev["duration_hours"]):
             values = {float(v) for v in (value, hours) if v not in ("", None) and _is_number(v)}

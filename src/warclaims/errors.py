@@ -23,3 +23,6 @@ class ClaimTableError(Exception):
     def __init__(self, problems: list[Problem]):
         self.problems = sorted(set(problems))
         super().__init__("\n".join(str(p) for p in self.problems))
+
+    def _render_traceback_(self) -> list[str]:  # IPython shows this instead of a traceback
+        return ["ClaimTableError: the claim table is invalid; fix these and rerun:", *map(str, self.problems)]

@@ -7,6 +7,8 @@ datetimes, enums as categoricals) or raise `ClaimTableError` listing the problem
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -207,11 +209,71 @@ def _typed_events(raw: pd.DataFrame, source_ids: list[str], metric_ids: list[str
     return f
 
 
+_CODE = ("events.py", "schema.py", "tables.py", "errors.py", "numbers.py")
+
+
+def _cache_key(events, root: Path, paths: dict) -> str | None:
+    """Content hash of everything a validation pass reads, and of the code that does it."""
+    root = root or repo_root()
+    given = {"events": events, **{k: paths.get(k) for k in ("sources", "metrics")}}
+    digest = hashlib.sha256(f"{pd.__version__} {importlib.metadata.version('pandera')}".encode())
+    try:
+        files = [(resolve(given[k], v, root) if given.get(k) is not None else root / v) for k, v in DEFAULTS.items()]
+        files += sorted((root / "seeds").glob("*"))
+        files += [Path(__file__).with_name(name) for name in _CODE]
+        for path in files:
+            digest.update(str(path).encode() + b"\0" + path.read_bytes())
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
 def _load(events: str | Path | None, root: Path | None, **paths) -> _Checked:
+    """One validation pass, reused from build/cache/ when the same inputs passed before: notebooks
+    of one build then validate a large table once, not once per notebook."""
+    import pickle
+
+    root = root or repo_root()
+    key = _cache_key(events, root, paths)
+    cache = root / "build" / "cache" / f"checked-{key}.pickle" if key else None
+    if cache is not None and cache.is_file():
+        try:
+            return pickle.loads(cache.read_bytes())
+        except Exception:  # a damaged cache entry is ignored and rewritten
+            pass
     checked = check_all(events, root=root, coverage=False, **paths)
     if checked.problems:
         raise ClaimTableError(checked.problems)
+    _store(cache, checked)
     return checked
+
+
+def _store(cache: Path | None, checked: _Checked, keep: int = 8) -> None:
+    import pickle
+
+    if cache is None:
+        return
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_name(f".{cache.name}.{os.getpid()}")
+        tmp.write_bytes(pickle.dumps(checked, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(tmp, cache)
+        old = sorted(cache.parent.glob("checked-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)[keep:]
+        for path in old:
+            path.unlink(missing_ok=True)
+    except OSError:
+        pass  # a read-only checkout still works, only slower
+
+
+def validate_for_build(root: Path) -> list[Problem]:
+    """Every problem in the repository's table (coverage included); when there are none, the
+    validated tables are cached so the build's notebooks load them without validating again."""
+    checked = check_all(root=root)
+    problems = sorted(set(checked.problems))
+    if not problems:
+        key = _cache_key(None, root, {})
+        _store(root / "build" / "cache" / f"checked-{key}.pickle" if key else None, checked)
+    return problems
 
 
 def load_sources(*, root: Path | None = None) -> pd.DataFrame:

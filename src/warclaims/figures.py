@@ -15,8 +15,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from warclaims import charts, style
-
-FIGURE_MIME = "application/vnd.warclaims.figure+json"
+from warclaims.mime import FIGURE_MIME
 
 
 @dataclass
@@ -62,7 +61,12 @@ class NoClaims:
         return str(self)
 
 
-def _sentences(rows: pd.DataFrame, *, unit: str | None = None, factor: float = 1.0) -> str:
+def _sentences(rows: pd.DataFrame, *, unit: str | None = None, factor: float = 1.0, most: int = 6) -> str:
+    """One clause per claim for a few claims; for many, a count per claimant and the date range."""
+    if len(rows) > most:
+        counts = rows.groupby(["claimant", "metric_label"], observed=True).size()
+        per = "; ".join(f"{c}: {n:,} claims of {str(m).lower()}" for (c, m), n in counts.items())
+        return f"{len(rows):,} claims from {style.format_window(rows['date_start'].min(), rows['date_end'].max())} ({per})"
     parts = []
     for r in rows.itertuples():
         value = style.value_words(r.value * factor, r.qualifier)

@@ -41,8 +41,14 @@ def claim_sentence(row, *, unit: str | None = None, factor: float = 1.0, quote: 
     return text
 
 
-def bullet_list(rows: pd.DataFrame, **kwargs) -> str:
-    return "\n".join(f"- {claim_sentence(r, **kwargs)}" for r in rows.itertuples())
+MOST_LISTED = 12  # claims spelled out in prose; the rest are counted and left to the table
+
+
+def bullet_list(rows: pd.DataFrame, most: int = MOST_LISTED, **kwargs) -> str:
+    lines = [f"- {claim_sentence(r, **kwargs)}" for r in rows.head(most).itertuples()]
+    if len(rows) > most:
+        lines.append(f"- … and {len(rows) - most:,} more claims of this kind, listed in the overview’s claim table.")
+    return "\n".join(lines)
 
 
 def _count(n, one: str, many: str) -> str:
@@ -76,7 +82,7 @@ def drones(sel: Selection) -> Prose:
     if rows.empty:
         return Prose(f"> **No drone claims match** this selection ({md(sel.description)}).")
     lines = [bullet_list(rows)]
-    for r in rows[rows["duration_hours"].notna()].itertuples():
+    for r in rows[rows["duration_hours"].notna()].head(MOST_LISTED).itertuples():
         rate = r.value / r.duration_hours
         lines.append(
             f"\n{md(r.claimant)} gives a duration, {style.format_number(r.duration_hours)} hours, so its figure works out at "
@@ -93,6 +99,10 @@ def casualties(sel: Selection) -> Prose:
     if rows.empty:
         return Prose(f"> **No casualty claims match** this selection ({md(sel.description)}).")
     out = []
+    incidents = rows["incident"].astype(str).unique()
+    if len(incidents) > MOST_LISTED:
+        out.append(f"The selection holds {len(rows):,} casualty claims about {len(incidents):,} incidents; the first {MOST_LISTED} are spelled out here.")
+        rows = rows[rows["incident"].astype(str).isin(incidents[:MOST_LISTED])]
     for incident, group in rows.groupby("incident", observed=True, sort=False):
         claimants = group["claimant"].astype(str).unique()
         out.append(bullet_list(group))
@@ -126,7 +136,11 @@ class ClaimTable:
 
     COLUMNS = {"when": "When", "claimant": "Claimant", "side": "Side", "claim": "Claim", "quote": "Quote (verbatim)", "notes": "Notes"}
 
+    MOST_ROWS = 200  # beyond this the page would be megabytes of table; the CSV is the full record
+
     def __init__(self, claims: pd.DataFrame):
+        self.total = len(claims)
+        claims = claims.sort_values(["date_start", "event_id"]).head(self.MOST_ROWS)
         self.frame = pd.DataFrame({
             "When": [f"{style.format_window(a, b)} ({t})" for a, b, t in zip(claims["date_start"], claims["date_end"], claims["date_text"])],
             "Claimant": claims["claimant"].astype(str),
@@ -139,7 +153,11 @@ class ClaimTable:
 
     def _repr_html_(self) -> str:
         with pd.option_context("display.max_colwidth", None):
-            return self.frame.to_html(index=False, escape=True, border=0, classes="warclaims-table", justify="left")
+            table = self.frame.to_html(index=False, escape=True, border=0, classes="warclaims-table", justify="left")
+        if self.total > len(self.frame):
+            table = (f"<p>The first {len(self.frame):,} of {self.total:,} claims by date; the full table is the events CSV "
+                     "this report was built from.</p>\n") + table
+        return table
 
     def __repr__(self) -> str:
         with pd.option_context("display.max_colwidth", 60, "display.width", 200):

@@ -36,7 +36,8 @@ def _one_of(values: list[str], what: str = "one of") -> pa.Check:
 
 
 def _text(description: str, *, nullable: bool = False, checks: list[pa.Check] | None = None, unique: bool = False) -> pa.Column:
-    return pa.Column(str, checks=checks or [], nullable=nullable, unique=unique, description=description)
+    # dtype None: every cell is text by construction (tables.read_csv), so pandera skips a per-cell type scan.
+    return pa.Column(None, checks=checks or [], nullable=nullable, unique=unique, description=description)
 
 
 def sources_schema() -> pa.DataFrameSchema:

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 import pandas as pd
 
 from warclaims import schema, style
-from warclaims.errors import ClaimTableError
 from warclaims.events import DEFAULTS, load_claims
 from warclaims.paths import display, resolve
 
@@ -23,13 +22,6 @@ class ParameterError(ValueError):
 
     def _render_traceback_(self) -> list[str]:  # IPython shows this instead of a traceback
         return [f"ParameterError: {self}"]
-
-
-def _render_claim_table_error(self: ClaimTableError) -> list[str]:
-    return ["ClaimTableError: the claim table is invalid; fix these and rerun:", *map(str, self.problems)]
-
-
-ClaimTableError._render_traceback_ = _render_claim_table_error  # type: ignore[attr-defined]
 
 
 @dataclass

@@ -54,6 +54,10 @@ def read_csv(path: Path, shown: str, columns: list[str], required: list[str] | N
     if not text.strip():
         raise ClaimTableError([Problem(shown, 1, "", "file is empty; expected a header row: " + ",".join(columns))])
 
+    fast = _read_plain(text)
+    if fast is not None:
+        records, starts = fast
+        return _finish(shown, records, starts, columns, required)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     records: list[list[str]] = []
     starts: list[int] = []
@@ -76,6 +80,26 @@ def read_csv(path: Path, shown: str, columns: list[str], required: list[str] | N
             msg = f'cannot parse this row ({exc}); write a " inside a quoted field as ""'
         raise ClaimTableError([Problem(shown, start, "", msg)]) from None
 
+    return _finish(shown, records, starts, columns, required)
+
+
+def _read_plain(text: str) -> tuple[list[list[str]], list[int]] | None:
+    """Fast path for the common file: one record per line, no blank lines. Returns None
+    (use the careful reader) when a record spans lines or anything else is unusual."""
+    lines = text.splitlines()
+    if not lines or any(not line.strip() for line in lines):
+        return None
+    try:
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, header=None, engine="c",
+                            skip_blank_lines=False, on_bad_lines="error", quoting=csv.QUOTE_MINIMAL, doublequote=True)
+    except (pd.errors.ParserError, ValueError):
+        return None
+    if len(frame) != len(lines) or frame.shape[1] == 0 or frame.isna().to_numpy().any():
+        return None  # a quoted newline, or short rows padded with NaN: let the careful reader say where
+    return frame.to_numpy().tolist(), list(range(1, len(lines) + 1))
+
+
+def _finish(shown: str, records: list[list[str]], starts: list[int], columns: list[str], required: list[str] | None) -> RawTable:
     header, header_line = records[0], starts[0]
     problems: list[Problem] = []
     required = columns if required is None else required

@@ -1,0 +1,236 @@
+"""`warclaims build`: the report list → executed notebooks, HTML, figures, index and manifest.
+
+A report is rebuilt only when the content hash of what it depends on changed: its notebook and
+parameters, the data files, the seeds, the package source, the locked versions and any file a
+parameter names. A build with nothing to do reads hashes and exits, starting no kernel.
+
+Outputs are written to a temporary file and renamed, so an interrupted or failed build never
+leaves a half-written report, and a failed report keeps its last good HTML published.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from warclaims.reportlist import Report, load_report_list
+
+FORMAT = 1  # bump when the build's output format changes: every report is rebuilt
+DEPENDENCY_GLOBS = ("data/*.csv", "seeds/*", "src/warclaims/**/*.py", "src/warclaims/templates/**/*", "requirements.lock")
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def file_hashes(root: Path, patterns=DEPENDENCY_GLOBS) -> dict[str, str]:
+    out = {}
+    for pattern in patterns:
+        for path in sorted(root.glob(pattern)):
+            if path.is_file() and "__pycache__" not in path.parts:
+                out[path.relative_to(root).as_posix()] = sha256(path.read_bytes())
+    return dict(sorted(out.items()))
+
+
+def _named_files(root: Path, params: dict) -> dict[str, str]:
+    """Files that a parameter value names (an alternative events table, say): part of the report's key."""
+    out = {}
+    for value in params.values():
+        if isinstance(value, str) and value and (root / value).is_file():
+            out[value] = sha256((root / value).read_bytes())
+    return out
+
+
+def report_key(report: Report, common: dict[str, str], root: Path, show_code: bool) -> tuple[str, dict[str, str]]:
+    inputs = {**common, report.notebook: sha256((root / report.notebook).read_bytes()), **_named_files(root, report.parameters)}
+    blob = json.dumps({"format": FORMAT, "inputs": inputs, "parameters": report.parameters, "show_code": show_code}, sort_keys=True)
+    return sha256(blob.encode()), inputs
+
+
+@dataclass
+class Outcome:
+    built: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    timings: dict[str, tuple[float, float]] = field(default_factory=dict)  # id -> (start after build start, seconds)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+def write_atomic(path: Path, data: bytes) -> bool:
+    """Write via a temporary file and rename; returns False (and writes nothing) when unchanged."""
+    if path.exists() and path.read_bytes() == data:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+    return True
+
+
+def _outputs_intact(out: Path, entry: dict) -> bool:
+    return all((out / rel).is_file() and sha256((out / rel).read_bytes()) == digest for rel, digest in entry.get("outputs", {}).items())
+
+
+def _log(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def build(
+    root: Path,
+    *,
+    reports_file: Path | None = None,
+    out: Path | None = None,
+    force: bool = False,
+    show_code: bool = False,
+    jobs: int | None = None,
+    timeout: int = 300,
+    progress: bool = True,
+) -> Outcome:
+    import time
+
+    began = time.time()
+    out = out or root / "reports"
+    reports = load_report_list(reports_file or root / "reports.yaml", root)
+    manifest_path = out / "manifest.json"
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        if manifest.get("format") != FORMAT:
+            manifest = {}
+    except (FileNotFoundError, json.JSONDecodeError):
+        manifest = {}
+    previous = manifest.get("reports", {})
+    common = file_hashes(root)
+    outcome = Outcome()
+    todo, keys = [], {}
+    for report in reports:
+        missing = [r for r in report.requires if not (root / r).is_file()]
+        if missing:
+            outcome.skipped.append((report.id, f"needs {', '.join(missing)} (not present)"))
+            continue
+        key, inputs = report_key(report, common, root, show_code)
+        keys[report.id] = (key, inputs)
+        prev = previous.get(report.id, {})
+        if not force and prev.get("key") == key and prev.get("status") == "ok" and _outputs_intact(out, prev):
+            outcome.unchanged.append(report.id)
+        else:
+            todo.append(report)
+
+    def validate() -> None:
+        from warclaims.events import validate_for_build
+
+        problems = validate_for_build(root)
+        if problems:
+            for p in problems:
+                _log(str(p))
+            raise DataInvalid(f"{len(problems)} problem(s) in the claim table; reports/ left as it was")
+
+    # The table is validated first (while the worker server loads); nothing runs or is written unless it is valid.
+    results = _execute(todo, root, show_code, jobs, timeout, progress, validate) if todo else {}
+
+    entries = {}
+    for report in reports:
+        if report.id in dict(outcome.skipped):
+            entries[report.id] = {"notebook": report.notebook, "set": report.set_name, "parameters": report.parameters,
+                                  "status": "skipped", "reason": dict(outcome.skipped)[report.id],
+                                  "title": previous.get(report.id, {}).get("title", report.id), "outputs": {}}
+            continue
+        if report.id not in results:
+            entries[report.id] = previous[report.id]
+            continue
+        res = results[report.id]
+        if "started" in res:
+            outcome.timings[report.id] = (res["started"] - began, res["seconds"])
+        key, inputs = keys[report.id]
+        entry = {"notebook": report.notebook, "set": report.set_name, "parameters": report.parameters,
+                 "title": res.get("title") or report.id, "status": res["status"], "inputs": inputs}
+        if res["status"] == "ok":
+            files = {f"{report.id}.html": res["html"], f"notebooks/{report.id}.ipynb": res["notebook"]}
+            figures = []
+            for fig in res["figures"]:
+                stem = f"figures/{report.id}--{fig['name']}"
+                files[f"{stem}.png"], files[f"{stem}.svg"] = fig["png"], fig["svg"]
+                figures.append({"png": f"{stem}.png", "svg": f"{stem}.svg", "alt": fig["alt"]})
+            for rel, data in files.items():
+                write_atomic(out / rel, data)
+            for stale in (out / "failed").glob(f"{report.id}.*"):
+                stale.unlink()
+            entry.update(key=key, figures=figures, outputs={rel: sha256(d) for rel, d in sorted(files.items())})
+            outcome.built.append(report.id)
+        else:
+            # The last good HTML stays published; the failed run is kept beside it for reading.
+            if res.get("notebook"):
+                write_atomic(out / "failed" / f"{report.id}.ipynb", res["notebook"])
+                write_atomic(out / "failed" / f"{report.id}.html", res["html"])
+            good = previous.get(report.id, {})
+            entry.update(error=res["error"], failed_html=f"failed/{report.id}.html" if res.get("notebook") else None,
+                         figures=good.get("figures", []) if good.get("status") == "ok" or good.get("last_good") else [],
+                         last_good=good.get("key") if good.get("status") == "ok" else good.get("last_good"),
+                         outputs={rel: d for rel, d in good.get("outputs", {}).items()})
+            outcome.failed.append((report.id, res["error"]))
+        entries[report.id] = entry
+
+    from warclaims.index import index_html
+
+    index = index_html(entries)
+    write_atomic(out / "index.html", index)
+    new_manifest = {"format": FORMAT, "index.html": sha256(index), "reports": entries}
+    write_atomic(manifest_path, (json.dumps(new_manifest, sort_keys=True, indent=1, ensure_ascii=False) + "\n").encode())
+    return outcome
+
+
+def _execute(todo: list[Report], root: Path, show_code: bool, jobs: int | None, timeout: int, progress: bool, validate) -> dict:
+    """Run the reports on a process pool, once `validate()` has passed (it raises to stop the build)."""
+    import concurrent.futures as cf
+    import multiprocessing
+
+    from tqdm import tqdm
+
+    from warclaims.render import quiet_worker, run_report
+
+    _start_forkserver()  # its imports load while the table is validated
+    validate()
+    workers = max(1, min(len(todo), jobs or os.cpu_count() or 1))
+    payloads = [{"id": r.id, "notebook": r.notebook, "parameters": r.parameters, "set_name": r.set_name,
+                 "root": str(root), "timeout": timeout, "show_code": show_code} for r in todo]
+    results = {}
+    pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("forkserver"),
+                                  initializer=quiet_worker)
+    try:
+        futures = {pool.submit(run_report, p): p["id"] for p in payloads}
+        with tqdm(total=len(futures), desc="reports", unit="report", disable=not progress, file=sys.stderr) as bar:
+            for fut in cf.as_completed(futures):
+                report_id = futures[fut]
+                try:
+                    results[report_id] = fut.result()
+                except Exception as exc:  # the worker itself crashed
+                    results[report_id] = {"id": report_id, "status": "failed", "error": f"{type(exc).__name__}: {exc}", "notebook": None}
+                bar.set_postfix_str(report_id)
+                bar.update()
+    except BaseException:  # Ctrl-C: stop every worker, write nothing
+        for proc in list(getattr(pool, "_processes", None) or {}.values()):
+            proc.terminate()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+    return results
+
+
+def _start_forkserver() -> None:
+    """Workers fork from a server that has imported the renderer (papermill, nbconvert) once."""
+    import multiprocessing
+    import multiprocessing.forkserver
+
+    multiprocessing.get_context("forkserver").set_forkserver_preload(["warclaims.render"])
+    multiprocessing.forkserver.ensure_running()
+
+
+class DataInvalid(Exception):
+    """The claim table failed validation; nothing was built."""

@@ -1,0 +1,89 @@
+"""reports/index.html: every report with its title, parameters, status and first figure.
+
+Every piece of text is escaped; the page loads nothing from outside reports/.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+
+_CSS = """
+body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; color: #222; max-width: 1100px; margin: 0 auto; padding: 1rem 1.2rem 3rem; }
+h1 { font-size: 1.6rem; margin-bottom: .2rem; }
+.lede { color: #444; margin-top: 0; }
+.reports { display: grid; grid-template-columns: repeat(auto-fill, minmax(320px, 1fr)); gap: 1rem; padding: 0; list-style: none; }
+.report { border: 1px solid #d5d5d5; border-radius: 6px; padding: .8rem; background: #fff; }
+.report h2 { font-size: 1.05rem; margin: 0 0 .3rem; }
+.report img { width: 100%; height: auto; border: 1px solid #eee; }
+.params code { background: #f3f3f3; padding: 0 .25em; font-size: .85em; }
+.status { font-size: .8rem; font-weight: bold; padding: .05rem .4rem; border-radius: 3px; }
+.status-ok { background: #e3f2e3; color: #1b5e20; }
+.status-failed { background: #fde8e8; color: #b71c1c; }
+.status-skipped { background: #eee; color: #555; }
+.note { font-size: .85rem; color: #555; }
+"""
+
+
+def _e(text) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _params(params: dict) -> str:
+    if not params:
+        return "defaults"
+    return " ".join(f"<code>{_e(k)}={_e(json.dumps(v, ensure_ascii=False))}</code>" for k, v in params.items())
+
+
+def _card(report_id: str, entry: dict) -> str:
+    status = entry.get("status", "ok")
+    title = entry.get("title", report_id)
+    figures = entry.get("figures") or []
+    has_html = bool(entry.get("outputs", {}).get(f"{report_id}.html"))
+    parts = [f'<li class="report" id="{_e(report_id)}">']
+    heading = f'<a href="{_e(report_id)}.html">{_e(title)}</a>' if has_html else _e(title)
+    parts.append(f'<h2>{heading}</h2>')
+    parts.append(f'<p class="params">Set <b>{_e(entry.get("set", ""))}</b>: {_params(entry.get("parameters", {}))} '
+                 f'<span class="status status-{_e(status)}">{_e(status)}</span></p>')
+    if status == "failed":
+        parts.append(f'<p class="note">This build failed: {_e(entry.get("error", ""))}. ')
+        if entry.get("failed_html"):
+            parts.append(f'<a href="{_e(entry["failed_html"])}">See the failing cell</a>. ')
+        parts.append("The last good version is still shown below." if has_html else "There is no earlier good version.")
+        parts.append("</p>")
+    if status == "skipped":
+        parts.append(f'<p class="note">Skipped: {_e(entry.get("reason", ""))}.</p>')
+    if figures and has_html:
+        first = figures[0]
+        parts.append(f'<a href="{_e(report_id)}.html"><img src="{_e(first["png"])}" alt="{_e(first["alt"])}" loading="lazy"></a>')
+        parts.append(f'<p class="note">Figures: ' + ", ".join(
+            f'<a href="{_e(f["png"])}">PNG</a> / <a href="{_e(f["svg"])}">SVG</a>' for f in figures) + "</p>")
+    elif has_html:
+        parts.append('<p class="note">No figure for this selection (no claims match).</p>')
+    parts.append("</li>")
+    return "\n".join(parts)
+
+
+def index_html(entries: dict[str, dict]) -> bytes:
+    cards = "\n".join(_card(report_id, entry) for report_id, entry in entries.items())
+    failed = sum(e.get("status") == "failed" for e in entries.values())
+    summary = f"{len(entries)} reports" + (f", {failed} failed" if failed else "")
+    page = f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>warclaims reports</title>
+<style>{_CSS}</style>
+</head>
+<body>
+<h1>warclaims reports</h1>
+<p class="lede">Charts of what parties to the war claim, from the curated claim table. Every figure is a claim by
+the party named on it, not independently verified. {summary}. These pages work offline: send the whole folder.</p>
+<ul class="reports">
+{cards}
+</ul>
+</body>
+</html>
+"""
+    return page.encode("utf-8")

@@ -1,0 +1,135 @@
+"""One report, start to finish, inside a build worker: execute with papermill, normalize,
+render HTML with nbconvert, and pull out the figures. Returns bytes; writes nothing.
+
+Normalizing makes two runs byte-identical: papermill's times and durations, nbclient's timing
+metadata and the injected cell's random id are removed or fixed, and the machine's absolute
+paths in outputs become repository-relative.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import re
+import sys
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+
+# jsonschema imports rfc3987_syntax, when installed, for its "iri" formats; building that
+# package's grammar takes about 0.9 s per process, and no notebook schema uses those formats.
+# Build workers skip it (jsonschema treats the checker as unavailable).
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
+# Imported at module level so the build's forkserver loads them once for all workers.
+import nbformat  # noqa: E402
+import papermill as pm  # noqa: E402
+from nbconvert import HTMLExporter  # noqa: E402
+
+from warclaims.mime import FIGURE_MIME  # noqa: E402
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+@lru_cache(maxsize=2)
+def _exporter(show_code: bool):
+    exporter = HTMLExporter(template_name="warclaims", extra_template_basedirs=[str(TEMPLATES)])
+    exporter.exclude_input = not show_code
+    exporter.exclude_input_prompt = True
+    exporter.exclude_output_prompt = True
+    # nbconvert's sanitize_html would escape the notebooks' own Markdown; text from the claim table
+    # is escaped where it enters the outputs instead (style.md, DataFrame.to_html(escape=True)).
+    return exporter
+
+
+def quiet_worker() -> None:
+    """Build-worker initializer: kernels' own chatter (transport warnings, shutdown notices) goes
+    nowhere; what a report's cells print or raise is in its executed notebook."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+
+
+def _scrub(text: str, root: Path) -> str:
+    """Replace the build machine's paths (repo root, home) in text with neutral ones."""
+    for path, repl in ((str(root), "."), (os.path.expanduser("~"), "~")):
+        if path and path not in ("/", "."):
+            text = text.replace(path, repl)
+    return text
+
+
+def normalize(nb, root: Path, report_id: str) -> None:
+    """Strip run-specific metadata in place so identical inputs give identical bytes."""
+    pm = nb.metadata.get("papermill", {})
+    nb.metadata["papermill"] = {
+        "parameters": pm.get("parameters", {}),
+        "input_path": Path(pm.get("input_path", "")).relative_to(root).as_posix() if str(pm.get("input_path", "")).startswith(str(root)) else pm.get("input_path", ""),
+        "output_path": f"reports/notebooks/{report_id}.ipynb",
+        "version": pm.get("version"),
+        "exception": pm.get("exception"),
+    }
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+        papermill = cell.metadata.pop("papermill", None)
+        if papermill and papermill.get("exception"):
+            cell.metadata["papermill"] = {"exception": True, "status": papermill.get("status")}
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell.id = "injected-parameters"
+
+
+def _title(nb) -> str:
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            m = re.search(r"^#\s+(.+)$", cell.source, re.M)
+            if m:
+                return m.group(1).strip()
+    return "Report"
+
+
+def figures_of(nb) -> list[dict]:
+    out = []
+    for cell in nb.cells:
+        for o in cell.get("outputs", []):
+            data = o.get("data", {})
+            if FIGURE_MIME in data and "image/png" in data:
+                fig = data[FIGURE_MIME]
+                out.append({"name": fig["name"], "alt": fig["alt"], "svg": fig["svg"].encode("utf-8"),
+                            "png": base64.b64decode(data["image/png"])})
+    return out
+
+
+def run_report(job: dict) -> dict:
+    """Execute and render one report. job: id, notebook, parameters, root, timeout, show_code, title."""
+    import time
+
+    started = time.time()
+    root = Path(job["root"])
+    status, error = "ok", ""
+    with tempfile.TemporaryDirectory(prefix="warclaims-") as tmp:
+        executed = Path(tmp) / "executed.ipynb"
+        try:
+            pm.execute_notebook(str(root / job["notebook"]), str(executed), parameters=job["parameters"],
+                                kernel_name="python3", cwd=str(root), progress_bar=False, log_output=False,
+                                execution_timeout=job["timeout"],
+                                # Saved once at the end (also after a failure), not after every cell: the
+                                # per-cell save re-validates and rewrites the notebook, CPU the other kernel needs.
+                                request_save_on_cell_execute=False)
+        except pm.PapermillExecutionError as exc:
+            status, error = "failed", f"cell {exc.exec_count}: {exc.ename}: {exc.evalue.splitlines()[0] if exc.evalue else ''}"
+        except Exception as exc:  # a kernel that died or timed out: still a failed report, not a failed build
+            status, error = "failed", f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+        if not executed.exists():
+            return {"id": job["id"], "status": "failed", "error": _scrub(error, root), "notebook": None, "html": None, "figures": [], "title": job["id"]}
+        nb = nbformat.read(executed, as_version=4)
+    normalize(nb, root, job["id"])
+    error = _scrub(error, root)
+    title = _title(nb)
+    nb.metadata["title"] = f"{title} ({job['set_name']})" if job["set_name"] != "default" else title
+    nb.metadata["warclaims"] = {"id": job["id"], "parameters": job["parameters"], "status": status, "error": error,
+                                "index_href": "../index.html" if status == "failed" else "index.html"}
+    text = _scrub(nbformat.writes(nb), root) + "\n"
+    nb = nbformat.reads(text, as_version=4)
+    html, _ = _exporter(job["show_code"] or status == "failed").from_notebook_node(nb)
+    return {"id": job["id"], "status": status, "error": error, "title": title, "notebook": text.encode("utf-8"),
+            "html": html.encode("utf-8"), "figures": figures_of(nb) if status == "ok" else [],
+            "started": started, "seconds": time.time() - started}

@@ -1,0 +1,104 @@
+"""The published reports in a real browser: Debian's chromium, headless, with every host name
+unresolvable, so anything a page tried to fetch from the network would fail and show here."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from conftest import ROOT
+
+from warclaims.build import build
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--host-resolver-rules=MAP * ~NOTFOUND"]
+INJECTED = "<script>alert(1)</script><img src=x onerror=alert(2)>"
+REPORTS = """reports:
+  - notebook: overview
+  - notebook: drone_interceptions
+"""
+
+
+@pytest.fixture(scope="module")
+def published(build_project):
+    events = build_project / "data" / "events.csv"
+    events.write_text(events.read_text(encoding="utf-8").replace("Location as for the killed.", INJECTED), encoding="utf-8")
+    (build_project / "reports.yaml").write_text(REPORTS)
+    outcome = build(build_project, progress=False)
+    assert outcome.failed == []
+    return build_project / "reports"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail("chromium is not installed: `make test` installs Debian's chromium package")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+def open_page(browser, url):
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    seen = {"console": [], "requests": [], "dialogs": [], "failed": []}
+    page.on("console", lambda m: seen["console"].append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: seen["console"].append(str(e)))
+    page.on("request", lambda r: seen["requests"].append(r.url))
+    page.on("requestfailed", lambda r: seen["failed"].append(r.url))
+    page.on("dialog", lambda d: (seen["dialogs"].append(d.message), d.dismiss()))
+    page.goto(url, wait_until="load")
+    return page, seen
+
+
+def check_page(page, seen):
+    images = page.eval_on_selector_all("img", "els => els.map(e => [e.getAttribute('src').slice(0, 60), e.complete && e.naturalWidth, e.alt])")
+    assert images, "a report without images"
+    assert all(width > 0 for _, width, _ in images), images
+    assert all(alt for _, _, alt in images), images
+    assert seen["console"] == []
+    assert seen["dialogs"] == []
+    assert seen["failed"] == []
+    assert [u for u in seen["requests"] if urlparse(u).scheme not in ("file", "data")] == []
+
+
+def test_index_and_every_report_display_offline(browser, published):
+    page, seen = open_page(browser, (published / "index.html").as_uri())
+    check_page(page, seen)
+    shot = ROOT / "build" / "screenshots" / "index.png"
+    shot.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(shot), full_page=True)
+    hrefs = page.eval_on_selector_all("a", "els => els.map(e => e.href)")
+    assert hrefs
+    for href in hrefs:
+        target = Path(urlparse(href).path)
+        assert target.is_file(), f"broken link {href}"
+    reports = sorted({h for h in hrefs if h.endswith(".html")})
+    assert len(reports) == 2
+    for href in reports:
+        report, seen = open_page(browser, href)
+        check_page(report, seen)
+        assert report.title()
+        back = report.eval_on_selector("header a", "e => e.href")
+        assert Path(urlparse(back).path) == published / "index.html"
+        report.close()
+
+
+def test_injected_markup_in_a_note_renders_as_text(browser, published):
+    page, seen = open_page(browser, (published / "overview--default.html").as_uri())
+    assert seen["dialogs"] == []
+    cell = page.get_by_text(INJECTED, exact=False)
+    assert cell.count() == 1 and cell.first.is_visible()
+    assert page.evaluate("document.querySelectorAll('img[src=\"x\"]').length") == 0
+    assert page.evaluate("[...document.scripts].filter(s => s.textContent.includes('alert(1)')).length") == 0
+
+
+def test_figures_have_their_alt_text_in_the_page(browser, published):
+    page, _ = open_page(browser, (published / "drone_interceptions--default.html").as_uri())
+    alt = page.eval_on_selector("img", "e => e.alt")
+    assert alt.startswith("Bar chart of drone claims") and "159" in alt

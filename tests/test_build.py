@@ -1,0 +1,221 @@
+"""The report build: outputs, no-op rebuilds, byte-for-byte reproduction, failures and bad data."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from html.parser import HTMLParser
+
+import pytest
+from conftest import ROOT, edit_row, tree
+
+from warclaims import build as build_mod
+from warclaims.build import DataInvalid, build, sha256
+
+REPORTS = """reports:
+  - notebook: overview
+  - notebook: territory
+    parameter_sets:
+      default: {}
+  - notebook: casualties
+    parameter_sets:
+      ukraine: {claimant_sides: [ukraine]}
+"""
+IDS = ["overview--default", "territory--default", "casualties--ukraine"]
+
+
+@pytest.fixture(scope="module")
+def built(build_project):
+    (build_project / "reports.yaml").write_text(REPORTS)
+    outcome = build(build_project, progress=False)
+    assert outcome.failed == []
+    return build_project
+
+
+def no_kernels(*args, **kwargs):
+    raise AssertionError("a kernel was started")
+
+
+class Tags(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+
+def tags_of(path):
+    parser = Tags()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser.tags
+
+
+def test_cold_build_writes_every_output(built):
+    out = built / "reports"
+    for report_id in IDS:
+        assert (out / f"{report_id}.html").is_file()
+        assert (out / "notebooks" / f"{report_id}.ipynb").is_file()
+    figures = sorted(p.name for p in (out / "figures").iterdir())
+    assert figures == sorted([
+        "overview--default--timeline.png", "overview--default--timeline.svg",
+        "territory--default--territory_km2.png", "territory--default--territory_km2.svg",
+        "casualties--ukraine--casualties.png", "casualties--ukraine--casualties.svg",
+    ])
+    assert (out / "figures" / "territory--default--territory_km2.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_manifest_hashes_every_output_and_names_inputs(built):
+    out = built / "reports"
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["index.html"] == sha256((out / "index.html").read_bytes())
+    for report_id in IDS:
+        entry = manifest["reports"][report_id]
+        assert entry["status"] == "ok"
+        for rel, digest in entry["outputs"].items():
+            assert sha256((out / rel).read_bytes()) == digest
+        assert {"data/events.csv", "requirements.lock", entry["notebook"]} <= set(entry["inputs"])
+        assert any(k.startswith("seeds/") for k in entry["inputs"])
+        assert any(k.startswith("src/warclaims/") for k in entry["inputs"])
+
+
+def test_html_is_offline_titled_and_has_alt_text(built):
+    for report_id in IDS:
+        path = built / "reports" / f"{report_id}.html"
+        tags = tags_of(path)
+        assert not [a for t, a in tags if t == "script" and a.get("src")], "no script may load from outside"
+        assert not [a for t, a in tags if t == "link" and "//" in a.get("href", "")]
+        images = [a for t, a in tags if t == "img"]
+        assert images and all(a.get("alt") for a in images)
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"mathjax|require\.js", text, re.I)
+        assert re.search(r"<title>[^<]*claim[^<]*</title>", text, re.I)
+    assert "<title>Casualty claims (ukraine)</title>" in (built / "reports" / "casualties--ukraine.html").read_text()
+
+
+def test_code_is_hidden_by_default(built):
+    text = (built / "reports" / "overview--default.html").read_text(encoding="utf-8")
+    assert "import warclaims as wc" not in text
+
+
+def test_no_machine_paths_in_shared_outputs(built):
+    home = os.path.expanduser("~")
+    for rel, data in tree(built / "reports").items():
+        text = data.decode("utf-8", errors="replace")
+        assert str(built) not in text, rel
+        assert str(ROOT) not in text, rel
+        assert f"{home}/" not in text, rel
+
+
+def test_index_lists_every_report_with_a_figure(built):
+    tags = tags_of(built / "reports" / "index.html")
+    links = {a["href"] for t, a in tags if t == "a"}
+    assert {f"{i}.html" for i in IDS} <= links
+    thumbs = [a for t, a in tags if t == "img"]
+    assert len(thumbs) == 3 and all((built / "reports" / a["src"]).is_file() and a["alt"] for a in thumbs)
+
+
+def test_second_build_is_a_no_op_that_starts_no_kernel(built, monkeypatch):
+    before = {p: p.stat().st_mtime_ns for p in (built / "reports").rglob("*") if p.is_file()}
+    monkeypatch.setattr(build_mod, "_execute", no_kernels)
+    outcome = build(built, progress=False)
+    assert outcome.unchanged == IDS and outcome.built == []
+    after = {p: p.stat().st_mtime_ns for p in (built / "reports").rglob("*") if p.is_file()}
+    assert before == after
+
+
+def test_rebuild_after_rm_reproduces_the_same_bytes(built, tmp_path):
+    first = tree(built / "reports")
+    shutil.rmtree(built / "reports")
+    build(built, progress=False)
+    assert tree(built / "reports") == first
+
+
+def test_changed_notebook_rebuilds_only_its_reports(built):
+    path = built / "notebooks" / "territory.ipynb"
+    nb = json.loads(path.read_text())
+    nb["cells"].append({"cell_type": "markdown", "id": "extra", "metadata": {}, "source": "An added closing note."})
+    path.write_text(json.dumps(nb, indent=1))
+    outcome = build(built, progress=False)
+    assert outcome.built == ["territory--default"]
+    assert sorted(outcome.unchanged) == ["casualties--ukraine", "overview--default"]
+    assert "An added closing note." in (built / "reports" / "territory--default.html").read_text()
+
+
+def test_invalid_data_stops_before_anything_runs(built, monkeypatch):
+    before = tree(built / "reports")
+    events = built / "data" / "events.csv"
+    original = events.read_bytes()
+    edit_row(events, "event_id", "putin-trump-call", claimant_side="usa")
+    import concurrent.futures
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", no_kernels)  # no worker, so no kernel
+    try:
+        with pytest.raises(DataInvalid):
+            build(built, progress=False)
+    finally:
+        events.write_bytes(original)
+    assert tree(built / "reports") == before
+
+
+def test_failing_notebook_keeps_last_good_html_and_is_marked(built):
+    out = built / "reports"
+    good = (out / "overview--default.html").read_bytes()
+    path = built / "notebooks" / "overview.ipynb"
+    original = path.read_text()
+    nb = json.loads(original)
+    nb["cells"].append({"cell_type": "code", "id": "boom", "metadata": {}, "execution_count": None, "outputs": [],
+                        "source": "raise RuntimeError('boom: the chart data was wrong')"})
+    path.write_text(json.dumps(nb, indent=1))
+    try:
+        outcome = build(built, progress=False)
+    finally:
+        path.write_text(original)
+    assert [i for i, _ in outcome.failed] == ["overview--default"]
+    assert "RuntimeError: boom" in outcome.failed[0][1]
+    assert (out / "overview--default.html").read_bytes() == good
+    failed = (out / "failed" / "overview--default.html").read_text()
+    assert "boom: the chart data was wrong" in failed and "jp-InputArea" in failed  # the failing cell, with its code
+    index = (out / "index.html").read_text()
+    assert "status-failed" in index and 'href="failed/overview--default.html"' in index
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["reports"]["overview--default"]["status"] == "failed"
+    # Back to a good notebook: the report is rebuilt and the failed run is cleared away.
+    outcome = build(built, progress=False)
+    assert outcome.built == ["overview--default"] and not (out / "failed" / "overview--default.html").exists()
+
+
+def test_cli_names_a_failure_and_exits_non_zero(built):
+    (built / "reports.yaml").write_text(REPORTS.replace("{claimant_sides: [ukraine]}", "{claimant_sides: [nato]}"))
+    try:
+        run = subprocess.run([sys.executable, "-m", "warclaims", "build", "--quiet"], capture_output=True, text=True,
+                             env={**os.environ, "WARCLAIMS_ROOT": str(built)})
+    finally:
+        (built / "reports.yaml").write_text(REPORTS)
+    assert run.returncode == 1
+    assert "FAILED casualties--ukraine: cell" in run.stderr and "ParameterError: claimant_sides has unknown side(s) 'nato'" in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+def test_ctrl_c_leaves_no_half_written_report(built):
+    proc = subprocess.Popen([sys.executable, "-m", "warclaims", "build", "--force", "--quiet"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env={**os.environ, "WARCLAIMS_ROOT": str(built)},
+                            start_new_session=True)
+    time.sleep(4)
+    os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode in (130, 1, -signal.SIGINT), err
+    leftovers = [p for p in (built / "reports").rglob("*") if ".tmp-" in p.name]
+    assert leftovers == []
+    for html in (built / "reports").glob("*.html"):
+        assert html.read_text(encoding="utf-8").rstrip().endswith("</html>")
+    manifest = json.loads((built / "reports" / "manifest.json").read_text())
+    for entry in manifest["reports"].values():
+        for rel, digest in entry.get("outputs", {}).items():
+            assert sha256((built / "reports" / rel).read_bytes()) == digest

@@ -1,0 +1,21 @@
+"""The CI workflow users rely on to publish the reports is valid YAML and runs `make report`."""
+
+from __future__ import annotations
+
+import yaml
+from conftest import ROOT
+
+
+def test_reports_workflow_builds_and_uploads():
+    doc = yaml.safe_load((ROOT / ".github/workflows/reports.yml").read_text())
+    triggers = doc[True] if True in doc else doc["on"]  # YAML 1.1 reads the key `on` as True
+    assert "push" in triggers and triggers["schedule"][0]["cron"]
+    steps = doc["jobs"]["build"]["steps"]
+    assert any(s.get("run") == "make report" for s in steps)
+    upload = next(s for s in steps if str(s.get("uses", "")).startswith("actions/upload-artifact"))
+    assert upload["with"]["path"] == "reports/"
+
+
+def test_ci_runs_the_readme_test_command():
+    assert "make test" in (ROOT / ".ci/run").read_text()
+    assert "make test" in (ROOT / "README.md").read_text()
