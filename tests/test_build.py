@@ -219,3 +219,44 @@ def test_ctrl_c_leaves_no_half_written_report(built):
     for entry in manifest["reports"].values():
         for rel, digest in entry.get("outputs", {}).items():
             assert sha256((built / "reports" / rel).read_bytes()) == digest
+
+
+def test_entry_needing_an_absent_file_is_skipped_with_a_message(built, monkeypatch):
+    extra = """  - notebook: drone_interceptions
+    requires: data/external/missile_attacks_daily.csv
+    parameter_sets:
+      air-force-context: {attacks_csv: data/external/missile_attacks_daily.csv}
+"""
+    build(built, progress=False)  # settle whatever earlier tests left to rebuild
+    (built / "reports.yaml").write_text(REPORTS + extra)
+    monkeypatch.setattr(build_mod, "_execute", no_kernels)
+    try:
+        outcome = build(built, progress=False)
+    finally:
+        (built / "reports.yaml").write_text(REPORTS)
+    assert outcome.skipped == [("drone_interceptions--air-force-context", "needs data/external/missile_attacks_daily.csv (not present)")]
+    assert sorted(outcome.unchanged) == sorted(IDS)
+    index = (built / "reports" / "index.html").read_text()
+    assert "status-skipped" in index and "needs data/external/missile_attacks_daily.csv" in index
+
+
+def test_entry_with_the_attack_dataset_present_builds_the_context_chart(built):
+    build(built, progress=False)  # settle whatever earlier tests left to rebuild
+    external = built / "data" / "external"
+    external.mkdir(parents=True, exist_ok=True)
+    fixtures = ROOT / "tests" / "fixtures" / "attacks"
+    shutil.copy(fixtures / "attacks_oddities.csv", external / "missile_attacks_daily.csv")
+    shutil.copy(fixtures / "missiles_and_uavs.csv", external / "missiles_and_uavs.csv")
+    shipped = (ROOT / "reports.yaml").read_text()
+    entry = shipped[shipped.index("  - notebook: drone_interceptions\n    requires"):]
+    (built / "reports.yaml").write_text(REPORTS + entry)
+    try:
+        outcome = build(built, progress=False)
+    finally:
+        (built / "reports.yaml").write_text(REPORTS)
+        shutil.rmtree(external)
+    assert outcome.built == ["drone_interceptions--air-force-context"] and outcome.failed == []
+    figures = sorted(p.name for p in (built / "reports" / "figures").glob("drone_interceptions--air-force-context--*.png"))
+    assert figures == ["drone_interceptions--air-force-context--drone_claims.png", "drone_interceptions--air-force-context--drone_context.png"]
+    manifest = json.loads((built / "reports" / "manifest.json").read_text())
+    assert "data/external/missile_attacks_daily.csv" in manifest["reports"]["drone_interceptions--air-force-context"]["inputs"]

@@ -55,6 +55,9 @@ def test_committed_without_outputs_and_with_a_parameters_cell(path):
         ("overview", {"claimant_sides": ["russia"], "start_date": "2025-05-01"}, 1, ["2 claimed values** and **1 dated event**", "sides: Russia; dates 2025-05-01 to …"]),
         ("drone_interceptions", {}, 1, ["13.2 drones per hour", "never added"]),
         ("drone_interceptions", {"claimant_sides": ["ukraine"]}, 1, ["the Ukrainian military"]),
+        ("drone_interceptions", {}, 1, ["Set the parameter `attacks_csv` to `missile_attacks_daily.csv`", "published on Kaggle"]),
+        ("drone_interceptions", {"attacks_csv": "tests/fixtures/attacks/attacks_oddities.csv", "context_days": 3}, 2,
+         ["**84 Russian drones launched at Ukraine** and **30 destroyed**", "1 row whose model", "never adds them"]),
         ("casualties", {}, 1, ["at least 6", "lower bounds"]),
         ("casualties", {"claimant_sides": ["russia"]}, 0, ["No casualty claims match"]),
         ("territory", {}, 1, ["about 1,400 km²"]),
@@ -83,6 +86,8 @@ def test_notebook_executes(tmp_path, name, parameters, n_figures, expect):
         ("casualties", {"start_date": "2025-06-01", "end_date": "2025-05-01"}, "ParameterError: start_date 2025-06-01 is after end_date 2025-05-01"),
         ("drone_interceptions", {"events_csv": "data/missing.csv"}, "ParameterError: events_csv: file 'data/missing.csv' not found (relative paths are read from the repository root)"),
         ("territory", {"territory_unit": "acres"}, "ParameterError: territory_unit='acres' is not known; use 'km2' (square kilometres) or 'mi2' (square miles)"),
+        ("drone_interceptions", {"attacks_csv": "data/external/nothing.csv"}, "ParameterError: attacks_csv: file 'data/external/nothing.csv' not found (relative paths are read from the repository root)"),
+        ("drone_interceptions", {"context_days": 0}, "ParameterError: context_days=0 must be a whole number of days from 1 to 366"),
         ("overview", {"start_date": "last week"}, "ParameterError: start_date='last week' is not a date; write it as YYYY-MM-DD, e.g. '2025-05-21'"),
     ],
 )

@@ -20,6 +20,7 @@ _EXPORTS = {
     "repo_root": "warclaims.paths",
     "ParameterError": "warclaims.selection",
     "check_unit": "warclaims.selection",
+    "load_attacks_parameter": "warclaims.selection",
     "select_claims": "warclaims.selection",
 }
 __all__ = sorted(_EXPORTS)

@@ -268,3 +268,54 @@ def _timeline_lanes(rows: pd.DataFrame, ax: Axes | None) -> Axes:
     style.side_legend(ax, rows["claimant_side"])
     style.add_caption(ax, rows)
     return ax
+
+
+def plot_drone_context(nights: pd.DataFrame, claims: pd.DataFrame, *, article: tuple[pd.Timestamp, pd.Timestamp],
+                       axes: tuple[Axes, Axes] | None = None) -> tuple[Axes, Axes]:
+    """Two panels on one date axis, never added together: above, the Ukrainian Air Force's nightly
+    counts of Russian drones launched at Ukraine and destroyed; below, the article's claims about
+    drones over Russia (another direction, another claimant)."""
+    if axes is None:
+        style.set_theme()
+        fig = Figure(figsize=(9.0, 6.4), layout="constrained")
+        top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[3, 1.3])
+    else:
+        top, bottom = axes
+    color = style.side_color("ukraine")
+    x = mdates.date2num(nights.index)
+    top.plot(x, nights["launched"].astype("float"), marker="o", ms=4, lw=1.6, ls="--", color=color, alpha=0.65,
+             label="Russian drones launched at Ukraine", gid="series:launched")
+    top.plot(x, nights["destroyed"].astype("float"), marker="o", ms=4, lw=2.2, color=color,
+             label="… of which destroyed", gid="series:destroyed")
+    start, end = mdates.date2num(article[0]), mdates.date2num(article[1] + ONE_DAY)
+    for ax in (top, bottom):
+        ax.axvspan(start, end, color="#FFD54F", alpha=0.35, lw=0, gid="article-night")
+    top.annotate("the article’s night", xy=(end, 1.0), xycoords=("data", "axes fraction"), xytext=(4, -4),
+                 textcoords="offset points", ha="left", va="top", fontsize=9, color="#6D4C00")
+    top.set_ylabel("Drones per night")
+    top.set_ylim(0, max(float(nights["launched"].max(skipna=True) or 0), 1) * 1.15)
+    top.set_title("Ukrainian Air Force: Russian drones launched at Ukraine, per night", loc="left", fontsize=11.5, pad=24)
+    top.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=2, frameon=False, borderaxespad=0.1)
+    for row in claims.itertuples():
+        cstart, cend = mdates.date2num(row.date_start), mdates.date2num(row.date_end + ONE_DAY)
+        bar = bottom.barh(0, cend - cstart, left=cstart, height=0.5, color=style.side_color(row.claimant_side),
+                          gid=f"claim:{row.event_id}")[0]
+        subject = f" ({row.subject})" if isinstance(row.subject, str) else ""
+        bottom.annotate(f"{row.claimant}:\n{style.value_label(row.value, row.qualifier)} {str(row.metric_label).lower()}{subject}",
+                        xy=(cend, 0), xytext=(6, 0), textcoords="offset points",
+                        ha="left", va="center", fontsize=10, fontweight="bold", color=bar.get_facecolor())
+    bottom.set_yticks([])
+    bottom.set_ylim(-0.6, 0.6)
+    bottom.set_title("The article: drones over Russia, as claimed (another direction, another claimant: not added)",
+                     loc="left", fontsize=11.5)
+    bottom.xaxis.set_major_locator(mdates.AutoDateLocator(maxticks=10))
+    bottom.xaxis.set_major_formatter(mdates.ConciseDateFormatter(bottom.xaxis.get_major_locator()))
+    first, last = nights.index.min(), nights.index.max()
+    bottom.set_xlim(mdates.date2num(first) - 0.5, mdates.date2num(last) + 1.5)
+    bottom.set_xlabel(
+        f"Above: Ukrainian Air Force reports compiled in the public dataset “Massive Missile Attacks on Ukraine” (Petro Ivaniuk), "
+        f"nights {style.format_window(first, last)}; claims by Ukraine’s Air Force, not independently verified. Below: "
+        + (style.caption_text(claims) if len(claims) else "no matching claim from the article in this selection."),
+        loc="left", fontsize=8.5, color="#333333", wrap=True, labelpad=10)
+    bottom.xaxis.label.set_gid("caption")
+    return top, bottom

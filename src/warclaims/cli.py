@@ -88,6 +88,23 @@ def _build(args: argparse.Namespace) -> int:
     return 0 if outcome.ok else 1
 
 
+def _import_attacks(args: argparse.Namespace) -> int:
+    import time
+    from pathlib import Path
+
+    from warclaims.attacks import load_attacks
+
+    started = time.perf_counter()
+    models = args.models or str(Path(args.path).with_name("missiles_and_uavs.csv"))
+    result = load_attacks(args.path, models, skip_bad_rows=args.skip_bad_rows, shown=args.path)
+    for p in result.skipped:
+        print(f"skipped {p}", file=sys.stderr)
+    if args.out:
+        result.frame.to_csv(args.out, index=False)
+    print(result.summary(args.path) + f" ({time.perf_counter() - started:.2f} s)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="warclaims", description="Claims from war reporting: validate the table, chart it, build reports.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -108,6 +125,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--timings", action="store_true", help="print when each report started and how long it took")
     p.set_defaults(func=_build)
+    p = sub.add_parser("import-attacks", help="read the public daily missile and drone attack dataset into a tidy table")
+    p.add_argument("path", help="missile_attacks_daily.csv as published")
+    p.add_argument("--models", help="the model reference table (default: missiles_and_uavs.csv beside PATH)")
+    p.add_argument("--skip-bad-rows", action="store_true", help="leave out rows that cannot be read, and say how many")
+    p.add_argument("--out", help="write the tidy table to this CSV")
+    p.set_defaults(func=_import_attacks)
     p = sub.add_parser("schema", help="print the data dictionary (the table contract) as Markdown")
     p.set_defaults(func=_schema)
     return parser

@@ -112,3 +112,27 @@ def timeline_figure(data: pd.DataFrame, selection: str = "") -> ClaimFigure | No
     alt = (f"Timeline of {len(data)} claims and dated events from {style.format_window(first, first)} to "
            f"{style.format_window(last, last)}, each drawn as a span over its date window (by side: {sides}).")
     return ClaimFigure("timeline", ax.figure, alt)
+
+
+def drone_context_figure(sel, attacks, days: int = 14) -> ClaimFigure | NoClaims | None:
+    """The Air Force's nightly drone counts around the article's night, beside the article's drone claims
+    (None, so nothing is shown, when no attack dataset was given)."""
+    from warclaims.attacks import article_night, nightly
+
+    if attacks is None:
+        return None
+    first, last = article_night(sel.all_claims)
+    nights = nightly(attacks.frame, "drone", start=first - pd.Timedelta(days=days), end=last + pd.Timedelta(days=days))
+    if nights["reports"].sum() == 0:
+        return NoClaims("Air Force drone", f"no reports in the dataset for {style.format_window(nights.index.min(), nights.index.max())}")
+    claims = sel.claims[sel.claims["metric"].astype(str) == "drones_intercepted"]
+    top, bottom = charts.plot_drone_context(nights, claims, article=(first, last))
+    on = nights.loc[last] if last in nights.index else None
+    night = (f" (night ending {style.format_window(last, last)}: {int(on['launched'])} launched, {int(on['destroyed'])} destroyed)"
+             if on is not None and pd.notna(on["launched"]) else "")
+    below = "; ".join(f"{r.claimant}: {style.value_words(r.value, r.qualifier)} drones intercepted ({r.subject}), "
+                      f"{style.format_window(r.date_start, r.date_end)}" for r in claims.head(3).itertuples())
+    alt = (f"Line chart of the Ukrainian Air Force’s nightly counts of Russian drones launched at Ukraine and destroyed, "
+           f"{style.format_window(nights.index.min(), nights.index.max())}{night}; below it, as a separate panel, "
+           f"{below or 'no drone claim from the article in this selection'}.")
+    return ClaimFigure("drone_context", top.figure, alt)

@@ -162,3 +162,36 @@ class ClaimTable:
     def __repr__(self) -> str:
         with pd.option_context("display.max_colwidth", 60, "display.width", 200):
             return self.frame.to_string(index=False)
+
+
+DATASET_NOTE = ("the public “Massive Missile Attacks on Ukraine” dataset compiled by Petro Ivaniuk (piterfm) from "
+                "Ukrainian Air Force reports and published on Kaggle")
+
+
+def attack_context(sel: Selection, attacks, days: int) -> Prose:
+    """What the Air Force context adds, or how to add it when no dataset was given."""
+    if attacks is None:
+        return Prose("Set the parameter `attacks_csv` to `missile_attacks_daily.csv` from " + DATASET_NOTE +
+                     " to add, for context, the Ukrainian Air Force’s nightly counts of Russian drones launched at "
+                     "Ukraine around this night.")
+    from warclaims.attacks import article_night, nightly
+
+    first, last = article_night(sel.all_claims)
+    nights = nightly(attacks.frame, "drone", start=first - pd.Timedelta(days=days), end=last + pd.Timedelta(days=days))
+    lines = [f"For context, {DATASET_NOTE}: {attacks.rows_read:,} rows read, {attacks.duplicates_dropped:,} exact duplicates "
+             f"dropped, {attacks.bad_rows:,} unreadable rows left out"
+             + (f", {_count(sum(attacks.unknown_models.values()), 'row', 'rows')} whose model the reference table does not know kept as "
+                "unknown (not counted as drones)" if attacks.unknown_models else "") + "."]
+    if last in nights.index and pd.notna(nights.loc[last, "launched"]):
+        on = nights.loc[last]
+        lines.append(f"\nOn the night ending {style.format_window(last, last)} the Air Force reported "
+                     f"**{int(on['launched']):,} Russian drones launched at Ukraine** and **{int(on['destroyed']):,} destroyed** "
+                     f"({int(on['reports'])} report rows). Over the {len(nights)} nights shown, the median was "
+                     f"{nights['launched'].median():,.0f} launched per night with a report.")
+    else:
+        lines.append(f"\nThe dataset has no drone report for the night ending {style.format_window(last, last)}.")
+    lines.append("\nThese are Ukraine’s counts of Russian drones over Ukraine; the article’s figure is Russia’s count of "
+                 "Ukrainian drones over Russia. Different direction, different claimant: the chart keeps them in "
+                 "separate panels and never adds them. Date-only reports count for the date they carry; nights "
+                 "without a report are gaps, not zeros.")
+    return Prose("\n".join(lines))

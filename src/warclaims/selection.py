@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
@@ -105,3 +106,20 @@ def select_claims(
     if events_file.resolve() != resolve(None, DEFAULTS["events"]).resolve():
         parts.append(f"table {display(events_file)}")
     return Selection(claims[keep].reset_index(drop=True), claims, "; ".join(parts))
+
+
+def load_attacks_parameter(attacks_csv: str | None, attacks_models_csv: str | None = None, context_days: int = 14):
+    """The attack dataset a notebook was given (None when not given), its paths checked first.
+
+    attacks_models_csv defaults to missiles_and_uavs.csv beside attacks_csv.
+    """
+    if not isinstance(context_days, int) or isinstance(context_days, bool) or not 1 <= context_days <= 366:
+        raise ParameterError(f"context_days={context_days!r} must be a whole number of days from 1 to 366")
+    if attacks_csv is None or attacks_csv == "":
+        return None
+    data = _existing("attacks_csv", attacks_csv)
+    models = attacks_models_csv or str(Path(data).with_name("missiles_and_uavs.csv"))
+    models = _existing("attacks_models_csv", models)
+    from warclaims.attacks import load_attacks
+
+    return load_attacks(resolve(data, ""), resolve(models, ""), skip_bad_rows=True, shown=data)

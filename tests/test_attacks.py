@@ -1,0 +1,134 @@
+"""The attack dataset importer on fixtures written for every oddity of the real file, and on the
+real one-month slice in ../shared when it is there."""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from conftest import ROOT
+
+from warclaims.attacks import load_attacks, nightly
+from warclaims.errors import ClaimTableError
+
+FIXTURES = Path(__file__).parent / "fixtures" / "attacks"
+MODELS = FIXTURES / "missiles_and_uavs.csv"
+SHARED = ROOT.parent / "shared" / "data" / "attacks"  # beside the checkout, as in CI
+
+
+@pytest.fixture(scope="module")
+def odd():
+    return load_attacks(FIXTURES / "attacks_oddities.csv", MODELS)
+
+
+def row(result, line):
+    return result.frame.set_index("line").loc[line]
+
+
+def test_timed_window_and_night(odd):
+    r = row(odd, 2)
+    assert (r["report_start"], r["report_end"]) == (pd.Timestamp("2025-05-20 21:00"), pd.Timestamp("2025-05-21 09:00"))
+    assert r["night"] == pd.Timestamp("2025-05-21") and not r["date_only"]
+
+
+def test_date_only_window_covers_the_day(odd):
+    r = row(odd, 4)
+    assert (r["report_start"], r["report_end"]) == (pd.Timestamp("2025-05-21"), pd.Timestamp("2025-05-22"))
+    assert r["date_only"] and r["night"] == pd.Timestamp("2025-05-21")
+
+
+def test_odd_timestamps(odd):
+    assert row(odd, 8)["report_end"] == pd.Timestamp("2025-05-22 00:00")  # 24:00 is the end of that day
+    assert row(odd, 8)["night"] == pd.Timestamp("2025-05-22")
+    assert row(odd, 9)["report_start"] == pd.Timestamp("2025-05-21 07:30")  # H:MM
+    assert row(odd, 9)["report_end"] == pd.Timestamp("2025-05-22 06:15")  # HH:MM:SS
+
+
+def test_model_kinds_from_the_reference_table(odd):
+    kinds = dict(zip(odd.frame["model"], odd.frame["kind"].astype(str)))
+    assert kinds["Shahed-136/131"] == "drone"
+    assert kinds["Молнія"] == "drone"  # a Ukrainian name the table knows
+    assert kinds["Iskander-M/KN-23"] == "missile"  # combined with '/', listed as such
+    assert kinds["X-101/X-555 and Kalibr"] == "missile"
+    assert kinds["Shahed-136/131 and Orlan-10"] == "drone"  # not listed; both parts are drones
+    assert kinds["Shahed-136/131 and Kalibr"] == "mixed"
+    assert kinds["GBU"] == "other"
+    assert kinds["Шахед-238"] == "unknown"  # kept, never dropped
+    assert odd.unknown_models == {"Шахед-238": 1}
+
+
+def test_empty_and_braces_are_missing_and_duplicates_dropped_once(odd):
+    assert row(odd, 10)["launched"] == 6 and pd.isna(row(odd, 10)["destroyed"])  # destroyed was '{}'
+    assert row(odd, 10)["still_attacking"] == 1
+    assert odd.rows_read == 11 and len(odd.frame) == 10 and odd.duplicates_dropped == 1
+    orlan = odd.frame[(odd.frame["model"] == "Orlan-10")]
+    assert sorted(orlan["launched"]) == [1, 5]  # same window, different counts: two reports, both kept
+
+
+def test_totals(odd):
+    drones = odd.frame[odd.frame["kind"] == "drone"]
+    assert int(drones["launched"].sum()) == 76 + 2 + 1 + 5 + 10
+    assert int(drones["destroyed"].sum()) == 22 + 2 + 1 + 5 + 7
+    per_night = nightly(odd.frame, "drone", start="2025-05-20", end="2025-05-23")
+    assert list(per_night.index.strftime("%m-%d")) == ["05-20", "05-21", "05-22", "05-23"]
+    assert per_night.loc["2025-05-21", "launched"] == 76 + 2 + 1 + 5
+    assert per_night.loc["2025-05-22", "launched"] == 10
+    assert pd.isna(per_night.loc["2025-05-20", "launched"]) and per_night.loc["2025-05-20", "reports"] == 0
+
+
+def test_bad_rows_are_located_and_stop_the_import():
+    with pytest.raises(ClaimTableError) as info:
+        load_attacks(FIXTURES / "attacks_bad_rows.csv", MODELS, shown="bad.csv")
+    found = [str(p) for p in info.value.problems]
+    assert found == [
+        "bad.csv:3: time_start: cannot read 'yesterday' as YYYY-MM-DD or YYYY-MM-DD HH:MM",
+        "bad.csv:4: launched: 'many' is not a whole, non-negative count",
+        "bad.csv:5: destroyed: '-1' is not a whole, non-negative count",
+        "bad.csv:5: time_end: '2025-05-22 09:00' is before time_start '2025-05-22 21:00'",
+        "bad.csv:6: time_end: cannot read '2025-05-23 25:10' as YYYY-MM-DD or YYYY-MM-DD HH:MM",
+    ]
+
+
+def test_skip_bad_rows_keeps_the_rest_and_counts():
+    result = load_attacks(FIXTURES / "attacks_bad_rows.csv", MODELS, skip_bad_rows=True)
+    assert result.bad_rows == 4 and list(result.frame["line"]) == [2, 7]
+
+
+def test_missing_column(tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_text("time_start,time_end,model,launched\n2025-05-20,2025-05-20,Orlan-10,1\n")
+    with pytest.raises(ClaimTableError, match="a.csv:1: destroyed: missing column 'destroyed'"):
+        load_attacks(path, MODELS, shown="a.csv")
+
+
+def test_cli(tmp_path):
+    bad = subprocess.run([sys.executable, "-m", "warclaims", "import-attacks", str(FIXTURES / "attacks_bad_rows.csv"),
+                          "--models", str(MODELS)], capture_output=True, text=True)
+    assert bad.returncode == 1 and "attacks_bad_rows.csv:3: time_start:" in bad.stderr and "Traceback" not in bad.stderr
+    out = tmp_path / "tidy.csv"
+    ok = subprocess.run([sys.executable, "-m", "warclaims", "import-attacks", str(FIXTURES / "attacks_bad_rows.csv"),
+                         "--models", str(MODELS), "--skip-bad-rows", "--out", str(out)], capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stderr
+    assert "2 imported" in ok.stdout and "4 bad rows skipped" in ok.stdout
+    assert len(pd.read_csv(out)) == 2
+
+
+@pytest.mark.skipif(not (SHARED / "missile_attacks_daily_2025-05.csv").exists(), reason="../shared/data/attacks is not beside the project")
+def test_real_slice_matches_the_file():
+    path = SHARED / "missile_attacks_daily_2025-05.csv"
+    result = load_attacks(path, SHARED / "missiles_and_uavs.csv")
+    with open(path, newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert result.rows_read == len(rows)
+    night = [r for r in rows if r["model"] == "Shahed-136/131" and r["time_end"].startswith("2025-05-21 ")]
+    ours = result.frame[(result.frame["model"] == "Shahed-136/131") & (result.frame["night"] == "2025-05-21")]
+    assert int(ours["launched"].sum()) == sum(int(float(r["launched"])) for r in night) == 76
+    assert int(ours["destroyed"].sum()) == sum(int(float(r["destroyed"])) for r in night) == 22
+    drones = nightly(result.frame, "drone", start="2025-05-01", end="2025-05-31")
+    expected = sum(int(float(r["launched"])) for r in rows if r["model"] in ("Shahed-136/131",) and r["time_end"][:10] == "2025-05-25")
+    assert drones.loc["2025-05-25", "launched"] >= expected
+    assert (result.frame["kind"] != "unknown").all()
