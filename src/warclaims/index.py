@@ -56,7 +56,7 @@ def _card(report_id: str, entry: dict) -> str:
     if figures and has_html:
         first = figures[0]
         parts.append(f'<a href="{_e(report_id)}.html"><img src="{_e(first["png"])}" alt="{_e(first["alt"])}" loading="lazy"></a>')
-        parts.append(f'<p class="note">Figures: ' + ", ".join(
+        parts.append('<p class="note">Figures: ' + ", ".join(
             f'<a href="{_e(f["png"])}">PNG</a> / <a href="{_e(f["svg"])}">SVG</a>' for f in figures) + "</p>")
     elif has_html:
         parts.append('<p class="note">No figure for this selection (no claims match).</p>')

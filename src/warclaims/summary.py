@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-GLYPHS = {"exact": "", "at_least": "≥", "at_most": "≤", "approximately": "~"}
 
 
 def one_line(checked) -> str:
@@ -24,17 +23,10 @@ def one_line(checked) -> str:
             f"{claimed} claimed, {skipped} skipped with a reason, 0 unaccounted")
 
 
-def format_value(value: float, qualifier: str | None, unit: str | None = None) -> str:
-    """'≥6', '~1,400 km²', '159': the value with its qualifier glyph, never bare when qualified."""
-    if pd.isna(value):
-        return ""
-    number = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
-    unit_text = {"km2": " km²", "mi2": " sq mi"}.get(unit or "", "")
-    return f"{GLYPHS.get(qualifier or 'exact', '')}{number}{unit_text}"
-
-
 def claims_table(claims: pd.DataFrame) -> str:
     """The table as aligned text: window, claimant, metric, value with qualifier glyph."""
+    from warclaims.style import value_label
+
     def window(row) -> str:
         a, b = row.date_start.date(), row.date_end.date()
         return str(a) if a == b else f"{a}…{b}"
@@ -42,5 +34,5 @@ def claims_table(claims: pd.DataFrame) -> str:
     lines = [f"{'when':<23} {'side':<8} {'claimant':<38} {'metric':<22} {'value':>10}"]
     for row in claims.sort_values(["date_start", "event_id"]).itertuples():
         lines.append(f"{window(row):<23} {row.claimant_side:<8} {row.claimant[:38]:<38} {row.metric:<22} "
-                     f"{format_value(row.value, row.qualifier, row.unit):>10}")
+                     f"{value_label(row.value, row.qualifier, row.unit):>10}")
     return "\n".join(lines)
