@@ -69,6 +69,8 @@ def test_cold_build_writes_every_output(built):
         "casualties--ukraine--casualties.png", "casualties--ukraine--casualties.svg",
     ])
     assert (out / "figures" / "territory--default--territory_km2.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    # The notebooks reused the build's own validation of the table: one cache entry, not one per notebook.
+    assert len(list((built / "build" / "cache").glob("checked-*.pickle"))) == 1
 
 
 def test_manifest_hashes_every_output_and_names_inputs(built):

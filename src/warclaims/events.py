@@ -221,8 +221,8 @@ def _cache_key(events, root: Path, paths: dict) -> str | None:
         files = [(resolve(given[k], v, root) if given.get(k) is not None else root / v) for k, v in DEFAULTS.items()]
         files += sorted((root / "seeds").glob("*"))
         files += [Path(__file__).with_name(name) for name in _CODE]
-        for path in files:
-            digest.update(str(path).encode() + b"\0" + path.read_bytes())
+        for path in files:  # resolved, so "data/events.csv" from the repo root and the default path agree
+            digest.update(str(path.resolve()).encode() + b"\0" + path.read_bytes())
     except OSError:
         return None
     return digest.hexdigest()
