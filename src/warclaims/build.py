@@ -193,8 +193,6 @@ def _execute(todo: list[Report], root: Path, show_code: bool, jobs: int | None, 
 
     from tqdm import tqdm
 
-    from warclaims.render import quiet_worker, run_report
-
     _start_forkserver()  # its imports load while the table is validated
     validate()
     workers = max(1, min(len(todo), jobs or os.cpu_count() or 1))
@@ -202,9 +200,9 @@ def _execute(todo: list[Report], root: Path, show_code: bool, jobs: int | None, 
                  "root": str(root), "timeout": timeout, "show_code": show_code} for r in todo]
     results = {}
     pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("forkserver"),
-                                  initializer=quiet_worker)
+                                  initializer=_worker_init)
     try:
-        futures = {pool.submit(run_report, p): p["id"] for p in payloads}
+        futures = {pool.submit(_run_report, p): p["id"] for p in payloads}
         with tqdm(total=len(futures), desc="reports", unit="report", disable=not progress, file=sys.stderr) as bar:
             for fut in cf.as_completed(futures):
                 report_id = futures[fut]
@@ -221,6 +219,20 @@ def _execute(todo: list[Report], root: Path, show_code: bool, jobs: int | None, 
         raise
     pool.shutdown(wait=True)
     return results
+
+
+# Trampolines: the pool pickles these by name, so the main process never imports the renderer
+# (papermill, nbconvert); the workers already have it from the forkserver's preload.
+def _worker_init() -> None:
+    from warclaims.render import quiet_worker
+
+    quiet_worker()
+
+
+def _run_report(job: dict) -> dict:
+    from warclaims.render import run_report
+
+    return run_report(job)
 
 
 def _start_forkserver() -> None:

@@ -133,3 +133,11 @@ def run_report(job: dict) -> dict:
     return {"id": job["id"], "status": status, "error": error, "title": title, "notebook": text.encode("utf-8"),
             "html": html.encode("utf-8"), "figures": figures_of(nb) if status == "ok" else [],
             "started": started, "seconds": time.time() - started}
+
+
+def _warm() -> None:
+    """Compile the HTML template once, in the forkserver that every build worker is forked from."""
+    _exporter(False).from_notebook_node(nbformat.v4.new_notebook())
+
+
+_warm()
