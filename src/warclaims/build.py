@@ -135,47 +135,27 @@ def build(
     # The table is validated first (while the worker server loads); nothing runs or is written unless it is valid.
     results = _execute(todo, root, show_code, jobs, timeout, progress, validate) if todo else {}
 
+    skipped = dict(outcome.skipped)
     entries = {}
     for report in reports:
-        if report.id in dict(outcome.skipped):
-            entries[report.id] = {"notebook": report.notebook, "set": report.set_name, "parameters": report.parameters,
-                                  "status": "skipped", "reason": dict(outcome.skipped)[report.id],
-                                  "title": previous.get(report.id, {}).get("title", report.id), "outputs": {}}
-            continue
-        if report.id not in results:
+        base = {"notebook": report.notebook, "set": report.set_name, "parameters": report.parameters}
+        if report.id in skipped:
+            entries[report.id] = {**base, "status": "skipped", "reason": skipped[report.id], "outputs": {},
+                                  "title": previous.get(report.id, {}).get("title", report.id)}
+        elif report.id not in results:
             entries[report.id] = previous[report.id]
-            continue
-        res = results[report.id]
-        if "started" in res:
-            outcome.timings[report.id] = (res["started"] - began, res["seconds"])
-        key, inputs = keys[report.id]
-        entry = {"notebook": report.notebook, "set": report.set_name, "parameters": report.parameters,
-                 "title": res.get("title") or report.id, "status": res["status"], "inputs": inputs}
-        if res["status"] == "ok":
-            files = {f"{report.id}.html": res["html"], f"notebooks/{report.id}.ipynb": res["notebook"]}
-            figures = []
-            for fig in res["figures"]:
-                stem = f"figures/{report.id}--{fig['name']}"
-                files[f"{stem}.png"], files[f"{stem}.svg"] = fig["png"], fig["svg"]
-                figures.append({"png": f"{stem}.png", "svg": f"{stem}.svg", "alt": fig["alt"]})
-            for rel, data in files.items():
-                write_atomic(out / rel, data)
-            for stale in (out / "failed").glob(f"{report.id}.*"):
-                stale.unlink()
-            entry.update(key=key, figures=figures, outputs={rel: sha256(d) for rel, d in sorted(files.items())})
-            outcome.built.append(report.id)
         else:
-            # The last good HTML stays published; the failed run is kept beside it for reading.
-            if res.get("notebook"):
-                write_atomic(out / "failed" / f"{report.id}.ipynb", res["notebook"])
-                write_atomic(out / "failed" / f"{report.id}.html", res["html"])
-            good = previous.get(report.id, {})
-            entry.update(error=res["error"], failed_html=f"failed/{report.id}.html" if res.get("notebook") else None,
-                         figures=good.get("figures", []) if good.get("status") == "ok" or good.get("last_good") else [],
-                         last_good=good.get("key") if good.get("status") == "ok" else good.get("last_good"),
-                         outputs={rel: d for rel, d in good.get("outputs", {}).items()})
-            outcome.failed.append((report.id, res["error"]))
-        entries[report.id] = entry
+            res = results[report.id]
+            if "started" in res:
+                outcome.timings[report.id] = (res["started"] - began, res["seconds"])
+            key, inputs = keys[report.id]
+            base.update(title=res.get("title") or report.id, status=res["status"], inputs=inputs)
+            if res["status"] == "ok":
+                entries[report.id] = {**base, **_publish(out, report.id, res), "key": key}
+                outcome.built.append(report.id)
+            else:
+                entries[report.id] = {**base, **_keep_last_good(out, report.id, res, previous.get(report.id, {}))}
+                outcome.failed.append((report.id, res["error"]))
 
     from warclaims.index import index_html
 
@@ -184,6 +164,38 @@ def build(
     new_manifest = {"format": FORMAT, "index.html": sha256(index), "reports": entries}
     write_atomic(manifest_path, (json.dumps(new_manifest, sort_keys=True, indent=1, ensure_ascii=False) + "\n").encode())
     return outcome
+
+
+def _publish(out: Path, report_id: str, res: dict) -> dict:
+    """Write a good run's HTML, notebook and figures; clear away an earlier failed run."""
+    files = {f"{report_id}.html": res["html"], f"notebooks/{report_id}.ipynb": res["notebook"]}
+    figures = []
+    for fig in res["figures"]:
+        stem = f"figures/{report_id}--{fig['name']}"
+        files[f"{stem}.png"], files[f"{stem}.svg"] = fig["png"], fig["svg"]
+        figures.append({"png": f"{stem}.png", "svg": f"{stem}.svg", "alt": fig["alt"]})
+    for rel, data in files.items():
+        write_atomic(out / rel, data)
+    for stale in (out / "failed").glob(f"{report_id}.*"):
+        stale.unlink()
+    return {"figures": figures, "outputs": {rel: sha256(d) for rel, d in sorted(files.items())}}
+
+
+def _keep_last_good(out: Path, report_id: str, res: dict, good: dict) -> dict:
+    """A failed run: written under failed/ for reading, while the last good outputs stay published."""
+    failed = {}
+    if res.get("notebook"):
+        failed = {f"failed/{report_id}.ipynb": res["notebook"], f"failed/{report_id}.html": res["html"]}
+        for rel, data in failed.items():
+            write_atomic(out / rel, data)
+    return {
+        "error": res["error"],
+        "failed_html": f"failed/{report_id}.html" if failed else None,
+        "failed_outputs": {rel: sha256(d) for rel, d in sorted(failed.items())},
+        "figures": good.get("figures", []),
+        "last_good": good.get("key") if good.get("status") == "ok" else good.get("last_good"),
+        "outputs": dict(good.get("outputs", {})),
+    }
 
 
 def _execute(todo: list[Report], root: Path, show_code: bool, jobs: int | None, timeout: int, progress: bool, validate) -> dict:
