@@ -241,3 +241,9 @@ def article_night(claims: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp]:
         return drones["date_start"].min(), drones["date_end"].max()
     day = pd.Timestamp(claims["published"].max())
     return day, day
+
+
+def nights_around_article(claims: pd.DataFrame, attacks: pd.DataFrame, days: int) -> tuple[pd.Timestamp, pd.Timestamp, pd.DataFrame]:
+    """The article's drone night (first, last day) and the nightly drone counts `days` either side of it."""
+    first, last = article_night(claims)
+    return first, last, nightly(attacks, "drone", start=first - pd.Timedelta(days=days), end=last + pd.Timedelta(days=days))

@@ -139,6 +139,11 @@ def _check_events(table: RawTable, texts: dict[str, str], out: _Checked) -> None
         out.problems.append(Problem(table.path, table.line_of(i), "notes", "a 'derived' value needs a note saying how it follows from the quote"))
 
 
+def _input_paths(root: Path, given: dict) -> dict[str, Path]:
+    """The data files a pass reads: each given replacement, else the repository's own."""
+    return {k: (resolve(given[k], v, root) if given.get(k) is not None else root / v) for k, v in DEFAULTS.items()}
+
+
 def check_all(
     events: str | Path | None = None,
     *,
@@ -155,7 +160,7 @@ def check_all(
 
     root = root or repo_root()
     given = {"events": events, "sources": sources, "metrics": metrics}
-    paths = {k: (resolve(given[k], v, root) if given.get(k) is not None else root / v) for k, v in DEFAULTS.items()}
+    paths = _input_paths(root, given)
     shown = {k: str(v) for k, v in given.items() if v is not None}
     out = _Checked()
     sources = _read("sources", paths["sources"], schema.sources_schema(), out, root, shown.get("sources"))
@@ -212,20 +217,19 @@ def _typed_events(raw: pd.DataFrame, source_ids: list[str], metric_ids: list[str
 _CODE = ("events.py", "schema.py", "tables.py", "errors.py", "numbers.py")
 
 
-def _cache_key(events, root: Path, paths: dict) -> str | None:
-    """Content hash of everything a validation pass reads, and of the code that does it."""
-    root = root or repo_root()
-    given = {"events": events, **{k: paths.get(k) for k in ("sources", "metrics")}}
+def _cache_path(root: Path, given: dict) -> Path | None:
+    """build/cache/checked-<hash>.pickle, the hash over everything a validation pass reads and the
+    code that does it; None when a file cannot be read."""
     digest = hashlib.sha256(f"{pd.__version__} {importlib.metadata.version('pandera')}".encode())
     try:
-        files = [(resolve(given[k], v, root) if given.get(k) is not None else root / v) for k, v in DEFAULTS.items()]
+        files = list(_input_paths(root, given).values())
         files += sorted((root / "seeds").glob("*"))
         files += [Path(__file__).with_name(name) for name in _CODE]
         for path in files:  # resolved, so "data/events.csv" from the repo root and the default path agree
             digest.update(str(path.resolve()).encode() + b"\0" + path.read_bytes())
     except OSError:
         return None
-    return digest.hexdigest()
+    return root / "build" / "cache" / f"checked-{digest.hexdigest()}.pickle"
 
 
 def _load(events: str | Path | None, root: Path | None, **paths) -> _Checked:
@@ -234,8 +238,7 @@ def _load(events: str | Path | None, root: Path | None, **paths) -> _Checked:
     import pickle
 
     root = root or repo_root()
-    key = _cache_key(events, root, paths)
-    cache = root / "build" / "cache" / f"checked-{key}.pickle" if key else None
+    cache = _cache_path(root, {"events": events, **paths})
     if cache is not None and cache.is_file():
         try:
             return pickle.loads(cache.read_bytes())
@@ -271,8 +274,7 @@ def validate_for_build(root: Path) -> list[Problem]:
     checked = check_all(root=root)
     problems = sorted(set(checked.problems))
     if not problems:
-        key = _cache_key(None, root, {})
-        _store(root / "build" / "cache" / f"checked-{key}.pickle" if key else None, checked)
+        _store(_cache_path(root, {}), checked)
     return problems
 
 

@@ -117,12 +117,11 @@ def timeline_figure(data: pd.DataFrame, selection: str = "") -> ClaimFigure | No
 def drone_context_figure(sel, attacks, days: int = 14) -> ClaimFigure | NoClaims | None:
     """The Air Force's nightly drone counts around the article's night, beside the article's drone claims
     (None, so nothing is shown, when no attack dataset was given)."""
-    from warclaims.attacks import article_night, nightly
+    from warclaims.attacks import nights_around_article
 
     if attacks is None:
         return None
-    first, last = article_night(sel.all_claims)
-    nights = nightly(attacks.frame, "drone", start=first - pd.Timedelta(days=days), end=last + pd.Timedelta(days=days))
+    first, last, nights = nights_around_article(sel.all_claims, attacks.frame, days)
     if nights["reports"].sum() == 0:
         return NoClaims("Air Force drone", f"no reports in the dataset for {style.format_window(nights.index.min(), nights.index.max())}")
     claims = sel.claims[sel.claims["metric"].astype(str) == "drones_intercepted"]

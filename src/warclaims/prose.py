@@ -174,10 +174,9 @@ def attack_context(sel: Selection, attacks, days: int) -> Prose:
         return Prose("Set the parameter `attacks_csv` to `missile_attacks_daily.csv` from " + DATASET_NOTE +
                      " to add, for context, the Ukrainian Air Force’s nightly counts of Russian drones launched at "
                      "Ukraine around this night.")
-    from warclaims.attacks import article_night, nightly
+    from warclaims.attacks import nights_around_article
 
-    first, last = article_night(sel.all_claims)
-    nights = nightly(attacks.frame, "drone", start=first - pd.Timedelta(days=days), end=last + pd.Timedelta(days=days))
+    first, last, nights = nights_around_article(sel.all_claims, attacks.frame, days)
     lines = [f"For context, {DATASET_NOTE}: {attacks.rows_read:,} rows read, {attacks.duplicates_dropped:,} exact duplicates "
              f"dropped, {attacks.bad_rows:,} unreadable rows left out"
              + (f", {_count(sum(attacks.unknown_models.values()), 'row', 'rows')} whose model the reference table does not know kept as "

@@ -33,10 +33,6 @@ class Selection:
     all_claims: pd.DataFrame
     description: str
 
-    @property
-    def empty(self) -> bool:
-        return self.claims.empty
-
 
 def _date(name: str, value) -> pd.Timestamp | None:
     if value is None or value == "":
