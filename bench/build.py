@@ -41,13 +41,19 @@ def project_copy(dest: Path) -> Path:
 
 def timed(cmd: list[str], root: Path) -> float:
     start = time.perf_counter()
-    subprocess.run(cmd, check=True, cwd=root, env={**os.environ, "WARCLAIMS_ROOT": str(root)},
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        cmd,
+        check=True,
+        cwd=root,
+        env={**os.environ, "WARCLAIMS_ROOT": str(root)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     return time.perf_counter() - start
 
 
 def entries(root: Path):
-    from warclaims.reportlist import load_report_list
+    from warclaims.reports.reportlist import load_report_list
 
     # As the build does, leave out entries whose required files (data/external/...) are absent.
     return [r for r in load_report_list(root / "reports.yaml", root) if all((root / f).is_file() for f in r.requires)]
@@ -61,8 +67,15 @@ def median_papermill(root: Path) -> float:
     with tempfile.TemporaryDirectory() as tmp:
         for report in entries(root):
             start = time.perf_counter()
-            pm.execute_notebook(str(root / report.notebook), f"{tmp}/{report.id}.ipynb", parameters=report.parameters,
-                                kernel_name="python3", cwd=str(root), progress_bar=False, log_output=False)
+            pm.execute_notebook(
+                str(root / report.notebook),
+                f"{tmp}/{report.id}.ipynb",
+                parameters=report.parameters,
+                kernel_name="python3",
+                cwd=str(root),
+                progress_bar=False,
+                log_output=False,
+            )
             times.append(time.perf_counter() - start)
     return statistics.median(times)
 
@@ -91,22 +104,32 @@ def main() -> None:
         root = project_copy(Path(tmp) / "shipped")
         n = len(entries(root))
         single = median_papermill(root)
-        cold = statistics.median(timed(build + ["--force"], root) for _ in range(args.repeat))
+        cold = statistics.median(timed([*build, "--force"], root) for _ in range(args.repeat))
         noop = statistics.median(timed(build, root) for _ in range(args.repeat))
         ideal = n * single / cores
         print(f"entries: {n}, cores: {cores}, build timings: median of {args.repeat} runs")
         print(f"median single-notebook papermill execution: {single:.2f} s")
-        print(f"cold build (--force):                       {cold:.2f} s  ({cold / ideal:.2f}x entries*median/cores = {ideal:.2f} s; target <= 1.3x)")
+        print(
+            f"cold build (--force):                       {cold:.2f} s  ({cold / ideal:.2f}x entries*median/cores = {ideal:.2f} s; target <= 1.3x)"
+        )
         print(f"no-op rebuild:                              {noop:.2f} s  (target <= 0.5 s)")
         if not args.no_naive:
             naive = naive_loop(root)
-            print(f"naive loop (papermill CLI + nbconvert CLI): {naive:.2f} s  (cold build = {cold / naive:.2f}x; target <= 0.35x)")
+            print(
+                f"naive loop (papermill CLI + nbconvert CLI): {naive:.2f} s  (cold build = {cold / naive:.2f}x; target <= 0.35x)"
+            )
         if not args.no_scale:
             big = project_copy(Path(tmp) / "big")
-            subprocess.run([sys.executable, str(ROOT / "bench" / "claims.py"), str(args.rows), str(big / "data" / "events.csv")],
-                           check=True, stdout=subprocess.DEVNULL, env={**os.environ, "WARCLAIMS_ROOT": str(big)})
-            scaled = statistics.median(timed(build + ["--force"], big) for _ in range(args.repeat))
-            print(f"cold build, {args.rows:,}-row claim table:    {scaled:.2f} s  ({scaled / cold:.2f}x the shipped table; target <= 2x)")
+            subprocess.run(
+                [sys.executable, str(ROOT / "bench" / "claims.py"), str(args.rows), str(big / "data" / "events.csv")],
+                check=True,
+                stdout=subprocess.DEVNULL,
+                env={**os.environ, "WARCLAIMS_ROOT": str(big)},
+            )
+            scaled = statistics.median(timed([*build, "--force"], big) for _ in range(args.repeat))
+            print(
+                f"cold build, {args.rows:,}-row claim table:    {scaled:.2f} s  ({scaled / cold:.2f}x the shipped table; target <= 2x)"
+            )
 
 
 if __name__ == "__main__":

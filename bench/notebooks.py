@@ -24,9 +24,13 @@ def main() -> None:
             times = []
             for _ in range(repeats):
                 t0 = time.perf_counter()
-                pm.execute_notebook(str(nb), str(Path(tmp) / nb.name), progress_bar=False, kernel_name="python3", log_output=False)
+                pm.execute_notebook(
+                    str(nb), str(Path(tmp) / nb.name), progress_bar=False, kernel_name="python3", log_output=False
+                )
                 times.append(time.perf_counter() - t0)
-            print(f"{nb.stem:<22} median {statistics.median(times):.2f} s  (min {min(times):.2f}, max {max(times):.2f}, n={repeats})")
+            print(
+                f"{nb.stem:<22} median {statistics.median(times):.2f} s  (min {min(times):.2f}, max {max(times):.2f}, n={repeats})"
+            )
 
 
 if __name__ == "__main__":

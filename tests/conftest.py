@@ -50,21 +50,54 @@ def edit_row(path: Path, key: str, key_value: str, **changes: str) -> int:
 
 @pytest.fixture(scope="module")
 def build_project(tmp_path_factory):
-    """A copy of everything a report build reads (data, seeds, notebooks, package source, lock)
-    with WARCLAIMS_ROOT pointing at it for the module's tests and the kernels they start."""
+    """A copy of everything a report build reads (data, seeds, notebooks, package source, lock)."""
     root = tmp_path_factory.mktemp("project")
     for folder in ("data", "seeds", "notebooks"):
         shutil.copytree(ROOT / folder, root / folder)
-    shutil.copytree(ROOT / "src" / "warclaims", root / "src" / "warclaims", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        ROOT / "src" / "warclaims", root / "src" / "warclaims", ignore=shutil.ignore_patterns("__pycache__")
+    )
     for name in ("pyproject.toml", "requirements.lock"):
         shutil.copy(ROOT / name, root / name)
-    old = os.environ.get("WARCLAIMS_ROOT")
-    os.environ["WARCLAIMS_ROOT"] = str(root)
-    yield root
-    if old is None:
-        os.environ.pop("WARCLAIMS_ROOT", None)
-    else:
-        os.environ["WARCLAIMS_ROOT"] = old
+    return root
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--screenshots", metavar="DIR", help="keep the browser tests' screenshots in DIR (make test: build/screenshots)"
+    )
+
+
+@pytest.fixture(scope="session")
+def screenshots(request, tmp_path_factory) -> Path:
+    """Where the browser tests save screenshots: --screenshots DIR, else a temporary folder."""
+    given = request.config.getoption("--screenshots")
+    folder = Path(given).resolve() if given else tmp_path_factory.mktemp("screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _checkout_state() -> dict[str, int]:
+    """Every file of the checkout git would see (tracked or not, ignored ones too) with its mtime,
+    leaving out the virtualenv, caches Python writes and what --screenshots names."""
+    skip = {".git", ".venv", "__pycache__", ".pytest_cache", ".ruff_cache", "screenshots"}
+    state = {}
+    for dirpath, dirnames, filenames in os.walk(ROOT):
+        dirnames[:] = [d for d in dirnames if d not in skip and not d.endswith(".egg-info")]
+        for name in filenames:
+            path = os.path.join(dirpath, name)
+            state[os.path.relpath(path, ROOT)] = os.stat(path).st_mtime_ns
+    return state
+
+
+@pytest.fixture(scope="session", autouse=True)
+def checkout_untouched():
+    """The suite writes nothing into the checkout: everything it builds or caches is under tmp_path."""
+    before = _checkout_state()
+    yield
+    after = _checkout_state()
+    changed = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+    assert changed == [], f"the tests wrote into the checkout: {changed[:10]}"
 
 
 def tree(folder: Path) -> dict[str, bytes]:

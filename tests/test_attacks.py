@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import ROOT
 
-from warclaims.attacks import load_attacks, nightly
-from warclaims.errors import ClaimTableError
+from warclaims.errors import AttackDataError
+from warclaims.external.attacks import load_attacks, nightly
+
+from conftest import ROOT
 
 FIXTURES = Path(__file__).parent / "fixtures" / "attacks"
 MODELS = FIXTURES / "missiles_and_uavs.csv"
@@ -49,7 +50,7 @@ def test_odd_timestamps(odd):
 
 
 def test_model_kinds_from_the_reference_table(odd):
-    kinds = dict(zip(odd.frame["model"], odd.frame["kind"].astype(str)))
+    kinds = dict(zip(odd.frame["model"], odd.frame["kind"].astype(str), strict=True))
     assert kinds["Shahed-136/131"] == "drone"
     assert kinds["Молнія"] == "drone"  # a Ukrainian name the table knows
     assert kinds["Iskander-M/KN-23"] == "missile"  # combined with '/', listed as such
@@ -81,7 +82,7 @@ def test_totals(odd):
 
 
 def test_bad_rows_are_located_and_stop_the_import():
-    with pytest.raises(ClaimTableError) as info:
+    with pytest.raises(AttackDataError) as info:
         load_attacks(FIXTURES / "attacks_bad_rows.csv", MODELS, shown="bad.csv")
     found = [str(p) for p in info.value.problems]
     assert found == [
@@ -101,23 +102,51 @@ def test_skip_bad_rows_keeps_the_rest_and_counts():
 def test_missing_column(tmp_path):
     path = tmp_path / "a.csv"
     path.write_text("time_start,time_end,model,launched\n2025-05-20,2025-05-20,Orlan-10,1\n")
-    with pytest.raises(ClaimTableError, match="a.csv:1: destroyed: missing column 'destroyed'"):
+    with pytest.raises(AttackDataError, match=r"a\.csv:1: destroyed: missing column 'destroyed'"):
         load_attacks(path, MODELS, shown="a.csv")
 
 
 def test_cli(tmp_path):
-    bad = subprocess.run([sys.executable, "-m", "warclaims", "import-attacks", str(FIXTURES / "attacks_bad_rows.csv"),
-                          "--models", str(MODELS)], capture_output=True, text=True)
+    bad = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "warclaims",
+            "import-attacks",
+            str(FIXTURES / "attacks_bad_rows.csv"),
+            "--models",
+            str(MODELS),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert bad.returncode == 1 and "attacks_bad_rows.csv:3: time_start:" in bad.stderr and "Traceback" not in bad.stderr
     out = tmp_path / "tidy.csv"
-    ok = subprocess.run([sys.executable, "-m", "warclaims", "import-attacks", str(FIXTURES / "attacks_bad_rows.csv"),
-                         "--models", str(MODELS), "--skip-bad-rows", "--out", str(out)], capture_output=True, text=True)
+    ok = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "warclaims",
+            "import-attacks",
+            str(FIXTURES / "attacks_bad_rows.csv"),
+            "--models",
+            str(MODELS),
+            "--skip-bad-rows",
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert ok.returncode == 0, ok.stderr
     assert "2 imported" in ok.stdout and "4 bad rows skipped" in ok.stdout
     assert len(pd.read_csv(out)) == 2
 
 
-@pytest.mark.skipif(not (SHARED / "missile_attacks_daily_2025-05.csv").exists(), reason="../shared/data/attacks is not beside the project")
+@pytest.mark.skipif(
+    not (SHARED / "missile_attacks_daily_2025-05.csv").exists(),
+    reason="../shared/data/attacks is not beside the project",
+)
 def test_real_slice_matches_the_file():
     path = SHARED / "missile_attacks_daily_2025-05.csv"
     result = load_attacks(path, SHARED / "missiles_and_uavs.csv")
@@ -129,6 +158,10 @@ def test_real_slice_matches_the_file():
     assert int(ours["launched"].sum()) == sum(int(float(r["launched"])) for r in night) == 76
     assert int(ours["destroyed"].sum()) == sum(int(float(r["destroyed"])) for r in night) == 22
     drones = nightly(result.frame, "drone", start="2025-05-01", end="2025-05-31")
-    expected = sum(int(float(r["launched"])) for r in rows if r["model"] in ("Shahed-136/131",) and r["time_end"][:10] == "2025-05-25")
+    expected = sum(
+        int(float(r["launched"]))
+        for r in rows
+        if r["model"] in ("Shahed-136/131",) and r["time_end"][:10] == "2025-05-25"
+    )
     assert drones.loc["2025-05-25", "launched"] >= expected
     assert (result.frame["kind"] != "unknown").all()

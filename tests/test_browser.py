@@ -8,13 +8,17 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from conftest import ROOT
 
-from warclaims.build import build
+from warclaims.reports.build import build
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--host-resolver-rules=MAP * ~NOTFOUND"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--host-resolver-rules=MAP * ~NOTFOUND",
+]
 INJECTED = "<script>alert(1)</script><img src=x onerror=alert(2)>"
 REPORTS = """reports:
   - notebook: overview
@@ -25,7 +29,9 @@ REPORTS = """reports:
 @pytest.fixture(scope="module")
 def published(build_project):
     events = build_project / "data" / "events.csv"
-    events.write_text(events.read_text(encoding="utf-8").replace("Location as for the killed.", INJECTED), encoding="utf-8")
+    events.write_text(
+        events.read_text(encoding="utf-8").replace("Location as for the killed.", INJECTED), encoding="utf-8"
+    )
     (build_project / "reports.yaml").write_text(REPORTS)
     outcome = build(build_project, progress=False)
     assert outcome.failed == []
@@ -57,7 +63,9 @@ def open_page(browser, url):
 
 
 def check_page(page, seen):
-    images = page.eval_on_selector_all("img", "els => els.map(e => [e.getAttribute('src').slice(0, 60), e.complete && e.naturalWidth, e.alt])")
+    images = page.eval_on_selector_all(
+        "img", "els => els.map(e => [e.getAttribute('src').slice(0, 60), e.complete && e.naturalWidth, e.alt])"
+    )
     assert images, "a report without images"
     assert all(width > 0 for _, width, _ in images), images
     assert all(alt for _, _, alt in images), images
@@ -67,12 +75,10 @@ def check_page(page, seen):
     assert [u for u in seen["requests"] if urlparse(u).scheme not in ("file", "data")] == []
 
 
-def test_index_and_every_report_display_offline(browser, published):
+def test_index_and_every_report_display_offline(browser, published, screenshots):
     page, seen = open_page(browser, (published / "index.html").as_uri())
     check_page(page, seen)
-    shot = ROOT / "build" / "screenshots" / "index.png"
-    shot.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(shot), full_page=True)
+    page.screenshot(path=str(screenshots / "index.png"), full_page=True)
     hrefs = page.eval_on_selector_all("a", "els => els.map(e => e.href)")
     assert hrefs
     for href in hrefs:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -10,13 +11,16 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
-from conftest import ROOT, edit_row, tree
 
-from warclaims import build as build_mod
-from warclaims.build import DataInvalid, build, sha256
+from warclaims.reports import workers
+from warclaims.reports.build import DataInvalid, build, build_lock, sha256
+
+from conftest import ROOT, edit_row, tree
 
 REPORTS = """reports:
   - notebook: overview
@@ -32,10 +36,19 @@ IDS = ["overview--default", "territory--default", "casualties--ukraine"]
 
 @pytest.fixture(scope="module")
 def built(build_project):
+    """A project built once; tests only read it (those that change things use `rebuilt`)."""
     (build_project / "reports.yaml").write_text(REPORTS)
     outcome = build(build_project, progress=False)
     assert outcome.failed == []
     return build_project
+
+
+@pytest.fixture
+def rebuilt(built, tmp_path):
+    """A private copy of the built project, reports and cache included, for a test to change."""
+    root = tmp_path / "project"
+    shutil.copytree(built, root, symlinks=True)
+    return root
 
 
 def no_kernels(*args, **kwargs):
@@ -63,14 +76,19 @@ def test_cold_build_writes_every_output(built):
         assert (out / f"{report_id}.html").is_file()
         assert (out / "notebooks" / f"{report_id}.ipynb").is_file()
     figures = sorted(p.name for p in (out / "figures").iterdir())
-    assert figures == sorted([
-        "overview--default--timeline.png", "overview--default--timeline.svg",
-        "territory--default--territory_km2.png", "territory--default--territory_km2.svg",
-        "casualties--ukraine--casualties.png", "casualties--ukraine--casualties.svg",
-    ])
+    assert figures == sorted(
+        [
+            "overview--default--timeline.png",
+            "overview--default--timeline.svg",
+            "territory--default--territory_km2.png",
+            "territory--default--territory_km2.svg",
+            "casualties--ukraine--casualties.png",
+            "casualties--ukraine--casualties.svg",
+        ]
+    )
     assert (out / "figures" / "territory--default--territory_km2.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     # The notebooks reused the build's own validation of the table: one cache entry, not one per notebook.
-    assert len(list((built / "build" / "cache").glob("checked-*.pickle"))) == 1
+    assert len(list((built / "build" / "cache").glob("checked-*.json"))) == 1
 
 
 def test_manifest_hashes_every_output_and_names_inputs(built):
@@ -123,62 +141,60 @@ def test_index_lists_every_report_with_a_figure(built):
     assert len(thumbs) == 3 and all((built / "reports" / a["src"]).is_file() and a["alt"] for a in thumbs)
 
 
-def test_second_build_is_a_no_op_that_starts_no_kernel(built, monkeypatch):
-    before = {p: p.stat().st_mtime_ns for p in (built / "reports").rglob("*") if p.is_file()}
-    monkeypatch.setattr(build_mod, "_execute", no_kernels)
-    outcome = build(built, progress=False)
+def test_second_build_is_a_no_op_that_starts_no_kernel(rebuilt, monkeypatch):
+    before = {p: p.stat().st_mtime_ns for p in (rebuilt / "reports").rglob("*") if p.is_file()}
+    monkeypatch.setattr(workers, "run_all", no_kernels)
+    outcome = build(rebuilt, progress=False)
     assert outcome.unchanged == IDS and outcome.built == []
-    after = {p: p.stat().st_mtime_ns for p in (built / "reports").rglob("*") if p.is_file()}
+    after = {p: p.stat().st_mtime_ns for p in (rebuilt / "reports").rglob("*") if p.is_file()}
     assert before == after
 
 
-def test_rebuild_after_rm_reproduces_the_same_bytes(built, tmp_path):
-    first = tree(built / "reports")
-    shutil.rmtree(built / "reports")
-    build(built, progress=False)
-    assert tree(built / "reports") == first
+def test_rebuild_after_rm_reproduces_the_same_bytes(rebuilt):
+    first = tree(rebuilt / "reports")
+    shutil.rmtree(rebuilt / "reports")
+    build(rebuilt, progress=False)
+    assert tree(rebuilt / "reports") == first
 
 
-def test_changed_notebook_rebuilds_only_its_reports(built):
-    path = built / "notebooks" / "territory.ipynb"
+def test_changed_notebook_rebuilds_only_its_reports(rebuilt):
+    path = rebuilt / "notebooks" / "territory.ipynb"
     nb = json.loads(path.read_text())
     nb["cells"].append({"cell_type": "markdown", "id": "extra", "metadata": {}, "source": "An added closing note."})
     path.write_text(json.dumps(nb, indent=1))
-    outcome = build(built, progress=False)
+    outcome = build(rebuilt, progress=False)
     assert outcome.built == ["territory--default"]
     assert sorted(outcome.unchanged) == ["casualties--ukraine", "overview--default"]
-    assert "An added closing note." in (built / "reports" / "territory--default.html").read_text()
+    assert "An added closing note." in (rebuilt / "reports" / "territory--default.html").read_text()
 
 
-def test_invalid_data_stops_before_anything_runs(built, monkeypatch):
-    before = tree(built / "reports")
-    events = built / "data" / "events.csv"
-    original = events.read_bytes()
-    edit_row(events, "event_id", "putin-trump-call", claimant_side="usa")
-    import concurrent.futures
-
-    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", no_kernels)  # no worker, so no kernel
-    try:
-        with pytest.raises(DataInvalid):
-            build(built, progress=False)
-    finally:
-        events.write_bytes(original)
-    assert tree(built / "reports") == before
+def test_invalid_data_stops_before_anything_runs(rebuilt, monkeypatch):
+    before = tree(rebuilt / "reports")
+    edit_row(rebuilt / "data" / "events.csv", "event_id", "putin-trump-call", claimant_side="usa")
+    monkeypatch.setattr(workers, "run_all", no_kernels)
+    with pytest.raises(DataInvalid):
+        build(rebuilt, progress=False)
+    assert tree(rebuilt / "reports") == before
 
 
-def test_failing_notebook_keeps_last_good_html_and_is_marked(built):
-    out = built / "reports"
+def test_failing_notebook_keeps_last_good_html_and_is_marked(rebuilt):
+    out = rebuilt / "reports"
     good = (out / "overview--default.html").read_bytes()
-    path = built / "notebooks" / "overview.ipynb"
+    path = rebuilt / "notebooks" / "overview.ipynb"
     original = path.read_text()
     nb = json.loads(original)
-    nb["cells"].append({"cell_type": "code", "id": "boom", "metadata": {}, "execution_count": None, "outputs": [],
-                        "source": "raise RuntimeError('boom: the chart data was wrong')"})
+    nb["cells"].append(
+        {
+            "cell_type": "code",
+            "id": "boom",
+            "metadata": {},
+            "execution_count": None,
+            "outputs": [],
+            "source": "raise RuntimeError('boom: the chart data was wrong')",
+        }
+    )
     path.write_text(json.dumps(nb, indent=1))
-    try:
-        outcome = build(built, progress=False)
-    finally:
-        path.write_text(original)
+    outcome = build(rebuilt, progress=False)
     assert [i for i, _ in outcome.failed] == ["overview--default"]
     assert "RuntimeError: boom" in outcome.failed[0][1]
     assert (out / "overview--default.html").read_bytes() == good
@@ -189,76 +205,153 @@ def test_failing_notebook_keeps_last_good_html_and_is_marked(built):
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["reports"]["overview--default"]["status"] == "failed"
     # Back to a good notebook: the report is rebuilt and the failed run is cleared away.
-    outcome = build(built, progress=False)
+    path.write_text(original)
+    outcome = build(rebuilt, progress=False)
     assert outcome.built == ["overview--default"] and not (out / "failed" / "overview--default.html").exists()
 
 
-def test_cli_names_a_failure_and_exits_non_zero(built):
-    (built / "reports.yaml").write_text(REPORTS.replace("{claimant_sides: [ukraine]}", "{claimant_sides: [nato]}"))
-    try:
-        run = subprocess.run([sys.executable, "-m", "warclaims", "build", "--quiet"], capture_output=True, text=True,
-                             env={**os.environ, "WARCLAIMS_ROOT": str(built)})
-    finally:
-        (built / "reports.yaml").write_text(REPORTS)
-    assert run.returncode == 1
-    assert "FAILED casualties--ukraine: cell" in run.stderr and "ParameterError: claimant_sides has unknown side(s) 'nato'" in run.stderr
-    assert "Traceback" not in run.stderr
+def cli(root: Path, *args: str, **kwargs) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "warclaims", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "WARCLAIMS_ROOT": str(root), **kwargs.pop("env", {})},
+        **kwargs,
+    )
 
 
-def test_ctrl_c_leaves_no_half_written_report(built):
-    proc = subprocess.Popen([sys.executable, "-m", "warclaims", "build", "--force", "--quiet"], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env={**os.environ, "WARCLAIMS_ROOT": str(built)},
-                            start_new_session=True)
-    time.sleep(4)
-    os.killpg(proc.pid, signal.SIGINT)
-    _, err = proc.communicate(timeout=60)
-    assert proc.returncode in (130, 1, -signal.SIGINT), err
-    leftovers = [p for p in (built / "reports").rglob("*") if ".tmp-" in p.name]
-    assert leftovers == []
-    for html in (built / "reports").glob("*.html"):
+def test_cli_names_a_failure_and_exits_non_zero(rebuilt):
+    (rebuilt / "reports.yaml").write_text(REPORTS.replace("{claimant_sides: [ukraine]}", "{claimant_sides: [nato]}"))
+    _, err = (proc := cli(rebuilt, "build", "--quiet")).communicate(timeout=120)
+    assert proc.returncode == 1
+    assert (
+        "FAILED casualties--ukraine: cell" in err and "ParameterError: claimant_sides has unknown side(s) 'nato'" in err
+    )
+    assert "Traceback" not in err
+
+
+def marked(mark: str) -> dict[int, str]:
+    """Processes whose environment carries this test's mark: the build, its forkserver, workers and kernels."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if f"WARCLAIMS_TEST_MARK={mark}".encode() in (entry / "environ").read_bytes().split(b"\0"):
+                    found[int(entry.name)] = (
+                        (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+                    )
+            except OSError:
+                continue
+    return found
+
+
+def wait_until(condition, seconds: float, what: str):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError(f"timed out after {seconds} s waiting for {what}")
+
+
+def kernels_of(mark: str) -> dict[int, str]:
+    return {pid: cmd for pid, cmd in marked(mark).items() if "ipykernel_launcher" in cmd}
+
+
+@pytest.fixture
+def mark():
+    """A unique mark in the environment of a build started by the test; whatever carries it is killed afterwards."""
+    value = uuid.uuid4().hex
+    yield value
+    for pid in marked(value):
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+
+
+def test_ctrl_c_exits_130_in_one_line_and_leaves_no_process_or_half_report(rebuilt, mark):
+    proc = cli(rebuilt, "build", "--force", "--quiet", env={"WARCLAIMS_TEST_MARK": mark}, start_new_session=True)
+    wait_until(lambda: kernels_of(mark), 60, "a kernel of the build to start")
+    os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in a terminal does: the whole foreground group
+    sent = time.monotonic()
+    _, err = proc.communicate(timeout=30)
+    took = time.monotonic() - sent
+    assert proc.returncode == 130, err
+    assert err.strip().splitlines() == ["build interrupted; reports/ unchanged for unfinished reports"]
+    assert took < 5, f"the build took {took:.1f} s to stop"
+    wait_until(lambda: not marked(mark), 3, "every worker and kernel to be gone")
+    assert [p for p in (rebuilt / "reports").rglob("*") if ".tmp-" in p.name] == []
+    for html in (rebuilt / "reports").glob("*.html"):
         assert html.read_text(encoding="utf-8").rstrip().endswith("</html>")
-    manifest = json.loads((built / "reports" / "manifest.json").read_text())
+    manifest = json.loads((rebuilt / "reports" / "manifest.json").read_text())
     for entry in manifest["reports"].values():
         for rel, digest in entry.get("outputs", {}).items():
-            assert sha256((built / "reports" / rel).read_bytes()) == digest
+            assert sha256((rebuilt / "reports" / rel).read_bytes()) == digest
 
 
-def test_entry_needing_an_absent_file_is_skipped_with_a_message(built, monkeypatch):
+def test_killed_build_leaves_no_orphans(rebuilt, mark):
+    proc = cli(rebuilt, "build", "--force", "--quiet", env={"WARCLAIMS_TEST_MARK": mark}, start_new_session=True)
+    wait_until(lambda: kernels_of(mark), 60, "a kernel of the build to start")
+    os.kill(proc.pid, signal.SIGKILL)  # the build alone: its forkserver, workers and kernels must notice
+    proc.communicate(timeout=30)
+    wait_until(lambda: not marked(mark), 10, "the killed build's workers and kernels to exit")
+
+
+def test_a_second_build_at_once_is_refused_with_the_holders_pid(rebuilt):
+    before = tree(rebuilt / "reports")
+    with build_lock(rebuilt):
+        _, err = (proc := cli(rebuilt, "build", "--force", "--quiet")).communicate(timeout=60)
+    assert proc.returncode == 1
+    assert err.strip() == f"another build is running (pid {os.getpid()}); wait for it to finish, then build again"
+    assert tree(rebuilt / "reports") == before
+
+
+def test_temporary_files_of_a_crashed_build_are_removed(rebuilt, monkeypatch):
+    stale = rebuilt / "reports" / "notebooks" / ".overview--default.ipynb.tmp-99999"
+    stale.write_bytes(b"half a notebook")
+    monkeypatch.setattr(workers, "run_all", no_kernels)
+    build(rebuilt, progress=False)
+    assert not stale.exists()
+
+
+def test_entry_needing_an_absent_file_is_skipped_with_a_message(rebuilt, monkeypatch):
     extra = """  - notebook: drone_interceptions
     requires: data/external/missile_attacks_daily.csv
     parameter_sets:
       air-force-context: {attacks_csv: data/external/missile_attacks_daily.csv}
 """
-    build(built, progress=False)  # settle whatever earlier tests left to rebuild
-    (built / "reports.yaml").write_text(REPORTS + extra)
-    monkeypatch.setattr(build_mod, "_execute", no_kernels)
-    try:
-        outcome = build(built, progress=False)
-    finally:
-        (built / "reports.yaml").write_text(REPORTS)
-    assert outcome.skipped == [("drone_interceptions--air-force-context", "needs data/external/missile_attacks_daily.csv (not present)")]
+    (rebuilt / "reports.yaml").write_text(REPORTS + extra)
+    monkeypatch.setattr(workers, "run_all", no_kernels)
+    outcome = build(rebuilt, progress=False)
+    assert outcome.skipped == [
+        ("drone_interceptions--air-force-context", "needs data/external/missile_attacks_daily.csv (not present)")
+    ]
     assert sorted(outcome.unchanged) == sorted(IDS)
-    index = (built / "reports" / "index.html").read_text()
+    index = (rebuilt / "reports" / "index.html").read_text()
     assert "status-skipped" in index and "needs data/external/missile_attacks_daily.csv" in index
 
 
-def test_entry_with_the_attack_dataset_present_builds_the_context_chart(built):
-    build(built, progress=False)  # settle whatever earlier tests left to rebuild
-    external = built / "data" / "external"
+def test_entry_with_the_attack_dataset_present_builds_the_context_chart(rebuilt):
+    external = rebuilt / "data" / "external"
     external.mkdir(parents=True, exist_ok=True)
     fixtures = ROOT / "tests" / "fixtures" / "attacks"
     shutil.copy(fixtures / "attacks_oddities.csv", external / "missile_attacks_daily.csv")
     shutil.copy(fixtures / "missiles_and_uavs.csv", external / "missiles_and_uavs.csv")
     shipped = (ROOT / "reports.yaml").read_text()
-    entry = shipped[shipped.index("  - notebook: drone_interceptions\n    requires"):]
-    (built / "reports.yaml").write_text(REPORTS + entry)
-    try:
-        outcome = build(built, progress=False)
-    finally:
-        (built / "reports.yaml").write_text(REPORTS)
-        shutil.rmtree(external)
+    entry = shipped[shipped.index("  - notebook: drone_interceptions\n    requires") :]
+    (rebuilt / "reports.yaml").write_text(REPORTS + entry)
+    outcome = build(rebuilt, progress=False)
     assert outcome.built == ["drone_interceptions--air-force-context"] and outcome.failed == []
-    figures = sorted(p.name for p in (built / "reports" / "figures").glob("drone_interceptions--air-force-context--*.png"))
-    assert figures == ["drone_interceptions--air-force-context--drone_claims.png", "drone_interceptions--air-force-context--drone_context.png"]
-    manifest = json.loads((built / "reports" / "manifest.json").read_text())
-    assert "data/external/missile_attacks_daily.csv" in manifest["reports"]["drone_interceptions--air-force-context"]["inputs"]
+    figures = sorted(
+        p.name for p in (rebuilt / "reports" / "figures").glob("drone_interceptions--air-force-context--*.png")
+    )
+    assert figures == [
+        "drone_interceptions--air-force-context--drone_claims.png",
+        "drone_interceptions--air-force-context--drone_context.png",
+    ]
+    manifest = json.loads((rebuilt / "reports" / "manifest.json").read_text())
+    assert (
+        "data/external/missile_attacks_daily.csv"
+        in manifest["reports"]["drone_interceptions--air-force-context"]["inputs"]
+    )

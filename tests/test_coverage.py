@@ -6,15 +6,20 @@ import hashlib
 import subprocess
 import sys
 
-from conftest import edit_row, read_rows, write_rows
+from warclaims.claims.checking import validate
 
-from warclaims.events import validate
+from conftest import edit_row, read_rows, write_rows
 
 
 def reseal(project):
     """Change the seed on purpose and record its new checksum, as a curator would."""
     seed = next((project / "seeds").iterdir())
-    edit_row(project / "data/sources.csv", "source_id", "2025-05-21-putin-kursk", sha256=hashlib.sha256(seed.read_bytes()).hexdigest())
+    edit_row(
+        project / "data/sources.csv",
+        "source_id",
+        "2025-05-21-putin-kursk",
+        sha256=hashlib.sha256(seed.read_bytes()).hexdigest(),
+    )
 
 
 def test_unaccounted_number_is_located_in_the_source(project):
@@ -22,7 +27,9 @@ def test_unaccounted_number_is_located_in_the_source(project):
     seed.write_bytes(seed.read_bytes() + b"\n\nOfficials said 42 shelters were opened.")
     reseal(project)
     found = [str(p) for p in validate(root=project)]
-    assert found == [f"seeds/{seed.name}:53: column 16: number '42' is neither a claim in data/events.csv nor listed in data/skipped.csv"]
+    assert found == [
+        f"seeds/{seed.name}:53: column 16: number '42' is neither a claim in data/events.csv nor listed in data/skipped.csv"
+    ]
 
 
 def test_removing_a_claim_makes_its_number_unaccounted(project):

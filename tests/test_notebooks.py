@@ -8,17 +8,24 @@ import json
 import nbformat
 import papermill as pm
 import pytest
-from conftest import ROOT
 
-from warclaims.figures import FIGURE_MIME
+from warclaims.charts import FIGURE_MIME
+
+from conftest import ROOT
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 
 def execute(name: str, tmp_path, **parameters) -> nbformat.NotebookNode:
     out = tmp_path / f"{name}.out.ipynb"
-    pm.execute_notebook(str(ROOT / "notebooks" / f"{name}.ipynb"), str(out), parameters=parameters,
-                        cwd=str(tmp_path), progress_bar=False, kernel_name="python3")
+    pm.execute_notebook(
+        str(ROOT / "notebooks" / f"{name}.ipynb"),
+        str(out),
+        parameters=parameters,
+        cwd=str(tmp_path),
+        progress_bar=False,
+        kernel_name="python3",
+    )
     return nbformat.read(out, as_version=4)
 
 
@@ -31,7 +38,10 @@ def figures(nb):
 
 
 def text_of(nb) -> str:
-    return "\n".join(str(o.get("data", {}).get("text/markdown", "")) + str(o.get("data", {}).get("text/html", "")) for o in outputs(nb))
+    return "\n".join(
+        str(o.get("data", {}).get("text/markdown", "")) + str(o.get("data", {}).get("text/html", ""))
+        for o in outputs(nb)
+    )
 
 
 def test_four_notebooks_exist():
@@ -52,12 +62,26 @@ def test_committed_without_outputs_and_with_a_parameters_cell(path):
     "name, parameters, n_figures, expect",
     [
         ("overview", {}, 1, ["7 claimed values", "Tuesday’s “working visit”"]),
-        ("overview", {"claimant_sides": ["russia"], "start_date": "2025-05-01"}, 1, ["2 claimed values** and **1 dated event**", "sides: Russia; dates 2025-05-01 to …"]),
+        (
+            "overview",
+            {"claimant_sides": ["russia"], "start_date": "2025-05-01"},
+            1,
+            ["2 claimed values** and **1 dated event**", "sides: Russia; dates 2025-05-01 to …"],
+        ),
         ("drone_interceptions", {}, 1, ["13.2 drones per hour", "never added"]),
         ("drone_interceptions", {"claimant_sides": ["ukraine"]}, 1, ["the Ukrainian military"]),
-        ("drone_interceptions", {}, 1, ["Set the parameter `attacks_csv` to `missile_attacks_daily.csv`", "published on Kaggle"]),
-        ("drone_interceptions", {"attacks_csv": "tests/fixtures/attacks/attacks_oddities.csv", "context_days": 3}, 2,
-         ["**84 Russian drones launched at Ukraine** and **30 destroyed**", "1 row whose model", "never adds them"]),
+        (
+            "drone_interceptions",
+            {},
+            1,
+            ["Set the parameter `attacks_csv` to `missile_attacks_daily.csv`", "published on Kaggle"],
+        ),
+        (
+            "drone_interceptions",
+            {"attacks_csv": "tests/fixtures/attacks/attacks_oddities.csv", "context_days": 3},
+            2,
+            ["**84 Russian drones launched at Ukraine** and **30 destroyed**", "1 row whose model", "never adds them"],
+        ),
         ("casualties", {}, 1, ["at least 6", "lower bounds"]),
         ("casualties", {"claimant_sides": ["russia"]}, 0, ["No casualty claims match"]),
         ("territory", {}, 1, ["about 1,400 km²"]),
@@ -82,13 +106,41 @@ def test_notebook_executes(tmp_path, name, parameters, n_figures, expect):
 @pytest.mark.parametrize(
     "name, parameters, message",
     [
-        ("overview", {"claimant_sides": ["nato"]}, "ParameterError: claimant_sides has unknown side(s) 'nato'; choose from russia, ukraine, other"),
-        ("casualties", {"start_date": "2025-06-01", "end_date": "2025-05-01"}, "ParameterError: start_date 2025-06-01 is after end_date 2025-05-01"),
-        ("drone_interceptions", {"events_csv": "data/missing.csv"}, "ParameterError: events_csv: file 'data/missing.csv' not found (relative paths are read from the repository root)"),
-        ("territory", {"territory_unit": "acres"}, "ParameterError: territory_unit='acres' is not known; use 'km2' (square kilometres) or 'mi2' (square miles)"),
-        ("drone_interceptions", {"attacks_csv": "data/external/nothing.csv"}, "ParameterError: attacks_csv: file 'data/external/nothing.csv' not found (relative paths are read from the repository root)"),
-        ("drone_interceptions", {"context_days": 0}, "ParameterError: context_days=0 must be a whole number of days from 1 to 366"),
-        ("overview", {"start_date": "last week"}, "ParameterError: start_date='last week' is not a date; write it as YYYY-MM-DD, e.g. '2025-05-21'"),
+        (
+            "overview",
+            {"claimant_sides": ["nato"]},
+            "ParameterError: claimant_sides has unknown side(s) 'nato'; choose from russia, ukraine, other",
+        ),
+        (
+            "casualties",
+            {"start_date": "2025-06-01", "end_date": "2025-05-01"},
+            "ParameterError: start_date 2025-06-01 is after end_date 2025-05-01",
+        ),
+        (
+            "drone_interceptions",
+            {"events_csv": "data/missing.csv"},
+            "ParameterError: events_csv: file 'data/missing.csv' not found (relative paths are read from the repository root)",
+        ),
+        (
+            "territory",
+            {"territory_unit": "acres"},
+            "ParameterError: territory_unit='acres' is not known; use 'km2' (square kilometres) or 'mi2' (square miles)",
+        ),
+        (
+            "drone_interceptions",
+            {"attacks_csv": "data/external/nothing.csv"},
+            "ParameterError: attacks_csv: file 'data/external/nothing.csv' not found (relative paths are read from the repository root)",
+        ),
+        (
+            "drone_interceptions",
+            {"context_days": 0},
+            "ParameterError: context_days=0 must be a whole number of days from 1 to 366",
+        ),
+        (
+            "overview",
+            {"start_date": "last week"},
+            "ParameterError: start_date='last week' is not a date; write it as YYYY-MM-DD, e.g. '2025-05-21'",
+        ),
     ],
 )
 def test_bad_parameter_stops_in_first_code_cell_with_one_line(tmp_path, name, parameters, message):
@@ -105,7 +157,12 @@ def test_bad_parameter_stops_in_first_code_cell_with_one_line(tmp_path, name, pa
 
 def test_table_problems_are_listed_without_traceback(tmp_path):
     bad = tmp_path / "bad.csv"
-    bad.write_text((ROOT / "data/events.csv").read_text(encoding="utf-8").replace(",exact,stated,Russia’s defence", ",roughly,stated,Russia’s defence"), encoding="utf-8")
+    bad.write_text(
+        (ROOT / "data/events.csv")
+        .read_text(encoding="utf-8")
+        .replace(",exact,stated,Russia’s defence", ",roughly,stated,Russia’s defence"),
+        encoding="utf-8",
+    )
     with pytest.raises(pm.PapermillExecutionError):
         execute("drone_interceptions", tmp_path, events_csv=str(bad))
     nb = nbformat.read(tmp_path / "drone_interceptions.out.ipynb", as_version=4)
@@ -118,7 +175,10 @@ def test_table_problems_are_listed_without_traceback(tmp_path):
 def test_injected_note_text_stays_text(tmp_path):
     events = (ROOT / "data/events.csv").read_text(encoding="utf-8")
     evil = tmp_path / "evil.csv"
-    evil.write_text(events.replace("Location as for the killed.", "<script>alert(1)</script><img src=x onerror=alert(2)>"), encoding="utf-8")
+    evil.write_text(
+        events.replace("Location as for the killed.", "<script>alert(1)</script><img src=x onerror=alert(2)>"),
+        encoding="utf-8",
+    )
     nb = execute("overview", tmp_path, events_csv=str(evil))
     html = text_of(nb)
     assert "<script>" not in html and "<img src=x" not in html

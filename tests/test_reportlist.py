@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from conftest import ROOT
 
-from warclaims.reportlist import ReportListError, load_report_list, notebook_parameters
+from warclaims.reports.reportlist import ReportListError, load_report_list, notebook_parameters
+
+from conftest import ROOT
 
 
 def write(tmp_path, text):
@@ -18,7 +19,9 @@ def test_shipped_report_list_loads():
     reports = load_report_list(ROOT / "reports.yaml", ROOT)
     ids = [r.id for r in reports]
     assert "overview--default" in ids and "territory--square-miles" in ids
-    assert {r.notebook for r in reports} == {f"notebooks/{n}.ipynb" for n in ("overview", "drone_interceptions", "casualties", "territory")}
+    assert {r.notebook for r in reports} == {
+        f"notebooks/{n}.ipynb" for n in ("overview", "drone_interceptions", "casualties", "territory")
+    }
 
 
 def test_notebook_parameters_are_read_without_a_kernel():
@@ -29,7 +32,9 @@ def test_notebook_parameters_are_read_without_a_kernel():
 
 
 def test_unknown_notebook_and_parameter_are_named(tmp_path):
-    path = write(tmp_path, """reports:
+    path = write(
+        tmp_path,
+        """reports:
   - notebook: overview
     parameter_sets:
       default: {}
@@ -37,12 +42,20 @@ def test_unknown_notebook_and_parameter_are_named(tmp_path):
   - notebook: territory
     parameter_sets:
       acres: {territory_units: acres}
-""")
+""",
+    )
     with pytest.raises(ReportListError) as info:
         load_report_list(path, ROOT)
     lines = str(info.value).splitlines()
-    assert any("entry 2 (notebook 'terrtory'): unknown notebook; known: casualties, drone_interceptions, overview, territory" in m for m in lines)
-    assert any("entry 3 (notebook 'territory'), parameter set 'acres': unknown parameter(s) territory_units" in m for m in lines)
+    assert any(
+        "entry 2 (notebook 'terrtory'): unknown notebook; known: casualties, drone_interceptions, overview, territory"
+        in m
+        for m in lines
+    )
+    assert any(
+        "entry 3 (notebook 'territory'), parameter set 'acres': unknown parameter(s) territory_units" in m
+        for m in lines
+    )
 
 
 def test_bad_yaml_names_line(tmp_path):

@@ -6,10 +6,11 @@ from __future__ import annotations
 import hashlib
 
 import pytest
-from conftest import edit_row, read_rows, write_rows
 
-from warclaims.events import validate
-from warclaims.schema import data_dictionary
+from warclaims.claims.checking import validate
+from warclaims.claims.schema import data_dictionary
+
+from conftest import edit_row, read_rows, write_rows
 
 EVENTS = "data/events.csv"
 
@@ -23,7 +24,12 @@ def problems_at(project, rel=EVENTS):
     [
         ("missile-attack-killed-ukraine", {"value": "-6"}, "value", "non-negative"),
         ("missile-attack-killed-ukraine", {"value": "six"}, "value", "non-negative number"),
-        ("missile-attack-killed-ukraine", {"qualifier": "around"}, "qualifier", "exact, at_least, at_most, approximately"),
+        (
+            "missile-attack-killed-ukraine",
+            {"qualifier": "around"},
+            "qualifier",
+            "exact, at_least, at_most, approximately",
+        ),
         ("missile-attack-killed-ukraine", {"claimant_side": "nato"}, "claimant_side", "russia, ukraine, other"),
         ("missile-attack-killed-ukraine", {"value_basis": "guessed"}, "value_basis", "stated, derived"),
         ("missile-attack-killed-ukraine", {"metric": "deaths"}, "metric", "data/metrics.csv"),
@@ -100,3 +106,24 @@ def test_data_dictionary_documents_every_column():
     text = data_dictionary()
     for column in ("event_id", "qualifier", "value_basis", "claimant_side", "quote", "sha256", "family", "reason"):
         assert f"`{column}`" in text
+
+
+def test_renaming_a_metric_the_charts_use_fails_loudly(project):
+    """A metric id the charts select by, renamed in metrics.csv (and events.csv), is an error, not an empty chart."""
+    for name in ("metrics.csv", "events.csv"):
+        path = project / "data" / name
+        path.write_text(
+            path.read_text(encoding="utf-8").replace("territory_held_km2", "territory_km2"), encoding="utf-8"
+        )
+    messages = [str(p) for p in validate(root=project)]
+    assert any(
+        m.startswith("data/metrics.csv:1: metric: the vocabulary must define 'territory_held_km2' (family 'territory')")
+        for m in messages
+    ), messages
+
+
+def test_a_metric_the_charts_use_keeps_its_family(project):
+    line = edit_row(project / "data/metrics.csv", "metric", "drones_intercepted", family="strikes")
+    assert f"data/metrics.csv:{line}: family: 'drones_intercepted' must be in family 'drones'; found 'strikes'" in [
+        str(p) for p in validate(root=project)
+    ]

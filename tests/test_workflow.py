@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import yaml
+
 from conftest import ROOT
 
 
@@ -19,3 +20,20 @@ def test_reports_workflow_builds_and_uploads():
 def test_ci_runs_the_readme_test_command():
     assert "make test" in (ROOT / ".ci/run").read_text()
     assert "make test" in (ROOT / "README.md").read_text()
+
+
+def test_test_workflow_runs_make_test_on_push_and_pull_request():
+    doc = yaml.safe_load((ROOT / ".github/workflows/test.yml").read_text())
+    triggers = doc[True] if True in doc else doc["on"]
+    assert "push" in triggers and "pull_request" in triggers
+    assert any(s.get("run") == "make test" for s in doc["jobs"]["test"]["steps"])
+
+
+def test_pre_commit_runs_ruff_and_nbstripout_from_the_venv():
+    hooks = [
+        h for repo in yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text())["repos"] for h in repo["hooks"]
+    ]
+    entries = [h["entry"] for h in hooks]
+    assert any(e.startswith(".venv/bin/ruff check") for e in entries)
+    assert any(e.startswith(".venv/bin/ruff format") for e in entries)
+    assert any(e.startswith(".venv/bin/nbstripout --keep-id") for e in entries)

@@ -5,15 +5,15 @@ from __future__ import annotations
 import argparse
 import sys
 
-from warclaims.errors import ClaimTableError
+from warclaims.errors import InputError
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from warclaims.events import check_all
-    from warclaims.summary import one_line
+    from warclaims.claims.checking import check_all
+    from warclaims.claims.summary import one_line
 
     checked = check_all(args.events)
-    problems = sorted(set(checked.problems))
+    problems = checked.problems
     for p in problems:
         print(p, file=sys.stderr)
     if problems:
@@ -24,35 +24,35 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _coverage(args: argparse.Namespace) -> int:
-    from warclaims.coverage import number_mentions
-    from warclaims.events import check_all
+    from warclaims.claims.checking import check_all
+    from warclaims.claims.coverage import mentions as number_mentions
 
     checked = check_all(coverage=False)
-    t = checked.tables
-    if not {"events", "skipped", "sources"} <= t.keys():
-        for p in sorted(set(checked.problems)):
+    if not {"events", "skipped", "sources"} <= checked.tables.keys():
+        for p in checked.problems:
             print(p, file=sys.stderr)
         return 1
-    paths = dict(zip(t["sources"].frame["source_id"], t["sources"].frame["path"]))
-    mentions = number_mentions(t["events"].frame, t["skipped"].frame, checked.texts, paths)
+    mentions = number_mentions(checked)
     for m in mentions:
         print(m)
     counts = {s: sum(m.status == s for m in mentions) for s in ("claimed", "skipped", "unaccounted")}
-    print(f"{len(mentions)} numbers in {len(checked.texts)} source text(s): "
-          f"{counts['claimed']} claimed, {counts['skipped']} skipped with a reason, {counts['unaccounted']} unaccounted")
+    print(
+        f"{len(mentions)} numbers in {len(checked.texts)} source text(s): "
+        f"{counts['claimed']} claimed, {counts['skipped']} skipped with a reason, {counts['unaccounted']} unaccounted"
+    )
     return 1 if counts["unaccounted"] else 0
 
 
 def _summary(args: argparse.Namespace) -> int:
-    from warclaims.events import load_claims
-    from warclaims.summary import claims_table
+    from warclaims.claims.loading import load_claims
+    from warclaims.claims.summary import claims_table
 
     print(claims_table(load_claims(args.events)))
     return 0
 
 
 def _schema(args: argparse.Namespace) -> int:
-    from warclaims.schema import data_dictionary
+    from warclaims.claims.schema import data_dictionary
 
     print(data_dictionary())
     return 0
@@ -61,20 +61,27 @@ def _schema(args: argparse.Namespace) -> int:
 def _build(args: argparse.Namespace) -> int:
     import time
 
-    from warclaims.build import DataInvalid, build
     from warclaims.paths import repo_root
-    from warclaims.reportlist import ReportListError
+    from warclaims.reports.build import BuildLocked, DataInvalid, build
+    from warclaims.reports.reportlist import ReportListError
 
     started = time.perf_counter()
     root = repo_root()
     try:
-        outcome = build(root, reports_file=args.reports, force=args.force, show_code=args.show_code,
-                        jobs=args.jobs, timeout=args.timeout, progress=not args.quiet)
-    except (ReportListError, DataInvalid) as exc:
+        outcome = build(
+            root,
+            reports_file=args.reports,
+            force=args.force,
+            show_code=args.show_code,
+            jobs=args.jobs,
+            timeout=args.timeout,
+            progress=not args.quiet,
+        )
+    except (ReportListError, DataInvalid, BuildLocked) as exc:
         print(exc, file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("build interrupted; reports/ keeps what was complete before", file=sys.stderr)
+        print("build interrupted; reports/ unchanged for unfinished reports", file=sys.stderr)
         return 130
     if args.timings:
         for report_id, (start, seconds) in sorted(outcome.timings.items(), key=lambda kv: kv[1][0]):
@@ -83,8 +90,10 @@ def _build(args: argparse.Namespace) -> int:
         print(f"skipped {report_id}: {reason}", file=sys.stderr)
     for report_id, error in outcome.failed:
         print(f"FAILED {report_id}: {error} (see reports/failed/{report_id}.html)", file=sys.stderr)
-    print(f"reports/index.html: {len(outcome.built)} built, {len(outcome.unchanged)} unchanged, "
-          f"{len(outcome.failed)} failed, {len(outcome.skipped)} skipped in {time.perf_counter() - started:.2f} s")
+    print(
+        f"reports/index.html: {len(outcome.built)} built, {len(outcome.unchanged)} unchanged, "
+        f"{len(outcome.failed)} failed, {len(outcome.skipped)} skipped in {time.perf_counter() - started:.2f} s"
+    )
     return 0 if outcome.ok else 1
 
 
@@ -92,7 +101,7 @@ def _import_attacks(args: argparse.Namespace) -> int:
     import time
     from pathlib import Path
 
-    from warclaims.attacks import load_attacks
+    from warclaims.external.attacks import load_attacks
 
     started = time.perf_counter()
     models = args.models or str(Path(args.path).with_name("missiles_and_uavs.csv"))
@@ -105,11 +114,21 @@ def _import_attacks(args: argparse.Namespace) -> int:
     return 0
 
 
+def _absolute(path: str):
+    from pathlib import Path
+
+    return Path(path).resolve()
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="warclaims", description="Claims from war reporting: validate the table, chart it, build reports.")
+    parser = argparse.ArgumentParser(
+        prog="warclaims", description="Claims from war reporting: validate the table, chart it, build reports."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("validate", help="check data/*.csv and the seeds; exit 1 listing every problem")
-    p.add_argument("--events", metavar="FILE", help="an edited copy of the claim table to check instead of data/events.csv")
+    p.add_argument(
+        "--events", metavar="FILE", help="an edited copy of the claim table to check instead of data/events.csv"
+    )
     p.set_defaults(func=_validate)
     p = sub.add_parser("coverage", help="list every number in the source texts and what accounts for it")
     p.set_defaults(func=_coverage)
@@ -121,11 +140,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--show-code", action="store_true", help="include the notebooks' code in the HTML")
     p.add_argument("--jobs", type=int, default=None, help="worker processes (default: one per core)")
     p.add_argument("--timeout", type=int, default=300, help="seconds a notebook cell may run (default 300)")
-    p.add_argument("--reports", metavar="FILE", type=lambda s: __import__("pathlib").Path(s).resolve(), help="report list (default reports.yaml)")
+    p.add_argument("--reports", metavar="FILE", type=_absolute, help="report list (default reports.yaml)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--timings", action="store_true", help="print when each report started and how long it took")
     p.set_defaults(func=_build)
-    p = sub.add_parser("import-attacks", help="read the public daily missile and drone attack dataset into a tidy table")
+    p = sub.add_parser(
+        "import-attacks", help="read the public daily missile and drone attack dataset into a tidy table"
+    )
     p.add_argument("path", help="missile_attacks_daily.csv as published")
     p.add_argument("--models", help="the model reference table (default: missiles_and_uavs.csv beside PATH)")
     p.add_argument("--skip-bad-rows", action="store_true", help="leave out rows that cannot be read, and say how many")
@@ -140,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except ClaimTableError as exc:
+    except InputError as exc:
         for p in exc.problems:
             print(p, file=sys.stderr)
         return 1

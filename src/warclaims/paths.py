@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 _MARKERS = ("pyproject.toml", "data")
+CACHE_ENV = "WARCLAIMS_CACHE_DIR"  # where validated claim tables are cached (claims.cache); unset: no cache
 
 
 def repo_root() -> Path:
@@ -21,6 +22,11 @@ def repo_root() -> Path:
         "cannot find the warclaims repository root (a folder with pyproject.toml, data/ and src/warclaims/); "
         "set WARCLAIMS_ROOT"
     )
+
+
+def build_cache(root: Path) -> Path:
+    """The folder where a report build caches validated claim tables for its notebooks."""
+    return root / "build" / "cache"
 
 
 def resolve(path: str | os.PathLike[str] | None, default: str, root: Path | None = None) -> Path:

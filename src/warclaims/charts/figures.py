@@ -14,8 +14,9 @@ from dataclasses import dataclass
 import pandas as pd
 from matplotlib.figure import Figure
 
-from warclaims import charts, style
-from warclaims.mime import FIGURE_MIME
+from warclaims.charts import FIGURE_MIME, plots
+from warclaims.claims import vocabulary as vocab
+from warclaims.claims import wording
 
 
 @dataclass
@@ -55,7 +56,7 @@ class NoClaims:
         return f"No {self.what} claims match this selection ({self.selection}), so there is no chart."
 
     def _repr_markdown_(self) -> str:
-        return f"> **No claims match.** {style.md(self)}"
+        return f"> **No claims match.** {wording.md(self)}"
 
     def __repr__(self) -> str:
         return str(self)
@@ -66,16 +67,20 @@ def _sentences(rows: pd.DataFrame, *, unit: str | None = None, factor: float = 1
     if len(rows) > most:
         counts = rows.groupby(["claimant", "metric_label"], observed=True).size()
         per = "; ".join(f"{c}: {n:,} claims of {str(m).lower()}" for (c, m), n in counts.items())
-        return f"{len(rows):,} claims from {style.format_window(rows['date_start'].min(), rows['date_end'].max())} ({per})"
+        return f"{len(rows):,} claims from {wording.format_window(rows['date_start'].min(), rows['date_end'].max())} ({per})"
     parts = []
     for r in rows.itertuples():
-        value = style.value_words(r.value * factor, r.qualifier)
-        suffix = f" {style.UNITS[unit][0]}" if unit else ""
-        parts.append(f"{r.claimant}: {value}{suffix} {str(r.metric_label).lower()} ({style.format_window(r.date_start, r.date_end)})")
+        value = wording.value_words(r.value * factor, r.qualifier)
+        suffix = f" {vocab.UNITS[unit][0]}" if unit else ""
+        parts.append(
+            f"{r.claimant}: {value}{suffix} {str(r.metric_label).lower()} ({wording.format_window(r.date_start, r.date_end)})"
+        )
     return "; ".join(parts)
 
 
-def _family_figure(data: pd.DataFrame, family: str, what: str, plot, name: str, chart: str, order: list[str], selection: str):
+def _family_figure(
+    data: pd.DataFrame, family: str, what: str, plot, name: str, chart: str, order: list[str], selection: str
+):
     rows = data[data["family"].astype(str) == family]
     if rows.empty:
         return NoClaims(what, selection)
@@ -84,54 +89,85 @@ def _family_figure(data: pd.DataFrame, family: str, what: str, plot, name: str, 
 
 
 def drone_figure(data: pd.DataFrame, selection: str = "") -> ClaimFigure | NoClaims:
-    return _family_figure(data, "drones", "drone", charts.plot_drone_claims, "drone_claims",
-                          "Bar chart of drone claims, one bar per claimant", ["date_start"], selection)
+    return _family_figure(
+        data,
+        vocab.DRONES,
+        "drone",
+        plots.plot_drone_claims,
+        "drone_claims",
+        "Bar chart of drone claims, one bar per claimant",
+        ["date_start"],
+        selection,
+    )
 
 
 def casualty_figure(data: pd.DataFrame, selection: str = "") -> ClaimFigure | NoClaims:
-    return _family_figure(data, "casualties", "casualty", charts.plot_casualties, "casualties",
-                          "Bar chart of casualty claims by incident", ["date_start", "metric"], selection)
+    return _family_figure(
+        data,
+        vocab.CASUALTIES,
+        "casualty",
+        plots.plot_casualties,
+        "casualties",
+        "Bar chart of casualty claims by incident",
+        ["date_start", "metric"],
+        selection,
+    )
 
 
 def territory_figure(data: pd.DataFrame, unit: str = "km2", selection: str = "") -> ClaimFigure | NoClaims:
-    rows = data[data["metric"].astype(str) == "territory_held_km2"]
+    rows = data[data["metric"].astype(str) == vocab.TERRITORY_HELD_KM2]
     if rows.empty:
         return NoClaims("territory", selection)
-    ax = charts.plot_territory(data, unit=unit)
-    _, factor = style.UNITS[unit]
-    alt = f"Step chart of territory held over time: {_sentences(rows.sort_values('date_end'), unit=unit, factor=factor)}."
+    ax = plots.plot_territory(data, unit=unit)
+    _, factor = vocab.UNITS[unit]
+    alt = (
+        f"Step chart of territory held over time: {_sentences(rows.sort_values('date_end'), unit=unit, factor=factor)}."
+    )
     return ClaimFigure(f"territory_{unit}", ax.figure, alt)
 
 
 def timeline_figure(data: pd.DataFrame, selection: str = "") -> ClaimFigure | NoClaims:
     if data.empty:
         return NoClaims("dated", selection)
-    ax = charts.plot_timeline(data)
+    ax = plots.plot_timeline(data)
     first, last = data["date_start"].min(), data["date_end"].max()
-    sides = ", ".join(f"{style.SIDE_LABELS[s]} {n}" for s, n in data["claimant_side"].value_counts().items() if n)
-    alt = (f"Timeline of {len(data)} claims and dated events from {style.format_window(first, first)} to "
-           f"{style.format_window(last, last)}, each drawn as a span over its date window (by side: {sides}).")
+    sides = ", ".join(f"{vocab.SIDE_LABELS[s]} {n}" for s, n in data["claimant_side"].value_counts().items() if n)
+    alt = (
+        f"Timeline of {len(data)} claims and dated events from {wording.format_window(first, first)} to "
+        f"{wording.format_window(last, last)}, each drawn as a span over its date window (by side: {sides})."
+    )
     return ClaimFigure("timeline", ax.figure, alt)
 
 
 def drone_context_figure(sel, attacks, days: int = 14) -> ClaimFigure | NoClaims | None:
     """The Air Force's nightly drone counts around the article's night, beside the article's drone claims
     (None, so nothing is shown, when no attack dataset was given)."""
-    from warclaims.attacks import nights_around_article
+    from warclaims.external.attacks import nights_around_article
 
     if attacks is None:
         return None
     first, last, nights = nights_around_article(sel.all_claims, attacks.frame, days)
     if nights["reports"].sum() == 0:
-        return NoClaims("Air Force drone", f"no reports in the dataset for {style.format_window(nights.index.min(), nights.index.max())}")
-    claims = sel.claims[sel.claims["metric"].astype(str) == "drones_intercepted"]
-    top, bottom = charts.plot_drone_context(nights, claims, article=(first, last))
+        return NoClaims(
+            "Air Force drone",
+            f"no reports in the dataset for {wording.format_window(nights.index.min(), nights.index.max())}",
+        )
+    claims = sel.claims[sel.claims["metric"].astype(str) == vocab.DRONES_INTERCEPTED]
+    top, _bottom = plots.plot_drone_context(nights, claims, article=(first, last))
     on = nights.loc[last] if last in nights.index else None
-    night = (f" (night ending {style.format_window(last, last)}: {int(on['launched'])} launched, {int(on['destroyed'])} destroyed)"
-             if on is not None and pd.notna(on["launched"]) else "")
-    below = "; ".join(f"{r.claimant}: {style.value_words(r.value, r.qualifier)} drones intercepted ({r.subject}), "
-                      f"{style.format_window(r.date_start, r.date_end)}" for r in claims.head(3).itertuples())
-    alt = (f"Line chart of the Ukrainian Air Force’s nightly counts of Russian drones launched at Ukraine and destroyed, "
-           f"{style.format_window(nights.index.min(), nights.index.max())}{night}; below it, as a separate panel, "
-           f"{below or 'no drone claim from the article in this selection'}.")
+    night = (
+        f" (night ending {wording.format_window(last, last)}: {int(on['launched'])} launched, {int(on['destroyed'])} destroyed)"
+        if on is not None and pd.notna(on["launched"])
+        else ""
+    )
+    below = "; ".join(
+        f"{r.claimant}: {wording.value_words(r.value, r.qualifier)} drones intercepted ({r.subject}), "
+        f"{wording.format_window(r.date_start, r.date_end)}"
+        for r in claims.head(3).itertuples()
+    )
+    alt = (
+        f"Line chart of the Ukrainian Air Force’s nightly counts of Russian drones launched at Ukraine and destroyed, "
+        f"{wording.format_window(nights.index.min(), nights.index.max())}{night}; below it, as a separate panel, "
+        f"{below or 'no drone claim from the article in this selection'}."
+    )
     return ClaimFigure("drone_context", top.figure, alt)

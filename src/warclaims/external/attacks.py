@@ -37,12 +37,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from warclaims.errors import ClaimTableError, Problem
+from warclaims.claims.vocabulary import DRONES_INTERCEPTED
+from warclaims.errors import AttackDataError, Problem
 
 REQUIRED = ["time_start", "time_end", "model", "launched", "destroyed"]
 COUNTS = ["launched", "destroyed", "not_reach_goal", "still_attacking"]
 KINDS = ["drone", "missile", "other", "mixed", "unknown"]
-DATASET = "“Massive Missile Attacks on Ukraine” (Petro Ivaniuk, piterfm), from Ukrainian Air Force reports"
 
 
 @dataclass
@@ -61,31 +61,33 @@ class AttackImport:
         span = f"{f['night'].min():%Y-%m-%d} to {f['night'].max():%Y-%m-%d}" if len(f) else "no rows"
         kinds = ", ".join(f"{k} {n:,}" for k, n in f["kind"].value_counts().items() if n)
         unknown = "; ".join(f"{m!r} ({n})" for m, n in sorted(self.unknown_models.items(), key=lambda kv: -kv[1])[:10])
-        return (f"{shown}: {self.rows_read:,} rows read, {len(f):,} imported ({kinds}); nights {span}; "
-                f"{self.duplicates_dropped:,} exact duplicate rows dropped; {self.bad_rows:,} bad rows skipped"
-                + (f"; models not in the reference table, kept as unknown: {unknown}" if unknown else ""))
+        return (
+            f"{shown}: {self.rows_read:,} rows read, {len(f):,} imported ({kinds}); nights {span}; "
+            f"{self.duplicates_dropped:,} exact duplicate rows dropped; {self.bad_rows:,} bad rows skipped"
+            + (f"; models not in the reference table, kept as unknown: {unknown}" if unknown else "")
+        )
 
 
 def _read(path: Path, shown: str, required: list[str]) -> tuple[pd.DataFrame, np.ndarray]:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise ClaimTableError([Problem(shown, 0, "", "file not found")]) from None
+        raise AttackDataError([Problem(shown, 0, "", "file not found")]) from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise ClaimTableError([Problem(shown, line, "", "is not UTF-8 text")]) from None
+        raise AttackDataError([Problem(shown, line, "", "is not UTF-8 text")]) from None
     if not text.strip():
-        raise ClaimTableError([Problem(shown, 1, "", "file is empty")])
+        raise AttackDataError([Problem(shown, 1, "", "file is empty")])
     try:
         frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, engine="c")
     except pd.errors.ParserError as exc:
-        raise ClaimTableError([Problem(shown, 0, "", f"cannot parse the CSV: {exc}")]) from None
+        raise AttackDataError([Problem(shown, 0, "", f"cannot parse the CSV: {exc}")]) from None
     frame.columns = [c.strip() for c in frame.columns]
     missing = [c for c in required if c not in frame.columns]
     if missing:
-        raise ClaimTableError([Problem(shown, 1, c, f"missing column '{c}'") for c in missing])
+        raise AttackDataError([Problem(shown, 1, c, f"missing column '{c}'") for c in missing])
     physical = text.count("\n") + (0 if text.endswith("\n") else 1)
     if physical == len(frame) + 1:
         lines = np.arange(2, len(frame) + 2)
@@ -121,7 +123,9 @@ def _parse_times(raw: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
         day = pd.to_datetime(parts[0], format="%Y-%m-%d", errors="coerce")
         hours, minutes = pd.to_numeric(parts[1], errors="coerce"), pd.to_numeric(parts[2], errors="coerce")
         seconds = pd.to_numeric(parts[3], errors="coerce").fillna(0)
-        valid = day.notna() & (((hours <= 23) & (minutes <= 59) & (seconds <= 59)) | ((hours == 24) & (minutes == 0) & (seconds == 0)))
+        valid = day.notna() & (
+            ((hours <= 23) & (minutes <= 59) & (seconds <= 59)) | ((hours == 24) & (minutes == 0) & (seconds == 0))
+        )
         value = day + pd.to_timedelta(hours.fillna(0) * 3600 + minutes.fillna(0) * 60 + seconds, unit="s")
         moment[rest] = value.where(valid)
         ok[rest] = valid
@@ -162,12 +166,14 @@ def _kinds(models: pd.Series, reference: pd.DataFrame) -> tuple[pd.Series, pd.Se
         part_kinds = {kind_of(category[p]) for p in parts if p in category.index}
         if len(parts) > 1 and len(part_kinds) and all(p in category.index for p in parts):
             kinds[i] = part_kinds.pop() if len(part_kinds) == 1 else "mixed"
-    lookup_kind = dict(zip(names, kinds.fillna("unknown")))
-    lookup_cat = dict(zip(names, cats.fillna("")))
+    lookup_kind = dict(zip(names, kinds.fillna("unknown"), strict=True))
+    lookup_cat = dict(zip(names, cats.fillna(""), strict=True))
     return models.map(lookup_cat), models.map(lookup_kind)
 
 
-def load_attacks(path: str | Path, models: str | Path, *, skip_bad_rows: bool = False, shown: str | None = None) -> AttackImport:
+def load_attacks(
+    path: str | Path, models: str | Path, *, skip_bad_rows: bool = False, shown: str | None = None
+) -> AttackImport:
     """Read the dataset and its model reference table into a tidy frame (see the module docstring)."""
     path, models = Path(path), Path(models)
     shown = shown or str(path)
@@ -182,11 +188,22 @@ def load_attacks(path: str | Path, models: str | Path, *, skip_bad_rows: bool = 
     model = frame["model"].str.strip()
 
     checks = [
-        ("time_start", ~start_ok, lambda i: f"cannot read {frame.at[i, 'time_start']!r} as YYYY-MM-DD or YYYY-MM-DD HH:MM"),
+        (
+            "time_start",
+            ~start_ok,
+            lambda i: f"cannot read {frame.at[i, 'time_start']!r} as YYYY-MM-DD or YYYY-MM-DD HH:MM",
+        ),
         ("time_end", ~end_ok, lambda i: f"cannot read {frame.at[i, 'time_end']!r} as YYYY-MM-DD or YYYY-MM-DD HH:MM"),
-        ("time_end", start_ok & end_ok & (end < start), lambda i: f"{frame.at[i, 'time_end']!r} is before time_start {frame.at[i, 'time_start']!r}"),
+        (
+            "time_end",
+            start_ok & end_ok & (end < start),
+            lambda i: f"{frame.at[i, 'time_end']!r} is before time_start {frame.at[i, 'time_start']!r}",
+        ),
         ("model", model.eq(""), lambda i: "is empty"),
-    ] + [(col, bad_counts[col], lambda i, col=col: f"{frame.at[i, col]!r} is not a whole, non-negative count") for col in COUNTS]
+    ] + [
+        (col, bad_counts[col], lambda i, col=col: f"{frame.at[i, col]!r} is not a whole, non-negative count")
+        for col in COUNTS
+    ]
     bad = pd.Series(False, index=frame.index)
     problems = []
     for column, mask, message in checks:
@@ -196,27 +213,37 @@ def load_attacks(path: str | Path, models: str | Path, *, skip_bad_rows: bool = 
         bad |= mask
     if problems and not skip_bad_rows:
         more = int(bad.sum()) - len(problems)
-        raise ClaimTableError(problems + ([Problem(shown, int(lines[-1]), "", f"… and {more:,} more bad rows")] if more > 0 else []))
+        raise AttackDataError(
+            problems + ([Problem(shown, int(lines[-1]), "", f"… and {more:,} more bad rows")] if more > 0 else [])
+        )
 
     category, kind = _kinds(model, reference)
-    tidy = pd.DataFrame({
-        "report_start": start,
-        "report_end": end,
-        "night": end.dt.normalize().where(~end_date_only, end.dt.normalize() - pd.Timedelta(days=1)),
-        "date_only": start_date_only | end_date_only,
-        "model": model,
-        "category": category,
-        "kind": pd.Categorical(kind, categories=KINDS),
-        **counts,
-        "source": frame["source"].str.strip() if "source" in frame.columns else "",
-        "line": lines,
-    })[~bad.to_numpy()]
+    tidy = pd.DataFrame(
+        {
+            "report_start": start,
+            "report_end": end,
+            "night": end.dt.normalize().where(~end_date_only, end.dt.normalize() - pd.Timedelta(days=1)),
+            "date_only": start_date_only | end_date_only,
+            "model": model,
+            "category": category,
+            "kind": pd.Categorical(kind, categories=KINDS),
+            **counts,
+            "source": frame["source"].str.strip() if "source" in frame.columns else "",
+            "line": lines,
+        }
+    )[~bad.to_numpy()]
     before = len(tidy)
     dup = frame[~bad.to_numpy()].duplicated(keep="first").to_numpy()
     tidy = tidy[~dup].reset_index(drop=True)
     unknown = tidy.loc[tidy["kind"] == "unknown", "model"].value_counts()
-    return AttackImport(tidy, rows_read, before - len(tidy), int(bad.sum()), sorted(problems),
-                        {str(k): int(v) for k, v in unknown.items()})
+    return AttackImport(
+        tidy,
+        rows_read,
+        before - len(tidy),
+        int(bad.sum()),
+        sorted(problems),
+        {str(k): int(v) for k, v in unknown.items()},
+    )
 
 
 def nightly(attacks: pd.DataFrame, kind: str = "drone", *, start=None, end=None) -> pd.DataFrame:
@@ -236,14 +263,20 @@ def nightly(attacks: pd.DataFrame, kind: str = "drone", *, start=None, end=None)
 
 def article_night(claims: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp]:
     """The window of the article's drone night: its drones_intercepted claims, else the publication day."""
-    drones = claims[claims["metric"].astype(str) == "drones_intercepted"]
+    drones = claims[claims["metric"].astype(str) == DRONES_INTERCEPTED]
     if len(drones):
         return drones["date_start"].min(), drones["date_end"].max()
     day = pd.Timestamp(claims["published"].max())
     return day, day
 
 
-def nights_around_article(claims: pd.DataFrame, attacks: pd.DataFrame, days: int) -> tuple[pd.Timestamp, pd.Timestamp, pd.DataFrame]:
+def nights_around_article(
+    claims: pd.DataFrame, attacks: pd.DataFrame, days: int
+) -> tuple[pd.Timestamp, pd.Timestamp, pd.DataFrame]:
     """The article's drone night (first, last day) and the nightly drone counts `days` either side of it."""
     first, last = article_night(claims)
-    return first, last, nightly(attacks, "drone", start=first - pd.Timedelta(days=days), end=last + pd.Timedelta(days=days))
+    return (
+        first,
+        last,
+        nightly(attacks, "drone", start=first - pd.Timedelta(days=days), end=last + pd.Timedelta(days=days)),
+    )

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pytest
 
-from warclaims.events import validate
+from warclaims.claims.checking import validate
 
 EVENTS = "data/events.csv"
 
@@ -76,10 +79,6 @@ def test_misspelt_column_suggests_the_right_name(project):
 
 def test_missing_column(project):
     path = project / EVENTS
-    header, rest = path.read_text(encoding="utf-8").split("\n", 1)
-    import csv
-    import io
-
     rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
     drop = rows[0].index("claimant_side")
     out = io.StringIO()
@@ -126,4 +125,6 @@ def test_quote_open_at_end_of_file(project):
     n_lines = text.count("\n")
     path.write_text(text + 'extra-row,"never closed\n', encoding="utf-8")
     [msg] = messages(project)
-    assert msg == f'data/events.csv:{n_lines + 1}: unbalanced quoting: a field opened with " on this line is never closed'
+    assert (
+        msg == f'data/events.csv:{n_lines + 1}: unbalanced quoting: a field opened with " on this line is never closed'
+    )

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from warclaims import schema, style
-from warclaims.events import DEFAULTS, load_claims
+from warclaims.claims import vocabulary as vocab
+from warclaims.claims.checking import DEFAULTS
+from warclaims.claims.loading import load_claims
 from warclaims.paths import display, resolve
 
 
@@ -45,23 +46,25 @@ def _date(name: str, value) -> pd.Timestamp | None:
 
 def check_sides(claimant_sides) -> list[str]:
     if claimant_sides is None:
-        return list(schema.SIDES)
+        return list(vocab.SIDES)
     if isinstance(claimant_sides, str):
         claimant_sides = [claimant_sides]
     sides = [str(s).lower() for s in claimant_sides]
-    unknown = [s for s in sides if s not in schema.SIDES]
+    unknown = [s for s in sides if s not in vocab.SIDES]
     if unknown:
         raise ParameterError(
-            f"claimant_sides has unknown side(s) {', '.join(map(repr, unknown))}; choose from {', '.join(schema.SIDES)}"
+            f"claimant_sides has unknown side(s) {', '.join(map(repr, unknown))}; choose from {', '.join(vocab.SIDES)}"
         )
     if not sides:
-        raise ParameterError(f"claimant_sides is empty; choose at least one of {', '.join(schema.SIDES)}")
+        raise ParameterError(f"claimant_sides is empty; choose at least one of {', '.join(vocab.SIDES)}")
     return sides
 
 
 def check_unit(unit: str) -> str:
-    if unit not in style.UNITS:
-        raise ParameterError(f"territory_unit={unit!r} is not known; use 'km2' (square kilometres) or 'mi2' (square miles)")
+    if unit not in vocab.UNITS:
+        raise ParameterError(
+            f"territory_unit={unit!r} is not known; use 'km2' (square kilometres) or 'mi2' (square miles)"
+        )
     return unit
 
 
@@ -88,14 +91,17 @@ def select_claims(
     if start is not None and end is not None and start > end:
         raise ParameterError(f"start_date {start.date()} is after end_date {end.date()}")
     sides = check_sides(claimant_sides)
-    paths = {k: _existing(k, v) for k, v in (("events_csv", events_csv), ("sources_csv", sources_csv), ("metrics_csv", metrics_csv))}
+    paths = {
+        k: _existing(k, v)
+        for k, v in (("events_csv", events_csv), ("sources_csv", sources_csv), ("metrics_csv", metrics_csv))
+    }
     claims = load_claims(paths["events_csv"], sources=paths["sources_csv"], metrics=paths["metrics_csv"])
     keep = claims["claimant_side"].isin(sides)
     if start is not None:
         keep &= claims["date_end"] >= start
     if end is not None:
         keep &= claims["date_start"] <= end
-    parts = [f"sides: {', '.join(style.SIDE_LABELS[s] for s in sides)}"]
+    parts = [f"sides: {', '.join(vocab.SIDE_LABELS[s] for s in sides)}"]
     if start is not None or end is not None:
         parts.append(f"dates {start.date() if start is not None else '…'} to {end.date() if end is not None else '…'}")
     events_file = resolve(paths["events_csv"], DEFAULTS["events"])
@@ -116,6 +122,6 @@ def load_attacks_parameter(attacks_csv: str | None, attacks_models_csv: str | No
     data = _existing("attacks_csv", attacks_csv)
     models = attacks_models_csv or str(Path(data).with_name("missiles_and_uavs.csv"))
     models = _existing("attacks_models_csv", models)
-    from warclaims.attacks import load_attacks
+    from warclaims.external.attacks import load_attacks
 
     return load_attacks(resolve(data, ""), resolve(models, ""), skip_bad_rows=True, shown=data)

@@ -8,7 +8,8 @@ import pytest
 from matplotlib.patches import Rectangle
 
 import warclaims
-from warclaims import charts, style
+from warclaims import charts
+from warclaims.charts import theme
 
 
 @pytest.fixture(scope="module")
@@ -33,17 +34,22 @@ def hex_of(color) -> str:
 def test_drone_bars_equal_claimed_values_and_stay_separate(claims):
     ax = charts.plot_drone_claims(claims)
     drawn = bars(ax)
-    assert {k: b.get_height() for k, b in drawn.items()} == {"drone-night-intercepted-russia": 159, "oryol-plant-drones-ukraine": 10}
+    assert {k: b.get_height() for k, b in drawn.items()} == {
+        "drone-night-intercepted-russia": 159,
+        "oryol-plant-drones-ukraine": 10,
+    }
     assert all(b.get_y() == 0 for b in drawn.values())  # never stacked on each other
-    assert hex_of(drawn["drone-night-intercepted-russia"].get_facecolor()) == style.SIDE_COLORS["russia"]
-    assert hex_of(drawn["oryol-plant-drones-ukraine"].get_facecolor()) == style.SIDE_COLORS["ukraine"]
+    assert hex_of(drawn["drone-night-intercepted-russia"].get_facecolor()) == theme.SIDE_COLORS["russia"]
+    assert hex_of(drawn["oryol-plant-drones-ukraine"].get_facecolor()) == theme.SIDE_COLORS["ukraine"]
     ticks = [t.get_text() for t in ax.get_xticklabels()]
-    assert any("Russia’s defence ministry" in t and "≈13.2 per hour over 12 h" in t and "20–21 May 2025" in t for t in ticks)
+    assert any(
+        "Russia’s defence ministry" in t and "≈13.2 per hour over 12 h" in t and "20–21 May 2025" in t for t in ticks
+    )
     assert any("the Ukrainian military" in t for t in ticks)
 
 
 def test_drone_caption_names_claimants_and_says_unverified(claims):
-    caption = style.caption_of(charts.plot_drone_claims(claims))
+    caption = theme.caption_of(charts.plot_drone_claims(claims))
     assert "Russia’s defence ministry (Russia)" in caption and "the Ukrainian military (Ukraine)" in caption
     assert "not independently verified" in caption and "20–21 May 2025" in caption
 
@@ -54,13 +60,18 @@ def test_casualty_lower_bound_is_hatched_and_glyphed(claims):
     killed, wounded = drawn["missile-attack-killed-ukraine"], drawn["missile-attack-wounded-ukraine"]
     assert (killed.get_height(), wounded.get_height()) == (6, 10)
     assert text == {"missile-attack-killed-ukraine": "≥6", "missile-attack-wounded-ukraine": "10"}
-    assert killed.get_hatch() == style.QUALIFIED_HATCH and not wounded.get_hatch()
-    assert "Ukraine’s national guard (Ukraine)" in style.caption_of(ax)
+    assert killed.get_hatch() == theme.QUALIFIED_HATCH and not wounded.get_hatch()
+    assert "Ukraine’s national guard (Ukraine)" in theme.caption_of(ax)
 
 
 def test_two_claimants_on_one_incident_stay_two_bars(claims):
     extra = claims[claims["event_id"] == "missile-attack-killed-ukraine"].copy()
-    extra["event_id"], extra["claimant"], extra["claimant_side"], extra["value"] = "same-strike-russia", "Russia’s defence ministry", "russia", 30.0
+    extra["event_id"], extra["claimant"], extra["claimant_side"], extra["value"] = (
+        "same-strike-russia",
+        "Russia’s defence ministry",
+        "russia",
+        30.0,
+    )
     both = pd.concat([claims, extra], ignore_index=True)
     drawn = bars(charts.plot_casualties(both))
     assert drawn["same-strike-russia"].get_height() == 30 and drawn["missile-attack-killed-ukraine"].get_height() == 6
@@ -71,13 +82,16 @@ def test_two_claimants_on_one_incident_stay_two_bars(claims):
 def test_territory_steps_span_their_windows(claims):
     ax = charts.plot_territory(claims)
     lines = {c.get_gid(): c for c in ax.collections if (c.get_gid() or "").startswith("claims:")}
-    assert set(lines) == {"claims:ukraine:wide", "claims:russia:wide"}  # one line per side, never joined into one series
+    assert set(lines) == {
+        "claims:ukraine:wide",
+        "claims:russia:wide",
+    }  # one line per side, never joined into one series
     [((x0, y0), (x1, y1))] = lines["claims:ukraine:wide"].get_segments()
     assert y0 == y1 == 1400
     assert mdates.num2date(x0).date().isoformat() == "2024-08-01"
     assert mdates.num2date(x1).date().isoformat() == "2025-05-01"  # end of 30 April, inclusive
     assert lines["claims:ukraine:wide"].get_linestyle()[0][1] is not None  # dashed: date unknown within the window
-    [((r0, v0), (r1, _))] = lines["claims:russia:wide"].get_segments()
+    [((r0, v0), (_r1, _))] = lines["claims:russia:wide"].get_segments()
     assert v0 == 0 and mdates.num2date(r0).date().isoformat() == "2025-04-21"
     assert labels(ax)["kursk-peak-territory-ukraine"].startswith("~1,400 km²")
     assert labels(ax)["kursk-ejection-russia"].startswith("0 km²")
@@ -106,7 +120,9 @@ def test_timeline_draws_every_row_as_a_window(claims):
     assert windows["putin-kursk-visit"].get_width() == pytest.approx(1)
     ticks = [t.get_text() for t in ax.get_yticklabels()]
     assert "Ukraine’s national guard: killed ≥6" in ticks and "Ukrainian forces: territory held ~1,400 km²" in ticks
-    markers = {line.get_gid().split(":", 1)[1]: line for line in ax.lines if (line.get_gid() or "").startswith("claim:")}
+    markers = {
+        line.get_gid().split(":", 1)[1]: line for line in ax.lines if (line.get_gid() or "").startswith("claim:")
+    }
     assert markers["missile-attack-killed-ukraine"].get_markerfacecolor() == "white"  # open: a lower bound
 
 
@@ -124,7 +140,7 @@ def test_empty_selection_is_an_error_not_an_empty_chart(claims):
 
 
 def test_same_side_same_colour_on_every_chart(claims):
-    russia = style.SIDE_COLORS["russia"]
+    russia = theme.SIDE_COLORS["russia"]
     drone = bars(charts.plot_drone_claims(claims))["drone-night-intercepted-russia"]
     timeline = charts.plot_timeline(claims)
     marker = next(line for line in timeline.lines if line.get_gid() == "claim:drone-night-intercepted-russia")
@@ -147,7 +163,10 @@ def many_claims(claims) -> pd.DataFrame:
 def test_many_drone_claims_become_series_with_every_point(many_claims):
     ax = charts.plot_drone_claims(many_claims)
     series = {c.get_gid(): c for c in ax.collections if (c.get_gid() or "").startswith("series")}
-    assert set(series) == {"series:Russia’s defence ministry:Drones intercepted", "series:the Ukrainian military:Drones that reached the target area"}
+    assert set(series) == {
+        "series:Russia’s defence ministry:Drones intercepted",
+        "series:the Ukrainian military:Drones that reached the target area",
+    }
     points = series["series:Russia’s defence ministry:Drones intercepted"].get_offsets()
     assert len(points) == 300 and set(points[:, 1]) == {159}
     assert "(300)" in " ".join(t.get_text() for t in ax.get_legend().get_texts())
@@ -157,7 +176,9 @@ def test_many_casualty_claims_keep_lower_bounds_hollow(many_claims):
     ax = charts.plot_casualties(many_claims)
     hollow = next(c for c in ax.collections if c.get_gid() == "series-qualified:Ukraine’s national guard:Killed")
     assert len(hollow.get_offsets()) == 300 and set(hollow.get_offsets()[:, 1]) == {6}
-    assert not any(c.get_gid() == "series:Ukraine’s national guard:Killed" and len(c.get_offsets()) for c in ax.collections)
+    assert not any(
+        c.get_gid() == "series:Ukraine’s national guard:Killed" and len(c.get_offsets()) for c in ax.collections
+    )
 
 
 def test_many_claims_on_the_timeline_become_lanes(many_claims):

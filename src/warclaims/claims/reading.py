@@ -66,7 +66,7 @@ def read_csv(path: Path, shown: str, columns: list[str], required: list[str] | N
         for record in reader:
             start = last_end + 1
             last_end = reader.line_num
-            if not record or all(cell == "" for cell in record) and len(record) <= 1:
+            if not record or (all(cell == "" for cell in record) and len(record) <= 1):
                 continue  # blank line
             records.append(record)
             starts.append(start)
@@ -90,8 +90,17 @@ def _read_plain(text: str) -> tuple[list[list[str]], list[int]] | None:
     if not lines or any(not line.strip() for line in lines):
         return None
     try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, header=None, engine="c",
-                            skip_blank_lines=False, on_bad_lines="error", quoting=csv.QUOTE_MINIMAL, doublequote=True)
+        frame = pd.read_csv(
+            io.StringIO(text),
+            dtype=str,
+            keep_default_na=False,
+            header=None,
+            engine="c",
+            skip_blank_lines=False,
+            on_bad_lines="error",
+            quoting=csv.QUOTE_MINIMAL,
+            doublequote=True,
+        )
     except (pd.errors.ParserError, ValueError):
         return None
     if len(frame) != len(lines) or frame.shape[1] == 0 or frame.isna().to_numpy().any():
@@ -99,7 +108,9 @@ def _read_plain(text: str) -> tuple[list[list[str]], list[int]] | None:
     return frame.to_numpy().tolist(), list(range(1, len(lines) + 1))
 
 
-def _finish(shown: str, records: list[list[str]], starts: list[int], columns: list[str], required: list[str] | None) -> RawTable:
+def _finish(
+    shown: str, records: list[list[str]], starts: list[int], columns: list[str], required: list[str] | None
+) -> RawTable:
     header, header_line = records[0], starts[0]
     problems: list[Problem] = []
     required = columns if required is None else required
@@ -116,7 +127,7 @@ def _finish(shown: str, records: list[list[str]], starts: list[int], columns: li
     for name in sorted(dupes):
         problems.append(Problem(shown, header_line, name, f"column '{name}' appears more than once"))
     width = len(header)
-    for record, line in zip(records[1:], starts[1:]):
+    for record, line in zip(records[1:], starts[1:], strict=True):
         if len(record) != width:
             problems.append(Problem(shown, line, "", f"row has {len(record)} fields, the header has {width}"))
     if problems:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from warclaims.numbers import find_numbers, line_col, mentions_value
+from warclaims.claims.numberwords import find_numbers, line_col, mentions_value
 
 
 @pytest.mark.parametrize(
@@ -22,7 +22,9 @@ def test_mentions_value(text, value):
     assert mentions_value(text, value)
 
 
-@pytest.mark.parametrize("text, value", [("1,400 km", 140), ("159 drones", 15), ("someone", 1), ("2025-05-21", 2025), ("x12", 12)])
+@pytest.mark.parametrize(
+    "text, value", [("1,400 km", 140), ("159 drones", 15), ("someone", 1), ("2025-05-21", 2025), ("x12", 12)]
+)
 def test_does_not_mention(text, value):
     assert not mentions_value(text, value)
 

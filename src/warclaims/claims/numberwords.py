@@ -8,7 +8,9 @@ from dataclasses import dataclass
 _UNITS = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split()
 _TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
 _SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000}
-WORD_VALUES: dict[str, int] = {w: i for i, w in enumerate(_UNITS)} | {w: 20 + 10 * i for i, w in enumerate(_TENS)} | dict(_SCALES)
+WORD_VALUES: dict[str, int] = (
+    {w: i for i, w in enumerate(_UNITS)} | {w: 20 + 10 * i for i, w in enumerate(_TENS)} | dict(_SCALES)
+)
 
 _WORD = "|".join(sorted(WORD_VALUES, key=len, reverse=True))
 _WORD_RUN = re.compile(rf"\b(?:{_WORD})(?:(?:[ -]|\sand\s)(?:{_WORD}))*\b", re.IGNORECASE)

@@ -14,13 +14,15 @@ import hashlib
 import json
 import os
 import sys
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from warclaims.reportlist import Report, load_report_list
+from warclaims.reports import workers
+from warclaims.reports.reportlist import Report, load_report_list
 
 FORMAT = 1  # bump when the build's output format changes: every report is rebuilt
-DEPENDENCY_GLOBS = ("data/*.csv", "seeds/*", "src/warclaims/**/*.py", "src/warclaims/templates/**/*", "requirements.lock")
+DEPENDENCY_GLOBS = ("data/*.csv", "seeds/*", "src/warclaims/**/*", "requirements.lock")
 
 
 def sha256(data: bytes) -> str:
@@ -94,11 +96,18 @@ def build(
     timeout: int = 300,
     progress: bool = True,
 ) -> Outcome:
+    out = out or root / "reports"
+    reports = load_report_list(reports_file or root / "reports.yaml", root)
+    with build_lock(root):
+        remove_temporary_files(out)
+        return _build(root, reports, out, force, show_code, jobs, timeout, progress)
+
+
+def _build(root: Path, reports: list[Report], out: Path, force: bool, show_code: bool, jobs: int | None,
+           timeout: int, progress: bool) -> Outcome:
     import time
 
     began = time.time()
-    out = out or root / "reports"
-    reports = load_report_list(reports_file or root / "reports.yaml", root)
     manifest_path = out / "manifest.json"
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
@@ -123,17 +132,14 @@ def build(
         else:
             todo.append(report)
 
-    def validate() -> None:
-        from warclaims.events import validate_for_build
-
-        problems = validate_for_build(root)
-        if problems:
-            for p in problems:
-                _log(str(p))
-            raise DataInvalid(f"{len(problems)} problem(s) in the claim table; reports/ left as it was")
-
-    # The table is validated first (while the worker server loads); nothing runs or is written unless it is valid.
-    results = _execute(todo, root, show_code, jobs, timeout, progress, validate) if todo else {}
+    results = {}
+    if todo:
+        # The table is validated while the forkserver loads; nothing runs or is written unless it is valid.
+        workers.start_forkserver()
+        _validate(root)
+        payloads = [{"id": r.id, "notebook": r.notebook, "parameters": r.parameters, "set_name": r.set_name,
+                     "root": str(root), "timeout": timeout, "show_code": show_code} for r in todo]
+        results = workers.run_all(payloads, jobs, progress)
 
     skipped = dict(outcome.skipped)
     entries = {}
@@ -157,7 +163,7 @@ def build(
                 entries[report.id] = {**base, **_keep_last_good(out, report.id, res, previous.get(report.id, {}))}
                 outcome.failed.append((report.id, res["error"]))
 
-    from warclaims.index import index_html
+    from warclaims.reports.index import index_html
 
     index = index_html(entries)
     write_atomic(out / "index.html", index)
@@ -198,62 +204,53 @@ def _keep_last_good(out: Path, report_id: str, res: dict, good: dict) -> dict:
     }
 
 
-def _execute(todo: list[Report], root: Path, show_code: bool, jobs: int | None, timeout: int, progress: bool, validate) -> dict:
-    """Run the reports on a process pool, once `validate()` has passed (it raises to stop the build)."""
-    import concurrent.futures as cf
-    import multiprocessing
+def _validate(root: Path) -> None:
+    from warclaims.claims.loading import validate_for_build
 
-    from tqdm import tqdm
-
-    _start_forkserver()  # its imports load while the table is validated
-    validate()
-    workers = max(1, min(len(todo), jobs or os.cpu_count() or 1))
-    payloads = [{"id": r.id, "notebook": r.notebook, "parameters": r.parameters, "set_name": r.set_name,
-                 "root": str(root), "timeout": timeout, "show_code": show_code} for r in todo]
-    results = {}
-    pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("forkserver"),
-                                  initializer=_worker_init)
-    try:
-        futures = {pool.submit(_run_report, p): p["id"] for p in payloads}
-        with tqdm(total=len(futures), desc="reports", unit="report", disable=not progress, file=sys.stderr) as bar:
-            for fut in cf.as_completed(futures):
-                report_id = futures[fut]
-                try:
-                    results[report_id] = fut.result()
-                except Exception as exc:  # the worker itself crashed
-                    results[report_id] = {"id": report_id, "status": "failed", "error": f"{type(exc).__name__}: {exc}", "notebook": None}
-                bar.set_postfix_str(report_id)
-                bar.update()
-    except BaseException:  # Ctrl-C: stop every worker, write nothing
-        for proc in list(getattr(pool, "_processes", None) or {}.values()):
-            proc.terminate()
-        pool.shutdown(wait=False, cancel_futures=True)
-        raise
-    pool.shutdown(wait=True)
-    return results
+    problems = validate_for_build(root)
+    if problems:
+        for p in problems:
+            _log(str(p))
+        raise DataInvalid(f"{len(problems)} problem(s) in the claim table; reports/ left as it was")
 
 
-# Trampolines: the pool pickles these by name, so the main process never imports the renderer
-# (papermill, nbconvert); the workers already have it from the forkserver's preload.
-def _worker_init() -> None:
-    from warclaims.render import quiet_worker
-
-    quiet_worker()
+class BuildLocked(Exception):
+    """Another build of the same project is running."""
 
 
-def _run_report(job: dict) -> dict:
-    from warclaims.render import run_report
+@contextmanager
+def build_lock(root: Path):
+    """Hold build/build.lock for the build: two builds of one project never write reports/ at once.
 
-    return run_report(job)
+    An advisory lock (flock), released by the kernel when the holder exits, however it exits.
+    """
+    import fcntl
+
+    path = root / "build" / "build.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+", encoding="utf-8") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "unknown"
+            raise BuildLocked(f"another build is running (pid {holder}); wait for it to finish, then build again") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"{os.getpid()}\n")
+        handle.flush()
+        try:
+            yield
+        finally:
+            handle.seek(0)
+            handle.truncate()
 
 
-def _start_forkserver() -> None:
-    """Workers fork from a server that has imported the renderer (papermill, nbconvert) once."""
-    import multiprocessing
-    import multiprocessing.forkserver
-
-    multiprocessing.get_context("forkserver").set_forkserver_preload(["warclaims.render"])
-    multiprocessing.forkserver.ensure_running()
+def remove_temporary_files(out: Path) -> None:
+    """Remove temporary files an interrupted or crashed earlier build left (run under the build lock)."""
+    if out.is_dir():
+        for path in out.rglob(".*.tmp-*"):
+            path.unlink(missing_ok=True)
 
 
 class DataInvalid(Exception):

@@ -11,22 +11,17 @@ from __future__ import annotations
 import base64
 import os
 import re
-import sys
 import tempfile
 from functools import lru_cache
 from pathlib import Path
 
-# jsonschema imports rfc3987_syntax, when installed, for its "iri" formats; building that
-# package's grammar takes about 0.9 s per process, and no notebook schema uses those formats.
-# Build workers skip it (jsonschema treats the checker as unavailable).
-sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+# Imported at module level so the build's forkserver (reports.warm) loads them once for all workers.
+import nbformat
+import papermill as pm
+from nbconvert import HTMLExporter
 
-# Imported at module level so the build's forkserver loads them once for all workers.
-import nbformat  # noqa: E402
-import papermill as pm  # noqa: E402
-from nbconvert import HTMLExporter  # noqa: E402
-
-from warclaims.mime import FIGURE_MIME  # noqa: E402
+from warclaims.charts import FIGURE_MIME
+from warclaims.paths import CACHE_ENV, build_cache
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -104,6 +99,9 @@ def run_report(job: dict) -> dict:
 
     started = time.time()
     root = Path(job["root"])
+    # The kernel inherits these: it reads this project's table, and reuses the build's validation.
+    os.environ["WARCLAIMS_ROOT"] = str(root)
+    os.environ[CACHE_ENV] = str(build_cache(root))
     status, error = "ok", ""
     with tempfile.TemporaryDirectory(prefix="warclaims-") as tmp:
         executed = Path(tmp) / "executed.ipynb"
@@ -135,9 +133,6 @@ def run_report(job: dict) -> dict:
             "started": started, "seconds": time.time() - started}
 
 
-def _warm() -> None:
-    """Compile the HTML template once, in the forkserver that every build worker is forked from."""
+def warm() -> None:
+    """Compile the HTML template once (the build's forkserver does, so its workers need not)."""
     _exporter(False).from_notebook_node(nbformat.v4.new_notebook())
-
-
-_warm()

@@ -29,9 +29,6 @@ class Report:
     parameters: dict = field(hash=False)
     requires: tuple[str, ...] = ()  # files that must exist, else the report is skipped
 
-    def parameters_json(self) -> str:
-        return json.dumps(self.parameters, sort_keys=True, ensure_ascii=False)
-
 
 def notebook_parameters(path: Path) -> dict[str, object]:
     """Names (and literal defaults) assigned in the cell tagged `parameters`."""

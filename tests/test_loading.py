@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 import warclaims
-from warclaims.events import validate
+from warclaims.claims.checking import validate
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +39,15 @@ def claim(events, event_id):
         ("drone-night-intercepted-russia", "drones_intercepted", 159, "exact", "russia", "2025-05-20", "2025-05-21"),
         ("missile-attack-killed-ukraine", "killed", 6, "at_least", "ukraine", "2025-05-20", "2025-05-20"),
         ("missile-attack-wounded-ukraine", "wounded", 10, "exact", "ukraine", "2025-05-20", "2025-05-20"),
-        ("kursk-peak-territory-ukraine", "territory_held_km2", 1400, "approximately", "ukraine", "2024-08-01", "2025-04-30"),
+        (
+            "kursk-peak-territory-ukraine",
+            "territory_held_km2",
+            1400,
+            "approximately",
+            "ukraine",
+            "2024-08-01",
+            "2025-04-30",
+        ),
         ("kursk-ejection-russia", "territory_held_km2", 0, "exact", "russia", "2025-04-21", "2025-04-30"),
         ("oryol-plant-drones-ukraine", "drones_reached_target", 10, "exact", "ukraine", "2025-05-20", "2025-05-21"),
         ("iskander-strike-russia", "missile_strikes", 1, "exact", "russia", "2025-05-20", "2025-05-20"),
@@ -70,7 +78,10 @@ def test_context_events_are_dated_and_valueless(events):
     assert set(ev.index) == {"kursk-incursion", "putin-kursk-visit", "putin-trump-call"}
     assert ev["value"].isna().all()
     assert ev.loc["putin-kursk-visit", "date_start"] == pd.Timestamp("2025-05-20")  # 'Tuesday' before Wed 21 May
-    assert (ev.loc["kursk-incursion", ["date_start", "date_end"]] == [pd.Timestamp("2024-08-01"), pd.Timestamp("2024-08-31")]).all()
+    assert (
+        ev.loc["kursk-incursion", ["date_start", "date_end"]]
+        == [pd.Timestamp("2024-08-01"), pd.Timestamp("2024-08-31")]
+    ).all()
 
 
 def test_quotes_keep_typographic_characters(events):
@@ -97,7 +108,15 @@ def test_loaders_return_typed_frames():
     sources = warclaims.load_sources()
     assert pd.api.types.is_datetime64_any_dtype(sources["published"])
     metrics = warclaims.load_metrics()
-    assert {"drones_intercepted", "drones_reached_target", "killed", "wounded", "territory_held_km2", "missile_strikes", "event"} <= set(metrics["metric"])
+    assert {
+        "drones_intercepted",
+        "drones_reached_target",
+        "killed",
+        "wounded",
+        "territory_held_km2",
+        "missile_strikes",
+        "event",
+    } <= set(metrics["metric"])
     assert len(warclaims.load_skipped()) > 0
 
 

@@ -1,0 +1,23 @@
+"""Charts of the claims: the theme, plot functions, figures with alt text, prose, and parameter selection.
+
+The plot functions (`plot_drone_claims`, `plot_casualties`, `plot_territory`, `plot_timeline`,
+`plot_drone_context`) are importable from here; they load matplotlib on first use, so selecting
+claims (`charts.selection`) does not.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+_PLOTS = ("plot_drone_claims", "plot_casualties", "plot_territory", "plot_timeline", "plot_drone_context")
+__all__ = [*_PLOTS, "FIGURE_MIME"]
+
+# The MIME type under which a notebook figure carries its name, alt text and SVG (figures.ClaimFigure);
+# the report build reads it from here without loading matplotlib.
+FIGURE_MIME = "application/vnd.warclaims.figure+json"
+
+
+def __getattr__(name: str):
+    if name in _PLOTS:
+        return getattr(importlib.import_module("warclaims.charts.plots"), name)
+    raise AttributeError(f"module 'warclaims.charts' has no attribute {name!r}")

@@ -1,0 +1,111 @@
+"""Loading the claim table as typed DataFrames: dates as datetimes, enums as categoricals.
+
+Every loader validates first (or reuses a cached validation, see `cache`) and raises
+`ClaimTableError` listing every problem.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from warclaims.claims import cache
+from warclaims.claims.checking import CheckedTable, check_all
+from warclaims.claims.vocabulary import FAMILIES, QUALIFIERS, SIDES, VALUE_BASES
+from warclaims.paths import build_cache, repo_root
+
+
+def _checked(events: str | Path | None, root: Path | None, **paths) -> CheckedTable:
+    """One validation pass, or the cached result of an identical earlier one."""
+    root = root or repo_root()
+    entry = cache.entry_path(root, {"events": events, **paths})
+    checked = cache.load(entry)
+    if checked is None:
+        checked = check_all(events, root=root, coverage=False, **paths)
+        checked.raise_for_problems()
+        cache.store(entry, checked)
+    return checked
+
+
+def validate_for_build(root: Path) -> list:
+    """Every problem in the repository's table (coverage included); when there are none, the
+    validated table is cached so the build's notebooks load it without validating again."""
+    checked = check_all(root=root)
+    cache.store(cache.entry_path(root, {}, build_cache(root)), checked)
+    return checked.problems
+
+
+def _typed_events(raw: pd.DataFrame, source_ids: list[str], metric_ids: list[str]) -> pd.DataFrame:
+    f = raw.replace("", None).copy()
+    for col in ("date_start", "date_end"):
+        f[col] = pd.to_datetime(f[col], format="%Y-%m-%d")
+    for col in ("value", "duration_hours"):
+        f[col] = pd.to_numeric(f[col]).astype("float64")
+    f["source_id"] = pd.Categorical(f["source_id"], categories=source_ids)
+    f["metric"] = pd.Categorical(f["metric"], categories=metric_ids)
+    f["qualifier"] = pd.Categorical(f["qualifier"], categories=QUALIFIERS)
+    f["value_basis"] = pd.Categorical(f["value_basis"], categories=VALUE_BASES)
+    f["claimant_side"] = pd.Categorical(f["claimant_side"], categories=SIDES)
+    for col in ("claimant", "incident", "country"):
+        f[col] = f[col].astype("category")
+    for col in ("event_id", "date_text", "subject", "location", "quote", "notes"):
+        f[col] = f[col].astype("string")
+    return f
+
+
+def _typed_sources(checked: CheckedTable) -> pd.DataFrame:
+    f = checked.frame("sources").replace("", None).copy()
+    f["published"] = pd.to_datetime(f["published"], format="%Y-%m-%d")
+    return f.astype(dict.fromkeys(("source_id", "path", "sha256", "title", "publisher"), "string"))
+
+
+def _typed_metrics(checked: CheckedTable) -> pd.DataFrame:
+    f = checked.frame("metrics").replace("", None).copy()
+    f["family"] = pd.Categorical(f["family"], categories=FAMILIES)
+    return f.astype(dict.fromkeys(("metric", "unit", "label"), "string"))
+
+
+def _events_of(checked: CheckedTable) -> pd.DataFrame:
+    return _typed_events(
+        checked.frame("events"), list(checked.frame("sources")["source_id"]), list(checked.frame("metrics")["metric"])
+    )
+
+
+def load_sources(*, root: Path | None = None) -> pd.DataFrame:
+    """data/sources.csv, validated, with `published` as a datetime."""
+    return _typed_sources(_checked(None, root))
+
+
+def load_metrics(*, root: Path | None = None) -> pd.DataFrame:
+    """data/metrics.csv, validated; `family` is categorical."""
+    return _typed_metrics(_checked(None, root))
+
+
+def load_skipped(*, root: Path | None = None) -> pd.DataFrame:
+    """data/skipped.csv, validated: numbers in the sources that are deliberately not claim rows."""
+    return _checked(None, root).frame("skipped").astype("string")
+
+
+def load_events(events: str | Path | None = None, *, root: Path | None = None) -> pd.DataFrame:
+    """The validated claim table, one row per claimed value, with real dtypes.
+
+    events: an alternative events CSV (default data/events.csv), checked against the repo's sources and metrics.
+    """
+    return _events_of(_checked(events, root))
+
+
+def load_claims(
+    events: str | Path | None = None,
+    *,
+    sources: str | Path | None = None,
+    metrics: str | Path | None = None,
+    root: Path | None = None,
+) -> pd.DataFrame:
+    """The claim table joined with its metric (family, unit, label) and source (title, publisher, published)."""
+    checked = _checked(events, root, sources=sources, metrics=metrics)
+    ev = _events_of(checked)
+    metric_rows = _typed_metrics(checked).rename(columns={"label": "metric_label"})
+    source_rows = _typed_sources(checked)[["source_id", "title", "publisher", "published"]]
+    out = ev.merge(metric_rows.astype({"metric": ev["metric"].dtype}), on="metric", how="left")
+    return out.merge(source_rows.astype({"source_id": ev["source_id"].dtype}), on="source_id", how="left")

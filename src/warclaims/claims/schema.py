@@ -1,0 +1,178 @@
+"""The contract of data/*.csv: one pandera schema per file, documented field by field.
+
+The schemas check text cells as read from the CSV (see `reading.read_csv`), so a bad cell is
+reported with its own text and line; `loading.load_*` then converts the valid text to real
+dtypes. `warclaims schema` prints these descriptions as the data dictionary.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+
+from warclaims.claims.vocabulary import FAMILIES, QUALIFIERS, SIDES, VALUE_BASES
+
+_SLUG = r"^[a-z0-9][a-z0-9_-]*$"
+_SHA256 = r"^[0-9a-f]{64}$"
+_NUMBER = r"^[0-9]+(\.[0-9]+)?$"
+
+
+def _iso_date() -> list[pa.Check]:
+    return [
+        pa.Check.str_matches(r"^\d{4}-\d{2}-\d{2}$", error="must be an ISO date, YYYY-MM-DD"),
+        pa.Check(
+            lambda s: (
+                pd.to_datetime(s, format="%Y-%m-%d", errors="coerce").notna() | ~s.str.fullmatch(r"\d{4}-\d{2}-\d{2}")
+            ),
+            error="is not a calendar date",
+        ),
+    ]
+
+
+def _one_of(values: list[str], what: str = "one of") -> pa.Check:
+    return pa.Check.isin(
+        values,
+        error=f"must be {what}: {', '.join(values)}" if values else "no allowed values (see the file it refers to)",
+    )
+
+
+def _text(
+    description: str, *, nullable: bool = False, checks: list[pa.Check] | None = None, unique: bool = False
+) -> pa.Column:
+    # dtype None: every cell is text by construction (reading.read_csv), so pandera skips a per-cell type scan.
+    return pa.Column(None, checks=checks or [], nullable=nullable, unique=unique, description=description)
+
+
+def sources_schema() -> pa.DataFrameSchema:
+    return pa.DataFrameSchema(
+        {
+            "source_id": _text(
+                "Unique slug naming the source.",
+                checks=[pa.Check.str_matches(_SLUG, error="must be a lowercase slug (a-z, 0-9, - and _)")],
+                unique=True,
+            ),
+            "path": _text("The source text's file, relative to the repository root (under seeds/)."),
+            "sha256": _text(
+                "SHA-256 of the file's bytes; validation fails when the file changes.",
+                checks=[pa.Check.str_matches(_SHA256, error="must be 64 lowercase hex digits")],
+            ),
+            "published": _text("Publication date (ISO).", checks=_iso_date()),
+            "title": _text("The text's title or standfirst, verbatim."),
+            "publisher": _text("Who published it; empty where the text does not name one.", nullable=True),
+        },
+        strict=True,
+        name="sources",
+    )
+
+
+def metrics_schema() -> pa.DataFrameSchema:
+    return pa.DataFrameSchema(
+        {
+            "metric": _text(
+                "Unique id of a measured quantity, used by events.csv.",
+                checks=[pa.Check.str_matches(_SLUG, error="must be a lowercase slug")],
+                unique=True,
+            ),
+            "family": _text("Which chart family it belongs to.", checks=[_one_of(FAMILIES)]),
+            "unit": _text(
+                "Unit of `value` (count, people, km2); empty for dated events without a value.", nullable=True
+            ),
+            "label": _text("Human label used on charts."),
+        },
+        strict=True,
+        name="metrics",
+    )
+
+
+def skipped_schema(source_ids: list[str]) -> pa.DataFrameSchema:
+    return pa.DataFrameSchema(
+        {
+            "source_id": _text("A sources.csv id.", checks=[_one_of(source_ids, "a source_id from data/sources.csv")]),
+            "number": _text('The number as the text writes it ("540", "three").'),
+            "context": _text("A verbatim snippet of the text around the number, to say which occurrence."),
+            "reason": _text("Why this number is not a claim row."),
+        },
+        strict=True,
+        name="skipped",
+    )
+
+
+def events_schema(source_ids: list[str], metrics: list[str]) -> pa.DataFrameSchema:
+    return pa.DataFrameSchema(
+        {
+            "event_id": _text(
+                "Unique, stable slug of this claim row.",
+                checks=[pa.Check.str_matches(_SLUG, error="must be a lowercase slug (a-z, 0-9, - and _)")],
+                unique=True,
+            ),
+            "source_id": _text(
+                "The source the claim is read from (sources.csv).",
+                checks=[_one_of(source_ids, "a source_id from data/sources.csv")],
+            ),
+            "incident": _text(
+                "Slug grouping the rows about one happening (e.g. killed and wounded in the same strike).",
+                checks=[pa.Check.str_matches(_SLUG, error="must be a lowercase slug")],
+            ),
+            "date_start": _text(
+                "First day of the window in which the claimed thing happened (ISO).", checks=_iso_date()
+            ),
+            "date_end": _text("Last day of that window (ISO), on or after date_start.", checks=_iso_date()),
+            "date_text": _text('The text\'s own words for when ("Tuesday night", "late April").'),
+            "metric": _text(
+                "What is claimed (metrics.csv).", checks=[_one_of(metrics, "a metric from data/metrics.csv")]
+            ),
+            "value": _text(
+                "The claimed number, non-negative; empty only for `event` rows.",
+                nullable=True,
+                checks=[
+                    pa.Check.str_matches(
+                        _NUMBER, error="must be a non-negative number written with digits and an optional decimal point"
+                    )
+                ],
+            ),
+            "qualifier": _text("How the text qualifies the number.", nullable=True, checks=[_one_of(QUALIFIERS)]),
+            "value_basis": _text(
+                "`stated`: the number is in the quote; `derived`: it follows from the quote, and notes say how.",
+                nullable=True,
+                checks=[_one_of(VALUE_BASES)],
+            ),
+            "claimant": _text("Who makes the claim, as the text names them."),
+            "claimant_side": _text("The claimant's side.", checks=[_one_of(SIDES)]),
+            "subject": _text('What is counted, and whose ("Ukrainian drones").', nullable=True),
+            "location": _text("Where, as precise as the text allows and no more.", nullable=True),
+            "country": _text("Country of the location, where the text says.", nullable=True),
+            "duration_hours": _text(
+                'Length of the period the value covers, where the text gives one ("over 12 hours").',
+                nullable=True,
+                checks=[pa.Check.str_matches(_NUMBER, error="must be a positive number of hours")],
+            ),
+            "quote": _text("The sentence or part of it that the value comes from, verbatim from the source."),
+            "notes": _text("Curation choices a reader should know about.", nullable=True),
+        },
+        strict=True,
+        name="events",
+    )
+
+
+def columns(schema: pa.DataFrameSchema) -> list[str]:
+    return list(schema.columns)
+
+
+def required_columns(schema: pa.DataFrameSchema) -> list[str]:
+    """Columns a file must have in its header: all but the optional extras of events.csv."""
+    optional = {"subject", "duration_hours"} if schema.name == "events" else set()
+    return [c for c in schema.columns if c not in optional]
+
+
+def data_dictionary() -> str:
+    """The schemas as Markdown: one table per file, one row per column."""
+    parts = []
+    for schema in (sources_schema(), metrics_schema(), events_schema([], []), skipped_schema([])):
+        parts.append(f"### data/{schema.name}.csv\n\n| column | required | description |\n|---|---|---|")
+        for name, col in schema.columns.items():
+            req = (
+                "optional" if name not in required_columns(schema) else ("yes" if not col.nullable else "may be empty")
+            )
+            parts.append(f"| `{name}` | {req} | {col.description} |")
+        parts.append("")
+    return "\n".join(parts)

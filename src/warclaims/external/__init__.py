@@ -1,0 +1,1 @@
+"""Datasets from outside the project, one importer each, read beside the article's claims."""

@@ -1,0 +1,58 @@
+"""The validation cache: JSON only, keyed on inputs and the package's whole source, used only when asked."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+
+import warclaims
+from warclaims.claims import cache
+from warclaims.paths import CACHE_ENV
+
+from conftest import edit_row
+
+
+@pytest.fixture
+def cached(project, tmp_path, monkeypatch):
+    folder = tmp_path / "cache"
+    monkeypatch.setenv(CACHE_ENV, str(folder))
+    return folder
+
+
+def test_no_cache_unless_asked(project, monkeypatch):
+    monkeypatch.delenv(CACHE_ENV, raising=False)
+    warclaims.load_claims(root=project)
+    assert not (project / "build").exists()
+
+
+def test_a_load_stores_json_and_the_next_reuses_it(project, cached, monkeypatch):
+    first = warclaims.load_claims(root=project)
+    [entry] = cached.glob("checked-*.json")
+    assert entry.read_bytes().startswith(b"{")
+    monkeypatch.setattr("warclaims.claims.loading.check_all", lambda *a, **k: pytest.fail("validated again"))
+    assert warclaims.load_claims(root=project).equals(first)
+
+
+def test_a_changed_input_is_a_new_key(project, cached):
+    warclaims.load_claims(root=project)
+    edit_row(project / "data/events.csv", "event_id", "putin-trump-call", notes="A different note.")
+    claims = warclaims.load_claims(root=project)
+    assert len(list(cached.glob("checked-*.json"))) == 2
+    assert claims.set_index("event_id").loc["putin-trump-call", "notes"] == "A different note."
+
+
+def test_a_damaged_or_foreign_entry_is_a_miss_and_removed(project, cached):
+    warclaims.load_claims(root=project)
+    [entry] = cached.glob("checked-*.json")
+    for payload in (b"{not json", pickle.dumps({"format": 1}), b'{"format": 1, "tables": 5}'):
+        entry.write_bytes(payload)
+        assert cache.load(entry) is None and not entry.exists()
+        warclaims.load_claims(root=project)  # validates again and rewrites the entry
+        assert entry.exists()
+
+
+def test_the_key_covers_the_whole_package_source(project, cached, monkeypatch):
+    before = cache.entry_path(project, {})
+    monkeypatch.setattr(cache, "package_digest", lambda: "another source")
+    assert cache.entry_path(project, {}) != before
