@@ -59,7 +59,9 @@ def test_summary_on_invalid_table_lists_problems_without_traceback(project):
     edit_row(project / "data/events.csv", "event_id", "putin-trump-call", date_end="yesterday")
     out = run("summary", env={**os.environ, "WARCLAIMS_ROOT": str(project)})
     assert out.returncode == 1
-    assert "data/events.csv:11: date_end: must be an ISO date, YYYY-MM-DD; found 'yesterday'" in out.stderr
+    assert (
+        "data/events.csv:11: date_end: must be an ISO date, YYYY-MM-DD, in digits 0-9; found 'yesterday'" in out.stderr
+    )
     assert "Traceback" not in out.stderr
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from warclaims.errors import InputError
+from warclaims.errors import InputError, report_lines
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -14,8 +14,8 @@ def _validate(args: argparse.Namespace) -> int:
 
     checked = check_all(args.events)
     problems = checked.problems
-    for p in problems:
-        print(p, file=sys.stderr)
+    for line in report_lines(problems):
+        print(line, file=sys.stderr)
     if problems:
         print(f"{len(problems)} problem{'s' * (len(problems) != 1)} found", file=sys.stderr)
         return 1
@@ -29,8 +29,8 @@ def _coverage(args: argparse.Namespace) -> int:
 
     checked = check_all(coverage=False)
     if not {"events", "skipped", "sources"} <= checked.tables.keys():
-        for p in checked.problems:
-            print(p, file=sys.stderr)
+        for line in report_lines(checked.problems):
+            print(line, file=sys.stderr)
         return 1
     mentions = number_mentions(checked)
     for m in mentions:
@@ -162,8 +162,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except InputError as exc:
-        for p in exc.problems:
-            print(p, file=sys.stderr)
+        for line in report_lines(exc.problems):
+            print(line, file=sys.stderr)
         return 1
     except BrokenPipeError:
         return 0

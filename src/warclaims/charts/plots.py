@@ -468,15 +468,11 @@ def plot_drone_context(
     theme.date_axis(bottom, maxticks=10)
     first, last = nights.index.min(), nights.index.max()
     bottom.set_xlim(mdates.date2num(first) - 0.5, mdates.date2num(last) + 1.5)
-    bottom.set_xlabel(
-        f"Above: Ukrainian Air Force reports compiled in the public dataset “Massive Missile Attacks on Ukraine” (Petro Ivaniuk), "
-        f"nights {wording.format_window(first, last)}; claims by Ukraine’s Air Force, not independently verified. Below: "
+    theme.set_caption(
+        bottom,
+        f"Above: Ukrainian Air Force reports compiled in the public dataset “Massive Missile Attacks on Ukraine” "
+        f"(Petro Ivaniuk), nights {wording.format_window(first, last)}; claims by Ukraine’s Air Force, not "
+        "independently verified. Below: "
         + (theme.caption_text(claims) if len(claims) else "no matching claim from the article in this selection."),
-        loc="left",
-        fontsize=8.5,
-        color="#333333",
-        wrap=True,
-        labelpad=10,
     )
-    bottom.xaxis.label.set_gid("caption")
     return top, bottom

@@ -6,6 +6,7 @@ colour blindness; the same side has the same colour on every chart.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Iterable
 
 import matplotlib as mpl
@@ -37,6 +38,8 @@ def set_theme() -> None:
             "ytick.labelsize": 10,
             "legend.fontsize": 9.5,
             "svg.hashsalt": "warclaims",
+            # Text from the table is printed as written: "$5m and $9m" is money, not mathtext.
+            "text.parse_math": False,
             "svg.fonttype": "path",
         }
     )
@@ -79,14 +82,29 @@ def caption_text(data: pd.DataFrame) -> str:
     return f"Claims by {claimants_phrase(data)}; not independently verified. Dates: {window}. Source: {sources}"
 
 
-def add_caption(ax, data: pd.DataFrame) -> None:
-    """Write the provenance caption under the axes, as the x label so layout keeps it below the tick labels."""
-    ax.set_xlabel(caption_text(data), loc="left", fontsize=8.5, color="#333333", wrap=True, labelpad=10)
+CAPTION_SIZE = 8.5
+
+
+def set_caption(ax, text: str) -> None:
+    """Write a provenance caption under the axes, as the x label so layout keeps it below the tick labels.
+
+    Wrapped here to the figure's width: matplotlib's own wrapping measures text as mathtext even
+    when math is off, so a "$" in a claimant's name would break it.
+    """
+    width = int(ax.get_figure(root=True).get_figwidth() * 72 / (CAPTION_SIZE * 0.56))
+    wrapped = "\n".join(textwrap.wrap(text, width=width, break_long_words=True, break_on_hyphens=False))
+    ax.set_xlabel(wrapped, loc="left", fontsize=CAPTION_SIZE, color="#333333", labelpad=10)
     ax.xaxis.label.set_gid("caption")
 
 
+def add_caption(ax, data: pd.DataFrame) -> None:
+    """The provenance caption of `data` (caption_text) under the axes."""
+    set_caption(ax, caption_text(data))
+
+
 def caption_of(ax) -> str:
-    return ax.xaxis.label.get_text()
+    """The caption as one line of text (unwrapped)."""
+    return " ".join(ax.xaxis.label.get_text().split("\n"))
 
 
 def side_legend(ax, sides: Iterable[str], *, qualified: bool = False, extra: list | None = None) -> None:

@@ -17,7 +17,7 @@ from warclaims.claims import schema
 from warclaims.claims.numberwords import mentions_value
 from warclaims.claims.reading import RawTable, read_csv
 from warclaims.claims.vocabulary import EVENT, REQUIRED_METRICS
-from warclaims.errors import ClaimTableError, Problem
+from warclaims.errors import ClaimTableError, Problem, shorten
 from warclaims.paths import display, repo_root, resolve
 
 DEFAULTS = {
@@ -82,9 +82,9 @@ def _cells_to_problems(table: RawTable, exc: pa.errors.SchemaErrors) -> list[Pro
         if check == "not_nullable":
             message = "is required but empty"
         elif check == "field_uniqueness":
-            message = f"'{cell}' is not unique"
+            message = f"'{shorten(cell)}' is not unique"
         else:
-            message = f"{check}; found '{cell}'"
+            message = f"{check}; found '{shorten(cell)}'"
         problems[(line, column)] = Problem(table.path, line, column, message)
     return list(problems.values())
 
@@ -110,11 +110,18 @@ def _read(kind: str, path: Path, spec: pa.DataFrameSchema, out: CheckedTable, sh
 
 
 def _check_sources(table: RawTable, root: Path, out: CheckedTable) -> None:
+    seeds = (root / "seeds").resolve()
     for i, row in table.frame.iterrows():
         line = table.line_of(i)
         if not row["path"]:
             continue
         path = root / row["path"]
+        # Sources live in seeds/, byte for byte: no absolute paths, no ../, no symlink out of seeds/.
+        if Path(row["path"]).is_absolute() or not path.resolve().is_relative_to(seeds) or path.resolve() == seeds:
+            out.problems.append(
+                Problem(table.path, line, "path", f"must be a file under seeds/; found '{shorten(row['path'])}'")
+            )
+            continue
         if not path.is_file():
             out.problems.append(Problem(table.path, line, "path", f"source file '{row['path']}' not found"))
             continue
@@ -164,7 +171,7 @@ def _check_events(table: RawTable, texts: dict[str, str], out: CheckedTable) -> 
                 table.path,
                 table.line_of(i),
                 "date_end",
-                f"{f.at[i, 'date_end']} is before date_start {f.at[i, 'date_start']}",
+                f"{shorten(f.at[i, 'date_end'])} is before date_start {shorten(f.at[i, 'date_start'])}",
             )
         )
 
@@ -208,7 +215,7 @@ def _check_events(table: RawTable, texts: dict[str, str], out: CheckedTable) -> 
                     table.path,
                     table.line_of(i),
                     "value",
-                    f"{f.at[i, 'value']} is 'stated' but its quote does not write it (as digits or words)",
+                    f"{shorten(f.at[i, 'value'])} is 'stated' but its quote does not write it (as digits or words)",
                 )
             )
     for i in f.index[(f["value_basis"].eq("derived") & f["notes"].eq("")).to_numpy()]:
@@ -261,7 +268,9 @@ def check_all(
     # Coverage reads the claim rows' values, so it only runs on a table that is otherwise valid.
     if coverage and events_table and skipped and not out.problems:
         out.problems.extend(coverage_problems(out))
-    out.problems = sorted(set(_first_per_cell(out.problems)))
+    # Causes first: a file the others refer to (sources, metrics) before the rows that refer to it.
+    order = {shown[k]: i for i, k in enumerate(("sources", "metrics", "events", "skipped"))}
+    out.problems = sorted(set(_first_per_cell(out.problems)), key=lambda p: (order.get(p.path, len(order)), p))
     return out
 
 

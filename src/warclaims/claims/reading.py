@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from warclaims.errors import ClaimTableError, Problem
+from warclaims.errors import ClaimTableError, Problem, shorten
 
 
 @dataclass
@@ -119,7 +119,7 @@ def _finish(
         if name not in columns:
             close = difflib.get_close_matches(name, [c for c in columns if c not in stripped], n=1)
             hint = f"; did you mean '{close[0]}'?" if close else f"; known columns: {', '.join(columns)}"
-            problems.append(Problem(shown, header_line, f"column {i}", f"unknown column '{name}'{hint}"))
+            problems.append(Problem(shown, header_line, f"column {i}", f"unknown column '{shorten(name)}'{hint}"))
     for name in required:
         if name not in stripped:
             problems.append(Problem(shown, header_line, name, f"missing column '{name}'"))

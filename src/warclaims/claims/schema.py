@@ -10,22 +10,51 @@ from __future__ import annotations
 import pandas as pd
 import pandera.pandas as pa
 
-from warclaims.claims.vocabulary import FAMILIES, QUALIFIERS, SIDES, VALUE_BASES
+from warclaims.claims.vocabulary import (
+    EARLIEST_DATE,
+    FAMILIES,
+    LATEST_DATE,
+    MAX_DURATION_HOURS,
+    MAX_VALUE,
+    QUALIFIERS,
+    SIDES,
+    VALUE_BASES,
+)
 
 _SLUG = r"^[a-z0-9][a-z0-9_-]*$"
 _SHA256 = r"^[0-9a-f]{64}$"
-_NUMBER = r"^[0-9]+(\.[0-9]+)?$"
+_NUMBER = r"^[0-9]+(\.[0-9]+)?$"  # ASCII digits only: [0-9], not \d, which also matches full-width and other digits
+_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+_DATES = f"ISO YYYY-MM-DD in digits 0-9, from {EARLIEST_DATE} to {LATEST_DATE}"
 
 
 def _iso_date() -> list[pa.Check]:
+    """An ISO calendar date, written in ASCII digits, from EARLIEST_DATE to LATEST_DATE."""
     return [
-        pa.Check.str_matches(r"^\d{4}-\d{2}-\d{2}$", error="must be an ISO date, YYYY-MM-DD"),
+        pa.Check.str_matches(_DATE, error="must be an ISO date, YYYY-MM-DD, in digits 0-9"),
         pa.Check(
-            lambda s: (
-                pd.to_datetime(s, format="%Y-%m-%d", errors="coerce").notna() | ~s.str.fullmatch(r"\d{4}-\d{2}-\d{2}")
-            ),
+            lambda s: pd.to_datetime(s, format="%Y-%m-%d", errors="coerce").notna() | ~s.str.fullmatch(_DATE),
             error="is not a calendar date",
         ),
+        pa.Check(
+            lambda s: s.between(EARLIEST_DATE, LATEST_DATE) | ~s.str.fullmatch(_DATE),
+            error=f"must be a date from {EARLIEST_DATE} to {LATEST_DATE}",
+        ),
+    ]
+
+
+def _number(what: str, *, low: float, high: float, low_inclusive: bool = True) -> list[pa.Check]:
+    """A number written in ASCII digits with an optional decimal point, finite and within its range."""
+
+    def within_range(s: pd.Series) -> pd.Series:  # not named in_range: pandera would take it for its own check
+        n = pd.to_numeric(s.where(s.str.fullmatch(_NUMBER)), errors="coerce")
+        above = n >= low if low_inclusive else n > low
+        return (above & (n <= high)) | ~s.str.fullmatch(_NUMBER)
+
+    limits = f"from {low:,.0f} to {high:,.0f}" if low_inclusive else f"above {low:,.0f} and at most {high:,.0f}"
+    return [
+        pa.Check.str_matches(_NUMBER, error=f"must be {what} written with digits 0-9 and an optional decimal point"),
+        pa.Check(within_range, error=f"must be {limits}"),
     ]
 
 
@@ -56,7 +85,7 @@ def sources_schema() -> pa.DataFrameSchema:
                 "SHA-256 of the file's bytes; validation fails when the file changes.",
                 checks=[pa.Check.str_matches(_SHA256, error="must be 64 lowercase hex digits")],
             ),
-            "published": _text("Publication date (ISO).", checks=_iso_date()),
+            "published": _text(f"Publication date ({_DATES}).", checks=_iso_date()),
             "title": _text("The text's title or standfirst, verbatim."),
             "publisher": _text("Who published it; empty where the text does not name one.", nullable=True),
         },
@@ -114,21 +143,17 @@ def events_schema(source_ids: list[str], metrics: list[str]) -> pa.DataFrameSche
                 checks=[pa.Check.str_matches(_SLUG, error="must be a lowercase slug")],
             ),
             "date_start": _text(
-                "First day of the window in which the claimed thing happened (ISO).", checks=_iso_date()
+                f"First day of the window in which the claimed thing happened ({_DATES}).", checks=_iso_date()
             ),
-            "date_end": _text("Last day of that window (ISO), on or after date_start.", checks=_iso_date()),
+            "date_end": _text(f"Last day of that window ({_DATES}), on or after date_start.", checks=_iso_date()),
             "date_text": _text('The text\'s own words for when ("Tuesday night", "late April").'),
             "metric": _text(
                 "What is claimed (metrics.csv).", checks=[_one_of(metrics, "a metric from data/metrics.csv")]
             ),
             "value": _text(
-                "The claimed number, non-negative; empty only for `event` rows.",
+                f"The claimed number, from 0 to {MAX_VALUE:,}, in digits 0-9; empty only for `event` rows.",
                 nullable=True,
-                checks=[
-                    pa.Check.str_matches(
-                        _NUMBER, error="must be a non-negative number written with digits and an optional decimal point"
-                    )
-                ],
+                checks=_number("a non-negative number", low=0, high=MAX_VALUE),
             ),
             "qualifier": _text("How the text qualifies the number.", nullable=True, checks=[_one_of(QUALIFIERS)]),
             "value_basis": _text(
@@ -142,9 +167,10 @@ def events_schema(source_ids: list[str], metrics: list[str]) -> pa.DataFrameSche
             "location": _text("Where, as precise as the text allows and no more.", nullable=True),
             "country": _text("Country of the location, where the text says.", nullable=True),
             "duration_hours": _text(
-                'Length of the period the value covers, where the text gives one ("over 12 hours").',
+                'Length of the period the value covers, where the text gives one ("over 12 hours"): '
+                f"above 0 and at most {MAX_DURATION_HOURS:,} (a leap year).",
                 nullable=True,
-                checks=[pa.Check.str_matches(_NUMBER, error="must be a positive number of hours")],
+                checks=_number("a positive number of hours", low=0, high=MAX_DURATION_HOURS, low_inclusive=False),
             ),
             "quote": _text("The sentence or part of it that the value comes from, verbatim from the source."),
             "notes": _text("Curation choices a reader should know about.", nullable=True),

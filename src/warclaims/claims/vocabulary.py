@@ -32,3 +32,9 @@ REQUIRED_METRICS = {EVENT: CONTEXT, DRONES_INTERCEPTED: DRONES, TERRITORY_HELD_K
 
 # Area units a chart can show, with the factor from km² (1 sq mi = 2.589988110336 km², exact).
 UNITS = {"km2": ("km²", 1.0), "mi2": ("sq mi", 1 / 2.589988110336)}
+
+# What the table accepts, so every chart can draw it: dates in a plausible range, finite values.
+EARLIEST_DATE = "1900-01-01"
+LATEST_DATE = "2100-12-31"
+MAX_VALUE = 1_000_000_000
+MAX_DURATION_HOURS = 8_784  # a leap year

@@ -206,11 +206,12 @@ def _keep_last_good(out: Path, report_id: str, res: dict, good: dict) -> dict:
 
 def _validate(root: Path) -> None:
     from warclaims.claims.loading import validate_for_build
+    from warclaims.errors import report_lines
 
     problems = validate_for_build(root)
     if problems:
-        for p in problems:
-            _log(str(p))
+        for line in report_lines(problems):
+            _log(line)
         raise DataInvalid(f"{len(problems)} problem(s) in the claim table; reports/ left as it was")
 
 

@@ -1,0 +1,154 @@
+"""Hostile and careless edits of the claim table: each gives one clear first line, located, and
+what the validator accepts the charts can draw. One row per class of input."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+from conftest import edit_row, read_rows, write_rows
+
+import warclaims
+from warclaims.claims.checking import validate
+from warclaims.errors import report_lines
+
+KILLED = "missile-attack-killed-ukraine"
+
+
+def first_line(project) -> str:
+    return report_lines(validate(root=project))[0]
+
+
+def edit(**changes):
+    return lambda project: edit_row(project / "data/events.csv", "event_id", KILLED, **changes)
+
+
+def source_path(value):
+    def change(project):
+        rows = read_rows(project / "data/sources.csv")
+        rows[0]["path"] = value
+        write_rows(project / "data/sources.csv", rows)
+
+    return change
+
+
+def symlink_out(project):
+    outside = project.parent / f"{project.name}-outside.txt"
+    outside.write_bytes((project / "seeds" / "2025-05-21-putin-kursk-visit.txt").read_bytes())
+    (project / "seeds" / "link.txt").symlink_to(outside)
+    source_path("seeds/link.txt")(project)
+
+
+CASES = [
+    # (what, how to break the table, the first line reported)
+    (
+        "year 0",
+        edit(date_start="0000-05-20"),
+        "data/events.csv:6: date_start: must be a date from 1900-01-01 to 2100-12-31; found '0000-05-20'",
+    ),
+    (
+        "before pandas' range",
+        edit(date_start="1677-01-01"),
+        "data/events.csv:6: date_start: must be a date from 1900-01-01 to 2100-12-31; found '1677-01-01'",
+    ),
+    (
+        "year 9999",
+        edit(date_end="9999-12-31"),
+        "data/events.csv:6: date_end: must be a date from 1900-01-01 to 2100-12-31; found '9999-12-31'",
+    ),
+    (
+        "full-width digits",
+        edit(date_start="２０２５-05-20"),
+        "data/events.csv:6: date_start: must be an ISO date, YYYY-MM-DD, in digits 0-9; found '２０２５-05-20'",
+    ),
+    (
+        "full-width value",
+        edit(value="６"),
+        "data/events.csv:6: value: must be a non-negative number written with digits 0-9 and an optional decimal point; found '６'",
+    ),
+    (
+        "zero duration",
+        edit(duration_hours="0"),
+        "data/events.csv:6: duration_hours: must be above 0 and at most 8,784; found '0'",
+    ),
+    (
+        "a value of 400 digits",
+        edit(value="9" * 400, value_basis="derived", notes="made up"),
+        "data/events.csv:6: value: must be from 0 to 1,000,000,000; found '" + "9" * 60 + "… (400 characters)'",
+    ),
+    (
+        "an absolute source path",
+        source_path("/tmp/elsewhere.txt"),
+        "data/sources.csv:2: path: must be a file under seeds/; found '/tmp/elsewhere.txt'",
+    ),
+    (
+        "a source outside seeds/",
+        source_path("../outside.txt"),
+        "data/sources.csv:2: path: must be a file under seeds/; found '../outside.txt'",
+    ),
+    (
+        "a source climbing out of seeds/",
+        source_path("seeds/../../etc/passwd"),
+        "data/sources.csv:2: path: must be a file under seeds/; found 'seeds/../../etc/passwd'",
+    ),
+    (
+        "a symlink in seeds/ pointing out",
+        symlink_out,
+        "data/sources.csv:2: path: must be a file under seeds/; found 'seeds/link.txt'",
+    ),
+]
+
+
+@pytest.mark.parametrize("what, breaks, expected", CASES, ids=[c[0] for c in CASES])
+def test_first_line(project, what, breaks, expected):
+    breaks(project)
+    assert first_line(project) == expected
+
+
+def test_a_huge_cell_is_shortened_in_its_message(project):
+    edit_row(project / "data/events.csv", "event_id", KILLED, claimant_side="x" * 10_000_000)
+    [line] = [line for line in report_lines(validate(root=project)) if "claimant_side" in line]
+    assert len(line) < 200 and line.endswith("… (10,000,000 characters)'")
+
+
+def test_an_empty_vocabulary_beside_a_large_table_prints_the_cause_first_and_a_page(project):
+    rows = read_rows(project / "data/events.csv")
+    many = [dict(rows[4], event_id=f"killed-{i}") for i in range(20_000)]
+    write_rows(project / "data/events.csv", rows + many)
+    (project / "data/metrics.csv").write_text("")
+    run = subprocess.run(
+        [sys.executable, "-m", "warclaims", "validate"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "WARCLAIMS_ROOT": str(project)},
+    )
+    lines = run.stderr.splitlines()
+    assert run.returncode == 1
+    assert lines[0].startswith("data/metrics.csv:1: file is empty")
+    assert len(lines) < 60
+    assert any(re.fullmatch(r"data/events.csv: metric: … and 19,9\d\d more problems in this column", line) for line in lines)
+
+
+def test_dollar_signs_in_table_text_are_printed_as_written(project):
+    for name in ("events.csv", "sources.csv"):
+        path = project / "data" / name
+        text = path.read_text(encoding="utf-8")
+        text = text.replace("Russia’s defence ministry", "Russia’s $\\foo$ ministry")
+        path.write_text(text, encoding="utf-8")
+    rows = read_rows(project / "data/sources.csv")
+    rows[0]["title"] = "Kremlin offers $5m and $9m"
+    write_rows(project / "data/sources.csv", rows)
+    claims = warclaims.load_claims(root=project)
+    from warclaims import figures
+    from warclaims.charts.theme import caption_of
+
+    for make in (figures.drone_figure, figures.timeline_figure):
+        fig = make(claims)
+        fig.png()  # draws without a mathtext error
+        texts = [t.get_text() for t in fig.figure.findobj(lambda a: hasattr(a, "get_text"))]
+        assert any("Russia’s $\\foo$ ministry" in t for t in texts)
+    caption = caption_of(fig.figure.axes[0])
+    assert "Kremlin offers $5m and $9m" in caption
