@@ -129,7 +129,9 @@ def test_an_empty_vocabulary_beside_a_large_table_prints_the_cause_first_and_a_p
     assert run.returncode == 1
     assert lines[0].startswith("data/metrics.csv:1: file is empty")
     assert len(lines) < 60
-    assert any(re.fullmatch(r"data/events.csv: metric: … and 19,9\d\d more problems in this column", line) for line in lines)
+    assert any(
+        re.fullmatch(r"data/events.csv: metric: … and 19,9\d\d more problems in this column", line) for line in lines
+    )
 
 
 def test_dollar_signs_in_table_text_are_printed_as_written(project):

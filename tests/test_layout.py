@@ -115,3 +115,14 @@ def test_environment_check_names_a_missing_or_changed_package(tmp_path):
     assert "no-such-package-warclaims 1.0 is locked but not installed" in found
     assert any(line.startswith("pandas is ") and line.endswith("the lock pins 0.0.1") for line in found)
     assert differences(ROOT / "requirements.lock") == []
+
+
+def test_no_source_file_is_git_ignored():
+    """.gitignore names the generated folders at the root only: src/warclaims/reports/ is source."""
+    if not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout")
+    files = [str(p.relative_to(ROOT)) for p in MODULES] + [
+        str(p.relative_to(ROOT)) for p in (ROOT / "tests").rglob("*.py")
+    ]
+    run = subprocess.run(["git", "check-ignore", "--no-index", *files], cwd=ROOT, capture_output=True, text=True)
+    assert run.stdout.split() == []

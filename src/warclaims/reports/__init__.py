@@ -1,0 +1,1 @@
+"""The report build: the report list, executing notebooks, rendering HTML, the index."""

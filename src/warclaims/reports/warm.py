@@ -1,0 +1,16 @@
+"""The build's forkserver imports this once, so every worker forks with the renderer loaded.
+
+Importing it is its purpose: it loads papermill and nbconvert and compiles the HTML template.
+Nothing else imports it.
+"""
+
+import sys
+
+# jsonschema imports rfc3987_syntax, when installed, for its "iri" formats; building that
+# package's grammar takes about 0.9 s per process, and no notebook schema uses those formats.
+# Build workers go without it (jsonschema treats the checker as unavailable).
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
+from warclaims.reports.render import warm  # noqa: E402
+
+warm()
