@@ -32,8 +32,8 @@ test: setup browser lint ## lint, then run the whole test suite (in random order
 	$(PY) -m pytest --screenshots build/screenshots
 
 lint: setup ## ruff (lint and format check) and nbstripout (no outputs in committed notebooks)
-	$(VENV)/bin/ruff check $(LINTED)
-	$(VENV)/bin/ruff format --check $(LINTED)
+	$(VENV)/bin/ruff check --no-cache $(LINTED)
+	$(VENV)/bin/ruff format --check --no-cache $(LINTED)
 	$(VENV)/bin/nbstripout --keep-id --verify notebooks/*.ipynb
 
 format: setup ## apply ruff's fixes and formatting, strip notebook outputs

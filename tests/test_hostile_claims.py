@@ -9,11 +9,12 @@ import subprocess
 import sys
 
 import pytest
-from conftest import edit_row, read_rows, write_rows
 
 import warclaims
 from warclaims.claims.checking import validate
 from warclaims.errors import report_lines
+
+from conftest import edit_row, read_rows, write_rows
 
 KILLED = "missile-attack-killed-ukraine"
 

@@ -138,6 +138,21 @@ def test_notebook_executes(tmp_path, name, parameters, n_figures, expect):
         ),
         (
             "overview",
+            {"claimant_sides": 5},
+            "ParameterError: claimant_sides=5 must be a list of sides, e.g. ['russia', 'ukraine']; choose from russia, ukraine, other",
+        ),
+        (
+            "territory",
+            {"territory_unit": ["km2"]},
+            "ParameterError: territory_unit=['km2'] is not known; use 'km2' (square kilometres) or 'mi2' (square miles)",
+        ),
+        (
+            "casualties",
+            {"start_date": "2025-05-20T00:00+02:00"},
+            "ParameterError: start_date='2025-05-20T00:00+02:00' is not a date; write it as YYYY-MM-DD, e.g. '2025-05-21'",
+        ),
+        (
+            "overview",
             {"start_date": "last week"},
             "ParameterError: start_date='last week' is not a date; write it as YYYY-MM-DD, e.g. '2025-05-21'",
         ),

@@ -21,8 +21,8 @@ _EXPORTS = {
     "load_skipped": "warclaims.claims.loading",
     "load_sources": "warclaims.claims.loading",
     "repo_root": "warclaims.paths",
-    "ParameterError": "warclaims.charts.selection",
-    "check_unit": "warclaims.charts.selection",
+    "ParameterError": "warclaims.charts.parameters",
+    "check_unit": "warclaims.charts.parameters",
     "load_attacks_parameter": "warclaims.charts.selection",
     "select_claims": "warclaims.charts.selection",
 }

@@ -1,6 +1,7 @@
 """What a notebook's parameters select: checked first, with one plain-language line when wrong.
 
-`select_claims(...)` is the first thing each notebook calls. A bad parameter raises
+`select_claims(...)` is the first thing each notebook calls; each parameter's type and value is
+checked by `parameters` (shared with the report list). A bad parameter raises
 `ParameterError`, which Jupyter shows as its one-line message (no traceback), and the notebook
 stops there; invalid data raises `ClaimTableError`, shown as its list of located problems.
 """
@@ -13,17 +14,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from warclaims.charts import parameters
+from warclaims.charts.parameters import ParameterError, check_sides
 from warclaims.claims import vocabulary as vocab
 from warclaims.claims.checking import DEFAULTS
 from warclaims.claims.loading import load_claims
 from warclaims.paths import display, resolve
-
-
-class ParameterError(ValueError):
-    """A notebook parameter is wrong; the message says which and what would be right."""
-
-    def _render_traceback_(self) -> list[str]:  # IPython shows this instead of a traceback
-        return [f"ParameterError: {self}"]
 
 
 @dataclass
@@ -35,41 +31,9 @@ class Selection:
     description: str
 
 
-def _date(name: str, value) -> pd.Timestamp | None:
-    if value is None or value == "":
-        return None
-    try:
-        return pd.Timestamp(value)
-    except (ValueError, TypeError):
-        raise ParameterError(f"{name}={value!r} is not a date; write it as YYYY-MM-DD, e.g. '2025-05-21'") from None
-
-
-def check_sides(claimant_sides) -> list[str]:
-    if claimant_sides is None:
-        return list(vocab.SIDES)
-    if isinstance(claimant_sides, str):
-        claimant_sides = [claimant_sides]
-    sides = [str(s).lower() for s in claimant_sides]
-    unknown = [s for s in sides if s not in vocab.SIDES]
-    if unknown:
-        raise ParameterError(
-            f"claimant_sides has unknown side(s) {', '.join(map(repr, unknown))}; choose from {', '.join(vocab.SIDES)}"
-        )
-    if not sides:
-        raise ParameterError(f"claimant_sides is empty; choose at least one of {', '.join(vocab.SIDES)}")
-    return sides
-
-
-def check_unit(unit: str) -> str:
-    if unit not in vocab.UNITS:
-        raise ParameterError(
-            f"territory_unit={unit!r} is not known; use 'km2' (square kilometres) or 'mi2' (square miles)"
-        )
-    return unit
-
-
 def _existing(name: str, path) -> str | None:
-    if path is None or path == "":
+    path = parameters.check_path(name, path)
+    if path is None:
         return None
     if not resolve(path, "").is_file():
         raise ParameterError(f"{name}: file {str(path)!r} not found (relative paths are read from the repository root)")
@@ -83,13 +47,14 @@ def select_claims(
     metrics_csv: str | None = None,
     start_date: str | None = None,
     end_date: str | None = None,
-    claimant_sides: Iterable[str] | None = None,
+    claimant_sides: Iterable[str] | str | None = None,
 ) -> Selection:
     """Check the parameters, load the validated claims, and keep those of the chosen sides whose
     date window overlaps [start_date, end_date]."""
-    start, end = _date("start_date", start_date), _date("end_date", end_date)
+    start, end = (parameters.check_date(n, v) for n, v in (("start_date", start_date), ("end_date", end_date)))
     if start is not None and end is not None and start > end:
-        raise ParameterError(f"start_date {start.date()} is after end_date {end.date()}")
+        raise ParameterError(f"start_date {start} is after end_date {end}")
+    start, end = (pd.Timestamp(d) if d is not None else None for d in (start, end))
     sides = check_sides(claimant_sides)
     paths = {
         k: _existing(k, v)
@@ -115,8 +80,7 @@ def load_attacks_parameter(attacks_csv: str | None, attacks_models_csv: str | No
 
     attacks_models_csv defaults to missiles_and_uavs.csv beside attacks_csv.
     """
-    if not isinstance(context_days, int) or isinstance(context_days, bool) or not 1 <= context_days <= 366:
-        raise ParameterError(f"context_days={context_days!r} must be a whole number of days from 1 to 366")
+    parameters.check_days(context_days)
     if attacks_csv is None or attacks_csv == "":
         return None
     data = _existing("attacks_csv", attacks_csv)

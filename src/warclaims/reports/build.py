@@ -48,8 +48,14 @@ def _named_files(root: Path, params: dict) -> dict[str, str]:
 
 
 def report_key(report: Report, common: dict[str, str], root: Path, show_code: bool) -> tuple[str, dict[str, str]]:
-    inputs = {**common, report.notebook: sha256((root / report.notebook).read_bytes()), **_named_files(root, report.parameters)}
-    blob = json.dumps({"format": FORMAT, "inputs": inputs, "parameters": report.parameters, "show_code": show_code}, sort_keys=True)
+    inputs = {
+        **common,
+        report.notebook: sha256((root / report.notebook).read_bytes()),
+        **_named_files(root, report.parameters),
+    }
+    blob = json.dumps(
+        {"format": FORMAT, "inputs": inputs, "parameters": report.parameters, "show_code": show_code}, sort_keys=True
+    )
     return sha256(blob.encode()), inputs
 
 
@@ -78,7 +84,10 @@ def write_atomic(path: Path, data: bytes) -> bool:
 
 
 def _outputs_intact(out: Path, entry: dict) -> bool:
-    return all((out / rel).is_file() and sha256((out / rel).read_bytes()) == digest for rel, digest in entry.get("outputs", {}).items())
+    return all(
+        (out / rel).is_file() and sha256((out / rel).read_bytes()) == digest
+        for rel, digest in entry.get("outputs", {}).items()
+    )
 
 
 def _log(message: str) -> None:
@@ -103,8 +112,16 @@ def build(
         return _build(root, reports, out, force, show_code, jobs, timeout, progress)
 
 
-def _build(root: Path, reports: list[Report], out: Path, force: bool, show_code: bool, jobs: int | None,
-           timeout: int, progress: bool) -> Outcome:
+def _build(
+    root: Path,
+    reports: list[Report],
+    out: Path,
+    force: bool,
+    show_code: bool,
+    jobs: int | None,
+    timeout: int,
+    progress: bool,
+) -> Outcome:
     import time
 
     began = time.time()
@@ -137,8 +154,18 @@ def _build(root: Path, reports: list[Report], out: Path, force: bool, show_code:
         # The table is validated while the forkserver loads; nothing runs or is written unless it is valid.
         workers.start_forkserver()
         _validate(root)
-        payloads = [{"id": r.id, "notebook": r.notebook, "parameters": r.parameters, "set_name": r.set_name,
-                     "root": str(root), "timeout": timeout, "show_code": show_code} for r in todo]
+        payloads = [
+            {
+                "id": r.id,
+                "notebook": r.notebook,
+                "parameters": r.parameters,
+                "set_name": r.set_name,
+                "root": str(root),
+                "timeout": timeout,
+                "show_code": show_code,
+            }
+            for r in todo
+        ]
         results = workers.run_all(payloads, jobs, progress)
 
     skipped = dict(outcome.skipped)
@@ -146,8 +173,13 @@ def _build(root: Path, reports: list[Report], out: Path, force: bool, show_code:
     for report in reports:
         base = {"notebook": report.notebook, "set": report.set_name, "parameters": report.parameters}
         if report.id in skipped:
-            entries[report.id] = {**base, "status": "skipped", "reason": skipped[report.id], "outputs": {},
-                                  "title": previous.get(report.id, {}).get("title", report.id)}
+            entries[report.id] = {
+                **base,
+                "status": "skipped",
+                "reason": skipped[report.id],
+                "outputs": {},
+                "title": previous.get(report.id, {}).get("title", report.id),
+            }
         elif report.id not in results:
             entries[report.id] = previous[report.id]
         else:
@@ -168,7 +200,9 @@ def _build(root: Path, reports: list[Report], out: Path, force: bool, show_code:
     index = index_html(entries)
     write_atomic(out / "index.html", index)
     new_manifest = {"format": FORMAT, "index.html": sha256(index), "reports": entries}
-    write_atomic(manifest_path, (json.dumps(new_manifest, sort_keys=True, indent=1, ensure_ascii=False) + "\n").encode())
+    write_atomic(
+        manifest_path, (json.dumps(new_manifest, sort_keys=True, indent=1, ensure_ascii=False) + "\n").encode()
+    )
     return outcome
 
 
@@ -235,7 +269,9 @@ def build_lock(root: Path):
         except BlockingIOError:
             handle.seek(0)
             holder = handle.read().strip() or "unknown"
-            raise BuildLocked(f"another build is running (pid {holder}); wait for it to finish, then build again") from None
+            raise BuildLocked(
+                f"another build is running (pid {holder}); wait for it to finish, then build again"
+            ) from None
         handle.seek(0)
         handle.truncate()
         handle.write(f"{os.getpid()}\n")

@@ -42,9 +42,11 @@ def _card(report_id: str, entry: dict) -> str:
     has_html = bool(entry.get("outputs", {}).get(f"{report_id}.html"))
     parts = [f'<li class="report" id="{_e(report_id)}">']
     heading = f'<a href="{_e(report_id)}.html">{_e(title)}</a>' if has_html else _e(title)
-    parts.append(f'<h2>{heading}</h2>')
-    parts.append(f'<p class="params">Set <b>{_e(entry.get("set", ""))}</b>: {_params(entry.get("parameters", {}))} '
-                 f'<span class="status status-{_e(status)}">{_e(status)}</span></p>')
+    parts.append(f"<h2>{heading}</h2>")
+    parts.append(
+        f'<p class="params">Set <b>{_e(entry.get("set", ""))}</b>: {_params(entry.get("parameters", {}))} '
+        f'<span class="status status-{_e(status)}">{_e(status)}</span></p>'
+    )
     if status == "failed":
         parts.append(f'<p class="note">This build failed: {_e(entry.get("error", ""))}. ')
         if entry.get("failed_html"):
@@ -55,9 +57,14 @@ def _card(report_id: str, entry: dict) -> str:
         parts.append(f'<p class="note">Skipped: {_e(entry.get("reason", ""))}.</p>')
     if figures and has_html:
         first = figures[0]
-        parts.append(f'<a href="{_e(report_id)}.html"><img src="{_e(first["png"])}" alt="{_e(first["alt"])}" loading="lazy"></a>')
-        parts.append('<p class="note">Figures: ' + ", ".join(
-            f'<a href="{_e(f["png"])}">PNG</a> / <a href="{_e(f["svg"])}">SVG</a>' for f in figures) + "</p>")
+        parts.append(
+            f'<a href="{_e(report_id)}.html"><img src="{_e(first["png"])}" alt="{_e(first["alt"])}" loading="lazy"></a>'
+        )
+        parts.append(
+            '<p class="note">Figures: '
+            + ", ".join(f'<a href="{_e(f["png"])}">PNG</a> / <a href="{_e(f["svg"])}">SVG</a>' for f in figures)
+            + "</p>"
+        )
     elif has_html:
         parts.append('<p class="note">No figure for this selection (no claims match).</p>')
     parts.append("</li>")

@@ -58,7 +58,9 @@ def normalize(nb, root: Path, report_id: str) -> None:
     pm = nb.metadata.get("papermill", {})
     nb.metadata["papermill"] = {
         "parameters": pm.get("parameters", {}),
-        "input_path": Path(pm.get("input_path", "")).relative_to(root).as_posix() if str(pm.get("input_path", "")).startswith(str(root)) else pm.get("input_path", ""),
+        "input_path": Path(pm.get("input_path", "")).relative_to(root).as_posix()
+        if str(pm.get("input_path", "")).startswith(str(root))
+        else pm.get("input_path", ""),
         "output_path": f"reports/notebooks/{report_id}.ipynb",
         "version": pm.get("version"),
         "exception": pm.get("exception"),
@@ -88,8 +90,14 @@ def figures_of(nb) -> list[dict]:
             data = o.get("data", {})
             if FIGURE_MIME in data and "image/png" in data:
                 fig = data[FIGURE_MIME]
-                out.append({"name": fig["name"], "alt": fig["alt"], "svg": fig["svg"].encode("utf-8"),
-                            "png": base64.b64decode(data["image/png"])})
+                out.append(
+                    {
+                        "name": fig["name"],
+                        "alt": fig["alt"],
+                        "svg": fig["svg"].encode("utf-8"),
+                        "png": base64.b64decode(data["image/png"]),
+                    }
+                )
     return out
 
 
@@ -106,31 +114,62 @@ def run_report(job: dict) -> dict:
     with tempfile.TemporaryDirectory(prefix="warclaims-") as tmp:
         executed = Path(tmp) / "executed.ipynb"
         try:
-            pm.execute_notebook(str(root / job["notebook"]), str(executed), parameters=job["parameters"],
-                                kernel_name="python3", cwd=str(root), progress_bar=False, log_output=False,
-                                execution_timeout=job["timeout"],
-                                # Saved once at the end (also after a failure), not after every cell: the
-                                # per-cell save re-validates and rewrites the notebook, CPU the other kernel needs.
-                                request_save_on_cell_execute=False)
+            pm.execute_notebook(
+                str(root / job["notebook"]),
+                str(executed),
+                parameters=job["parameters"],
+                kernel_name="python3",
+                cwd=str(root),
+                progress_bar=False,
+                log_output=False,
+                execution_timeout=job["timeout"],
+                # Saved once at the end (also after a failure), not after every cell: the
+                # per-cell save re-validates and rewrites the notebook, CPU the other kernel needs.
+                request_save_on_cell_execute=False,
+            )
         except pm.PapermillExecutionError as exc:
-            status, error = "failed", f"cell {exc.exec_count}: {exc.ename}: {exc.evalue.splitlines()[0] if exc.evalue else ''}"
+            status, error = (
+                "failed",
+                f"cell {exc.exec_count}: {exc.ename}: {exc.evalue.splitlines()[0] if exc.evalue else ''}",
+            )
         except Exception as exc:  # a kernel that died or timed out: still a failed report, not a failed build
             status, error = "failed", f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
         if not executed.exists():
-            return {"id": job["id"], "status": "failed", "error": _scrub(error, root), "notebook": None, "html": None, "figures": [], "title": job["id"]}
+            return {
+                "id": job["id"],
+                "status": "failed",
+                "error": _scrub(error, root),
+                "notebook": None,
+                "html": None,
+                "figures": [],
+                "title": job["id"],
+            }
         nb = nbformat.read(executed, as_version=4)
     normalize(nb, root, job["id"])
     error = _scrub(error, root)
     title = _title(nb)
     nb.metadata["title"] = f"{title} ({job['set_name']})" if job["set_name"] != "default" else title
-    nb.metadata["warclaims"] = {"id": job["id"], "parameters": job["parameters"], "status": status, "error": error,
-                                "index_href": "../index.html" if status == "failed" else "index.html"}
+    nb.metadata["warclaims"] = {
+        "id": job["id"],
+        "parameters": job["parameters"],
+        "status": status,
+        "error": error,
+        "index_href": "../index.html" if status == "failed" else "index.html",
+    }
     text = _scrub(nbformat.writes(nb), root) + "\n"
     nb = nbformat.reads(text, as_version=4)
     html, _ = _exporter(job["show_code"] or status == "failed").from_notebook_node(nb)
-    return {"id": job["id"], "status": status, "error": error, "title": title, "notebook": text.encode("utf-8"),
-            "html": html.encode("utf-8"), "figures": figures_of(nb) if status == "ok" else [],
-            "started": started, "seconds": time.time() - started}
+    return {
+        "id": job["id"],
+        "status": status,
+        "error": error,
+        "title": title,
+        "notebook": text.encode("utf-8"),
+        "html": html.encode("utf-8"),
+        "figures": figures_of(nb) if status == "ok" else [],
+        "started": started,
+        "seconds": time.time() - started,
+    }
 
 
 def warm() -> None:

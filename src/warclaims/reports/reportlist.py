@@ -14,6 +14,8 @@ from pathlib import Path
 
 import yaml
 
+from warclaims.charts import parameters
+
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 
@@ -49,17 +51,78 @@ def notebook_parameters(path: Path) -> dict[str, object]:
     return {}
 
 
-def load_report_list(path: Path, root: Path) -> list[Report]:
-    """Parse and check reports.yaml; raise ReportListError listing every bad entry."""
-    shown = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+class _StrictLoader(yaml.SafeLoader):
+    """YAML as people write reports.yaml: no aliases (an alias bomb expands to gigabytes), and a key
+    written twice in one mapping is an error naming both lines, not a silent last-one-wins."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, f"aliases (*{event.anchor}) are not allowed in the report list", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+    def construct_mapping(self, node, deep=False):
+        first: dict[object, int] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            try:
+                seen = first.get(key)
+            except TypeError:
+                raise yaml.constructor.ConstructorError(
+                    None, None, "a key must be a plain value, not a list or mapping", key_node.start_mark
+                ) from None
+            if seen is not None:
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    f"key {key!r} appears twice (lines {seen} and {key_node.start_mark.line + 1})",
+                    key_node.start_mark,
+                )
+            first[key] = key_node.start_mark.line + 1
+        return super().construct_mapping(node, deep=deep)
+
+
+def _read(path: Path, shown: str):
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = path.read_bytes()
     except FileNotFoundError:
         raise ReportListError(f"{shown}: file not found") from None
+    except IsADirectoryError:
+        raise ReportListError(f"{shown}: is a folder; give the report list's YAML file") from None
+    except OSError as exc:
+        raise ReportListError(f"{shown}: cannot be read ({exc.strerror})") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ReportListError(
+            f"{shown}:{line}: not UTF-8 text (byte 0x{data[exc.start]:02x}); save it as UTF-8"
+        ) from None
+    try:
+        return yaml.load(text, Loader=_StrictLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f":{mark.line + 1}: column {mark.column + 1}" if mark else ""
         raise ReportListError(f"{shown}{where}: not valid YAML ({getattr(exc, 'problem', exc)})") from None
+
+
+def _requires(value) -> tuple[str, ...] | None:
+    """The entry's required files as a tuple of relative paths, or None when not written as such."""
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v and not Path(v).is_absolute() for v in value):
+        return None
+    return tuple(value)
+
+
+def load_report_list(path: Path, root: Path) -> list[Report]:
+    """Parse and check reports.yaml; raise ReportListError listing every bad entry."""
+    shown = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+    doc = _read(path, shown)
     entries = (doc or {}).get("reports") if isinstance(doc, dict) else None
     if not isinstance(entries, list) or not entries:
         raise ReportListError(f"{shown}: expected a 'reports:' list of entries with 'notebook' and 'parameter_sets'")
@@ -70,7 +133,10 @@ def load_report_list(path: Path, root: Path) -> list[Report]:
         if not isinstance(entry, dict) or "notebook" not in entry:
             problems.append(f"{label}: needs a 'notebook' key")
             continue
-        name = str(entry["notebook"]).removesuffix(".ipynb")
+        if not isinstance(entry["notebook"], str):
+            problems.append(f"{label}: 'notebook' must be a notebook's name, e.g. overview")
+            continue
+        name = entry["notebook"].removesuffix(".ipynb")
         label += f" (notebook '{name}')"
         extra = set(entry) - {"notebook", "parameter_sets", "requires"}
         if extra:
@@ -84,8 +150,10 @@ def load_report_list(path: Path, root: Path) -> list[Report]:
         if not isinstance(sets, dict):
             problems.append(f"{label}: 'parameter_sets' must map a set name to its parameters")
             continue
-        requires = entry.get("requires") or []
-        requires = tuple([requires] if isinstance(requires, str) else requires)
+        requires = _requires(entry.get("requires"))
+        if requires is None:
+            problems.append(f"{label}: 'requires' must be a file path or a list of them, relative to the project")
+            continue
         for set_name, params in sets.items():
             params = params or {}
             set_label = f"{label}, parameter set '{set_name}'"
@@ -95,16 +163,29 @@ def load_report_list(path: Path, root: Path) -> list[Report]:
             if not isinstance(params, dict):
                 problems.append(f"{set_label}: parameters must be a mapping of name: value")
                 continue
+            keys = [k for k in params if not isinstance(k, str)]
+            if keys:
+                problems.append(f"{set_label}: parameter names are text; found {', '.join(map(repr, keys))}")
+                continue
             unknown = sorted(set(params) - set(allowed))
             if unknown:
-                problems.append(f"{set_label}: unknown parameter(s) {', '.join(unknown)}; the notebook takes {', '.join(allowed)}")
+                problems.append(
+                    f"{set_label}: unknown parameter(s) {', '.join(unknown)}; the notebook takes {', '.join(allowed)}"
+                )
+                continue
+            try:
+                params = {k: parameters.check(k, v) for k, v in params.items()}
+            except parameters.ParameterError as exc:
+                problems.append(f"{set_label}: {exc}")
                 continue
             report_id = f"{name}--{set_name}"
             if report_id in seen:
                 problems.append(f"{set_label}: report '{report_id}' is listed twice")
                 continue
             seen.add(report_id)
-            reports.append(Report(report_id, nb_path.relative_to(root).as_posix(), str(set_name), dict(params), requires))
+            reports.append(
+                Report(report_id, nb_path.relative_to(root).as_posix(), str(set_name), dict(params), requires)
+            )
     if problems:
         raise ReportListError("\n".join(problems))
     return reports

@@ -9,6 +9,7 @@ kernel's whole process group, not only the kernel.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sys
@@ -19,7 +20,9 @@ from pathlib import Path
 STOP_SECONDS = 2.0  # how long stopped workers get to end their kernels before they are killed
 
 
-def run_all(payloads: list[dict], jobs: int | None, progress: bool, on_result: Callable[[dict], None] | None = None) -> dict:
+def run_all(
+    payloads: list[dict], jobs: int | None, progress: bool, on_result: Callable[[dict], None] | None = None
+) -> dict:
     """Run `render.run_report` for every payload on a pool; returns results by report id.
 
     A worker that crashes fails its report only. KeyboardInterrupt stops every worker and kernel
@@ -31,8 +34,12 @@ def run_all(payloads: list[dict], jobs: int | None, progress: bool, on_result: C
     from tqdm import tqdm
 
     workers = max(1, min(len(payloads), jobs or os.cpu_count() or 1))
-    pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("forkserver"),
-                                  initializer=_worker_init, initargs=(os.getpid(),))
+    pool = cf.ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("forkserver"),
+        initializer=_worker_init,
+        initargs=(os.getpid(),),
+    )
     results: dict[str, dict] = {}
     try:
         futures = {pool.submit(_run_report, p): p["id"] for p in payloads}
@@ -42,7 +49,12 @@ def run_all(payloads: list[dict], jobs: int | None, progress: bool, on_result: C
                 try:
                     results[report_id] = fut.result()
                 except Exception as exc:  # the worker itself crashed: that report failed, the pool goes on
-                    results[report_id] = {"id": report_id, "status": "failed", "error": f"{type(exc).__name__}: {exc}", "notebook": None}
+                    results[report_id] = {
+                        "id": report_id,
+                        "status": "failed",
+                        "error": f"{type(exc).__name__}: {exc}",
+                        "notebook": None,
+                    }
                 if on_result:
                     on_result(results[report_id])
                 bar.set_postfix_str(report_id)
@@ -129,7 +141,7 @@ def _children(pid: int) -> list[int]:
             stat = (entry / "stat").read_text()
         except OSError:
             continue
-        fields = stat[stat.rfind(")") + 2:].split()
+        fields = stat[stat.rfind(")") + 2 :].split()
         if int(fields[1]) == pid:
             out.append(int(entry.name))
     return out
@@ -141,8 +153,6 @@ def _exit_now(code: int) -> None:
         try:
             os.killpg(child, signal.SIGKILL)  # a kernel leads a session of its own
         except OSError:
-            try:
+            with contextlib.suppress(OSError):
                 os.kill(child, signal.SIGKILL)
-            except OSError:
-                pass
     os._exit(code)

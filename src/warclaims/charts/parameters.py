@@ -1,0 +1,105 @@
+"""Notebook parameters: the type and value each may take, checked before anything is drawn.
+
+Used by the notebooks (through `selection`) and by the report list, so a wrong parameter is one
+line naming it, whether it comes from papermill, JupyterLab or reports.yaml. Loads no pandas.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+
+from warclaims.claims.vocabulary import EARLIEST_DATE, LATEST_DATE, SIDES, UNITS
+
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+class ParameterError(ValueError):
+    """A notebook parameter is wrong; the message says which and what would be right."""
+
+    def _render_traceback_(self) -> list[str]:  # IPython shows this instead of a traceback
+        return [f"ParameterError: {self}"]
+
+
+def check_date(name: str, value) -> str | None:
+    """None, or an ISO date 'YYYY-MM-DD' (a date object, as YAML gives for an unquoted date, is accepted)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        value = value.isoformat()
+    if isinstance(value, str) and _DATE.fullmatch(value.strip()):
+        try:
+            day = dt.date.fromisoformat(value.strip()).isoformat()
+        except ValueError:
+            day = None
+        if day is not None and EARLIEST_DATE <= day <= LATEST_DATE:
+            return day
+        if day is not None:
+            raise ParameterError(f"{name}={value!r} is outside {EARLIEST_DATE} to {LATEST_DATE}")
+    raise ParameterError(f"{name}={value!r} is not a date; write it as YYYY-MM-DD, e.g. '2025-05-21'")
+
+
+def check_sides(value) -> list[str]:
+    """A list of claimant sides (one side may be given as text); None means every side."""
+    if value is None:
+        return list(SIDES)
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list | tuple) or not all(isinstance(s, str) for s in value):
+        raise ParameterError(
+            f"claimant_sides={value!r} must be a list of sides, e.g. ['russia', 'ukraine']; choose from {', '.join(SIDES)}"
+        )
+    sides = [s.lower() for s in value]
+    unknown = [s for s in sides if s not in SIDES]
+    if unknown:
+        raise ParameterError(
+            f"claimant_sides has unknown side(s) {', '.join(map(repr, unknown))}; choose from {', '.join(SIDES)}"
+        )
+    if not sides:
+        raise ParameterError(f"claimant_sides is empty; choose at least one of {', '.join(SIDES)}")
+    return sides
+
+
+def check_unit(value) -> str:
+    if not isinstance(value, str) or value not in UNITS:
+        raise ParameterError(
+            f"territory_unit={value!r} is not known; use 'km2' (square kilometres) or 'mi2' (square miles)"
+        )
+    return value
+
+
+def check_days(value) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 366:
+        raise ParameterError(f"context_days={value!r} must be a whole number of days from 1 to 366")
+    return value
+
+
+def check_path(name: str, value) -> str | None:
+    """None, or a file path as text (whether the file exists is checked where it is read)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, os.PathLike):
+        value = os.fspath(value)
+    if not isinstance(value, str) or "\0" in value:
+        raise ParameterError(f"{name}={value!r} must be a file path, written as text")
+    return value
+
+
+CHECKS = {
+    "events_csv": lambda v: check_path("events_csv", v),
+    "sources_csv": lambda v: check_path("sources_csv", v),
+    "metrics_csv": lambda v: check_path("metrics_csv", v),
+    "attacks_csv": lambda v: check_path("attacks_csv", v),
+    "attacks_models_csv": lambda v: check_path("attacks_models_csv", v),
+    "start_date": lambda v: check_date("start_date", v),
+    "end_date": lambda v: check_date("end_date", v),
+    "claimant_sides": check_sides,
+    "territory_unit": check_unit,
+    "context_days": check_days,
+}
+
+
+def check(name: str, value):
+    """The value of parameter `name`, checked and normalized (a parameter this module does not know passes as is)."""
+    return CHECKS[name](value) if name in CHECKS else value
