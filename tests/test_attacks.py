@@ -87,8 +87,8 @@ def test_bad_rows_are_located_and_stop_the_import():
     found = [str(p) for p in info.value.problems]
     assert found == [
         "bad.csv:3: time_start: cannot read 'yesterday' as YYYY-MM-DD or YYYY-MM-DD HH:MM",
-        "bad.csv:4: launched: 'many' is not a whole, non-negative count",
-        "bad.csv:5: destroyed: '-1' is not a whole, non-negative count",
+        "bad.csv:4: launched: 'many' is not a whole count from 0 to 1,000,000",
+        "bad.csv:5: destroyed: '-1' is not a whole count from 0 to 1,000,000",
         "bad.csv:5: time_end: '2025-05-22 09:00' is before time_start '2025-05-22 21:00'",
         "bad.csv:6: time_end: cannot read '2025-05-23 25:10' as YYYY-MM-DD or YYYY-MM-DD HH:MM",
     ]

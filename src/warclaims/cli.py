@@ -104,12 +104,18 @@ def _import_attacks(args: argparse.Namespace) -> int:
     from warclaims.external.attacks import load_attacks
 
     started = time.perf_counter()
+    if args.out and (Path(args.out).is_dir() or not Path(args.out).parent.is_dir()):
+        where = "is a folder" if Path(args.out).is_dir() else "is in a folder that does not exist"
+        print(f"--out {args.out}: {where}; give a CSV file's path in an existing folder", file=sys.stderr)
+        return 1
     models = args.models or str(Path(args.path).with_name("missiles_and_uavs.csv"))
     result = load_attacks(args.path, models, skip_bad_rows=args.skip_bad_rows, shown=args.path)
     for p in result.skipped:
         print(f"skipped {p}", file=sys.stderr)
     if args.out:
-        result.frame.to_csv(args.out, index=False)
+        from warclaims.reports.build import write_atomic
+
+        write_atomic(Path(args.out), result.frame.to_csv(index=False).encode("utf-8"))
     print(result.summary(args.path) + f" ({time.perf_counter() - started:.2f} s)")
     return 0
 

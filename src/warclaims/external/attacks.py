@@ -20,17 +20,22 @@ Choices, for the real file's oddities:
 - Empty fields and `{}` are missing values. Counts are whole numbers written as "76" or "76.0".
 - Exact duplicate rows (every field equal) are counted and dropped once; rows for the same window
   and model with different counts are different reports and are kept.
-- A row that cannot be read (a window that is not a date, a negative or non-numeric count, an
-  end before its start) is reported as `path:line: column: message`. The import stops with every
+- A row that cannot be read (a window that is not a date, a count that is not a whole number from
+  0 to 1,000,000, an end before its start; a line with a stray quote, too few or too many
+  fields, or a NUL byte) is reported as `path:line: column: message`. No field of this dataset
+  spans lines, so a quote left open is that line's error, never a merged row. The import stops with every
   such problem listed, unless `skip_bad_rows` is set: then those rows are left out and counted.
 
+Every row of the file is accounted for: rows read = imported + exact duplicates + bad rows.
 All parsing is vectorized (pandas), so the multi-year file imports in well under a second and a
 generated 1,000,000-row file in seconds (bench/attacks.py).
 """
 
 from __future__ import annotations
 
+import csv
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,7 +43,7 @@ import numpy as np
 import pandas as pd
 
 from warclaims.claims.vocabulary import DRONES_INTERCEPTED
-from warclaims.errors import AttackDataError, Problem
+from warclaims.errors import AttackDataError, Problem, shorten
 
 REQUIRED = ["time_start", "time_end", "model", "launched", "destroyed"]
 COUNTS = ["launched", "destroyed", "not_reach_goal", "still_attacking"]
@@ -68,11 +73,15 @@ class AttackImport:
         )
 
 
-def _read(path: Path, shown: str, required: list[str]) -> tuple[pd.DataFrame, np.ndarray]:
+def _decoded(path: Path, shown: str) -> str:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
         raise AttackDataError([Problem(shown, 0, "", "file not found")]) from None
+    except IsADirectoryError:
+        raise AttackDataError([Problem(shown, 0, "", "is a folder, not a CSV file")]) from None
+    except OSError as exc:
+        raise AttackDataError([Problem(shown, 0, "", f"cannot be read ({exc.strerror})")]) from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -80,29 +89,100 @@ def _read(path: Path, shown: str, required: list[str]) -> tuple[pd.DataFrame, np
         raise AttackDataError([Problem(shown, line, "", "is not UTF-8 text")]) from None
     if not text.strip():
         raise AttackDataError([Problem(shown, 1, "", "file is empty")])
-    try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, engine="c")
-    except pd.errors.ParserError as exc:
-        raise AttackDataError([Problem(shown, 0, "", f"cannot parse the CSV: {exc}")]) from None
-    frame.columns = [c.strip() for c in frame.columns]
+    return text
+
+
+def _read(path: Path, shown: str, required: list[str]) -> tuple[pd.DataFrame, np.ndarray, list[Problem]]:
+    """The file's records as text cells, the line each starts on, and the lines that are not records.
+
+    No field of this dataset spans lines, so each non-blank line is one record. The C parser reads
+    the common, clean file; a file it cannot read, or that it reads as other than one record per
+    line (an unbalanced quote merging two rows, a short or long row, a NUL byte), is read line by
+    line, so every bad line is located and nothing is merged or lost.
+    """
+    text = _decoded(path, shown)
+    frame = _read_clean(text)
+    bad: list[Problem] = []
+    if frame is None:
+        physical = text.splitlines()
+        numbers = [n for n, line in enumerate(physical, start=1) if line.strip()]
+        frame, numbers, bad = _read_lines(physical, numbers, shown)
+    else:
+        numbers = list(range(1, len(frame) + 2))
+    frame.columns = [str(c).strip() for c in frame.columns]
     missing = [c for c in required if c not in frame.columns]
     if missing:
         raise AttackDataError([Problem(shown, 1, c, f"missing column '{c}'") for c in missing])
-    physical = text.count("\n") + (0 if text.endswith("\n") else 1)
-    if physical == len(frame) + 1:
-        lines = np.arange(2, len(frame) + 2)
-    else:  # a quoted field spans lines (or blank lines): find where each record starts
-        import csv
+    return frame.reset_index(drop=True), np.array(numbers[1:], dtype=int), bad
 
-        reader = csv.reader(io.StringIO(text, newline=""))
-        next(reader)
-        starts, last = [], reader.line_num
-        for record in reader:
-            if record:
-                starts.append(last + 1)
-            last = reader.line_num
-        lines = np.array(starts[: len(frame)])
-    return frame, lines
+
+_BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")  # inside the text; the first and last lines are checked apart
+
+
+def _read_clean(text: str) -> pd.DataFrame | None:
+    """The file through pandas' C parser when it is clean: one record per line, no blank line, no
+    NUL, every row as wide as the header. None when it is not (then it is read line by line)."""
+    body = text.rstrip("\r\n")
+    first, last = body[: body.find("\n")], body[body.rfind("\n") + 1 :]
+    if "\0" in body or _BLANK_LINE.search(body) or not first.strip() or not last.strip():
+        return None
+    try:
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, engine="c")
+    except (pd.errors.ParserError, ValueError):  # e.g. a row with more fields than the header
+        return None
+    if len(frame) != body.count("\n"):
+        return None  # a quote left open merged lines into one record
+    # The C parser pads a short row with empty fields, silently; a short row ends in an empty field.
+    suspects = np.flatnonzero(frame.iloc[:, -1].eq("").to_numpy()) if frame.shape[1] else []
+    if len(suspects):
+        physical = text.splitlines()
+        if not _widths_match([physical[i + 1] for i in suspects], frame.shape[1]):
+            return None
+    return frame
+
+
+def _widths_match(lines: list[str], width: int) -> bool:
+    """Every line has `width` fields (commas inside quotes do not separate fields)."""
+    text = pd.Series(lines, dtype=object)
+    counts = text.str.count(",") + 1
+    quoted = text.str.contains('"', regex=False).to_numpy()
+    if quoted.any():
+        # One reader over them all is safe here: the caller has seen one record per line.
+        widths = [len(record) for record in csv.reader(text[quoted].tolist())]
+        if len(widths) != int(quoted.sum()):
+            return False
+        counts[quoted] = widths
+    return bool((counts == width).all())
+
+
+def _read_lines(physical: list[str], numbers: list[int], shown: str) -> tuple[pd.DataFrame, list[int], list[Problem]]:
+    """Each non-blank line parsed as one record; lines that are not a whole record are problems."""
+
+    def parse(line: str) -> list[str] | None:
+        try:
+            return next(csv.reader([line], strict=True))
+        except csv.Error:
+            return None
+
+    header = parse(physical[numbers[0] - 1])
+    if header is None or "\0" in physical[numbers[0] - 1]:
+        raise AttackDataError([Problem(shown, numbers[0], "", "cannot read the header row")])
+    records, kept, bad = [], [numbers[0]], []
+    for n in numbers[1:]:
+        line = physical[n - 1]
+        record = parse(line)
+        if "\0" in line:
+            bad.append(Problem(shown, n, "", "contains a NUL byte"))
+        elif record is None:
+            bad.append(
+                Problem(shown, n, "", 'cannot read this row: a quoted field is not closed on its line (a stray ")')
+            )
+        elif len(record) != len(header):
+            bad.append(Problem(shown, n, "", f"row has {len(record)} fields, the header has {len(header)}"))
+        else:
+            records.append(record)
+            kept.append(n)
+    return pd.DataFrame(records, columns=header, dtype=object), kept, bad
 
 
 def _parse_times(raw: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
@@ -132,6 +212,9 @@ def _parse_times(raw: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     return moment.where(ok), date_only, ok
 
 
+MAX_COUNT = 1_000_000  # per report row; a count beyond it is a typo or an attack on the importer
+
+
 def _counts(frame: pd.DataFrame) -> tuple[dict[str, pd.Series], dict[str, pd.Series]]:
     values, bad = {}, {}
     for col in COUNTS:
@@ -141,7 +224,7 @@ def _counts(frame: pd.DataFrame) -> tuple[dict[str, pd.Series], dict[str, pd.Ser
             continue
         text = frame[col].str.strip().replace({"{}": ""})
         number = pd.to_numeric(text, errors="coerce")
-        bad[col] = text.ne("") & (number.isna() | (number < 0) | (number % 1 != 0))
+        bad[col] = text.ne("") & ~((number >= 0) & (number <= MAX_COUNT) & (number % 1 == 0))
         values[col] = number.where(~bad[col]).round().astype("Int64")
     return values, bad
 
@@ -177,9 +260,9 @@ def load_attacks(
     """Read the dataset and its model reference table into a tidy frame (see the module docstring)."""
     path, models = Path(path), Path(models)
     shown = shown or str(path)
-    frame, lines = _read(path, shown, REQUIRED)
-    reference, _ = _read(models, str(models), ["model", "category"])
-    rows_read = len(frame)
+    frame, lines, unreadable = _read(path, shown, REQUIRED)
+    reference, _, _ = _read(models, str(models), ["model", "category"])
+    rows_read = len(frame) + len(unreadable)
 
     start, start_date_only, start_ok = _parse_times(frame["time_start"])
     end, end_date_only, end_ok = _parse_times(frame["time_end"])
@@ -191,9 +274,13 @@ def load_attacks(
         (
             "time_start",
             ~start_ok,
-            lambda i: f"cannot read {frame.at[i, 'time_start']!r} as YYYY-MM-DD or YYYY-MM-DD HH:MM",
+            lambda i: f"cannot read {shorten(frame.at[i, 'time_start'])!r} as YYYY-MM-DD or YYYY-MM-DD HH:MM",
         ),
-        ("time_end", ~end_ok, lambda i: f"cannot read {frame.at[i, 'time_end']!r} as YYYY-MM-DD or YYYY-MM-DD HH:MM"),
+        (
+            "time_end",
+            ~end_ok,
+            lambda i: f"cannot read {shorten(frame.at[i, 'time_end'])!r} as YYYY-MM-DD or YYYY-MM-DD HH:MM",
+        ),
         (
             "time_end",
             start_ok & end_ok & (end < start),
@@ -201,20 +288,26 @@ def load_attacks(
         ),
         ("model", model.eq(""), lambda i: "is empty"),
     ] + [
-        (col, bad_counts[col], lambda i, col=col: f"{frame.at[i, col]!r} is not a whole, non-negative count")
+        (
+            col,
+            bad_counts[col],
+            lambda i, col=col: f"{shorten(frame.at[i, col])!r} is not a whole count from 0 to {MAX_COUNT:,}",
+        )
         for col in COUNTS
     ]
     bad = pd.Series(False, index=frame.index)
-    problems = []
+    problems = list(unreadable)
     for column, mask, message in checks:
         mask = mask & ~bad if column == "time_end" else mask  # one message per row is enough for the window
         for i in frame.index[mask.to_numpy()][:1000]:
             problems.append(Problem(shown, int(lines[i]), column, message(i)))
         bad |= mask
+    n_bad = int(bad.sum()) + len(unreadable)
     if problems and not skip_bad_rows:
-        more = int(bad.sum()) - len(problems)
+        more = n_bad - len(problems)
+        problems.sort(key=lambda p: (p.line, p.column))
         raise AttackDataError(
-            problems + ([Problem(shown, int(lines[-1]), "", f"… and {more:,} more bad rows")] if more > 0 else [])
+            problems + ([Problem(shown, problems[-1].line, "", f"… and {more:,} more bad rows")] if more > 0 else [])
         )
 
     category, kind = _kinds(model, reference)
@@ -240,8 +333,8 @@ def load_attacks(
         tidy,
         rows_read,
         before - len(tidy),
-        int(bad.sum()),
-        sorted(problems),
+        n_bad,
+        sorted(problems, key=lambda p: (p.line, p.column)),
         {str(k): int(v) for k, v in unknown.items()},
     )
 
