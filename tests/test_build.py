@@ -222,13 +222,84 @@ def cli(root: Path, *args: str, **kwargs) -> subprocess.Popen:
 
 
 def test_cli_names_a_failure_and_exits_non_zero(rebuilt):
-    (rebuilt / "reports.yaml").write_text(REPORTS.replace("{claimant_sides: [ukraine]}", "{claimant_sides: [nato]}"))
+    (rebuilt / "reports.yaml").write_text(
+        REPORTS.replace("{claimant_sides: [ukraine]}", "{events_csv: data/missing.csv}")
+    )
     _, err = (proc := cli(rebuilt, "build", "--quiet")).communicate(timeout=120)
     assert proc.returncode == 1
     assert (
-        "FAILED casualties--ukraine: cell" in err and "ParameterError: claimant_sides has unknown side(s) 'nato'" in err
+        "FAILED casualties--ukraine: cell" in err
+        and "ParameterError: events_csv: file 'data/missing.csv' not found" in err
     )
     assert "Traceback" not in err
+    assert (rebuilt / "reports" / "failed" / "casualties--ukraine.html").is_file()
+
+
+def test_a_bad_parameter_in_the_list_stops_before_anything_runs(rebuilt):
+    before = tree(rebuilt / "reports")
+    (rebuilt / "reports.yaml").write_text(REPORTS.replace("{claimant_sides: [ukraine]}", "{claimant_sides: [nato]}"))
+    _, err = (proc := cli(rebuilt, "build", "--quiet")).communicate(timeout=120)
+    assert proc.returncode == 1
+    assert err.splitlines() == [
+        "reports.yaml: entry 3 (notebook 'casualties'), parameter set 'ukraine': claimant_sides has unknown side(s) "
+        "'nato'; choose from russia, ukraine, other"
+    ]
+    assert tree(rebuilt / "reports") == before
+
+
+def test_a_run_that_left_no_notebook_still_gets_its_failure_page(rebuilt, monkeypatch):
+    def kernel_died(payloads, jobs, progress):
+        return {
+            p["id"]: {
+                "id": p["id"],
+                "status": "failed",
+                "error": "RuntimeError: Kernel died before replying to kernel_info",
+                "notebook": None,
+            }
+            for p in payloads
+        }
+
+    monkeypatch.setattr(workers, "run_all", kernel_died)
+    outcome = build(rebuilt, force=True, progress=False)
+    assert len(outcome.failed) == 3
+    for report_id, _ in outcome.failed:
+        page = (rebuilt / "reports" / "failed" / f"{report_id}.html").read_text()
+        assert "Kernel died before replying to kernel_info" in page
+        assert (rebuilt / "reports" / f"{report_id}.html").is_file()  # the last good one stays
+
+
+def test_disk_full_while_publishing_leaves_reports_as_they_were(rebuilt, monkeypatch):
+    import errno
+
+    from warclaims.reports import build as build_mod
+
+    before = tree(rebuilt / "reports")
+    (rebuilt / "notebooks" / "overview.ipynb").write_text(
+        (rebuilt / "notebooks" / "overview.ipynb").read_text().replace("# Overview", "# Overview, changed")
+    )
+    real, calls = build_mod._write, []
+
+    def fill_up(path, data):
+        calls.append(path)
+        if len(calls) == 3:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+        real(path, data)
+
+    monkeypatch.setattr(build_mod, "_write", fill_up)
+    with pytest.raises(build_mod.PublishError) as info:
+        build(rebuilt, progress=False)
+    assert str(info.value).startswith("no space left on device writing reports/")
+    assert str(info.value).endswith("; reports/ left as it was")
+    assert tree(rebuilt / "reports") == before
+
+
+def test_reports_that_cannot_be_written_are_said_before_anything_runs(rebuilt, monkeypatch):
+    shutil.rmtree(rebuilt / "reports")
+    (rebuilt / "reports").write_text("not a folder")
+    monkeypatch.setattr(workers, "run_all", no_kernels)
+    _, err = (proc := cli(rebuilt, "build", "--quiet")).communicate(timeout=60)
+    assert proc.returncode == 1
+    assert err.splitlines() == ["cannot write reports/: file exists"]
 
 
 def marked(mark: str) -> dict[int, str]:
@@ -355,3 +426,23 @@ def test_entry_with_the_attack_dataset_present_builds_the_context_chart(rebuilt)
         "data/external/missile_attacks_daily.csv"
         in manifest["reports"]["drone_interceptions--air-force-context"]["inputs"]
     )
+
+
+def test_warnings_stay_out_of_reader_pages_and_are_named(rebuilt):
+    path = rebuilt / "notebooks" / "overview.ipynb"
+    nb = json.loads(path.read_text())
+    nb["cells"].append(
+        {
+            "cell_type": "code",
+            "id": "warn",
+            "metadata": {},
+            "execution_count": None,
+            "outputs": [],
+            "source": "import warnings\nwarnings.warn('constrained_layout not applied (/home/x/y.py)')",
+        }
+    )
+    path.write_text(json.dumps(nb, indent=1))
+    outcome = build(rebuilt, progress=False)
+    assert outcome.warnings == {"overview--default": 1}
+    assert "constrained_layout" not in (rebuilt / "reports" / "overview--default.html").read_text()
+    assert "constrained_layout" in (rebuilt / "reports" / "notebooks" / "overview--default.ipynb").read_text()

@@ -155,3 +155,22 @@ def test_dollar_signs_in_table_text_are_printed_as_written(project):
         assert any("Russia’s $\\foo$ ministry" in t for t in texts)
     caption = caption_of(fig.figure.axes[0])
     assert "Kremlin offers $5m and $9m" in caption
+
+
+def test_a_300_character_claimant_stays_readable_on_every_chart():
+    import warnings
+
+    from warclaims import figures
+
+    claims = warclaims.load_claims()
+    claims["claimant"] = claims["claimant"].astype(str) + " " + "x" * 300
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # constrained layout giving up is a warning a reader would see
+        for make in (figures.drone_figure, figures.casualty_figure, figures.territory_figure, figures.timeline_figure):
+            fig = make(claims)
+            fig.png()
+            fig.figure.draw_without_rendering()
+            page = fig.figure.bbox
+            for text in fig.figure.findobj(lambda a: hasattr(a, "get_text") and a.get_visible() and a.get_text()):
+                box = text.get_window_extent()
+                assert box.x0 >= page.x0 - 1 and box.x1 <= page.x1 + 1, (fig.name, text.get_text()[:60])

@@ -62,7 +62,7 @@ def _build(args: argparse.Namespace) -> int:
     import time
 
     from warclaims.paths import repo_root
-    from warclaims.reports.build import BuildLocked, DataInvalid, build
+    from warclaims.reports.build import BuildLocked, DataInvalid, PublishError, build
     from warclaims.reports.reportlist import ReportListError
 
     started = time.perf_counter()
@@ -77,7 +77,7 @@ def _build(args: argparse.Namespace) -> int:
             timeout=args.timeout,
             progress=not args.quiet,
         )
-    except (ReportListError, DataInvalid, BuildLocked) as exc:
+    except (ReportListError, DataInvalid, BuildLocked, PublishError) as exc:
         print(exc, file=sys.stderr)
         return 1
     except KeyboardInterrupt:
@@ -86,6 +86,12 @@ def _build(args: argparse.Namespace) -> int:
     if args.timings:
         for report_id, (start, seconds) in sorted(outcome.timings.items(), key=lambda kv: kv[1][0]):
             print(f"  {report_id:<32} started at {start:5.2f} s, took {seconds:5.2f} s", file=sys.stderr)
+    for report_id, n in outcome.warnings.items():
+        print(
+            f"warning: {report_id} wrote {n} output(s) to stderr, left out of its page; "
+            f"see reports/notebooks/{report_id}.ipynb",
+            file=sys.stderr,
+        )
     for report_id, reason in outcome.skipped:
         print(f"skipped {report_id}: {reason}", file=sys.stderr)
     for report_id, error in outcome.failed:

@@ -98,7 +98,7 @@ def _series_over_time(ax: Axes, rows: pd.DataFrame, ylabel: str, title: str) -> 
         color, marker = theme.side_color(side), markers[n % len(markers)]
         ax.hlines(rows["value"].to_numpy()[idx], start[idx], end[idx], colors=color, alpha=0.35, lw=1, rasterized=True)
         solid, hollow = idx[~qualified[idx]], idx[qualified[idx]]
-        name = f"{claimant}: {str(label).lower()} ({len(idx):,})"
+        name = f"{theme.fit(claimant, 40, 1)}: {str(label).lower()} ({len(idx):,})"
         ax.scatter(
             mid[solid],
             rows["value"].to_numpy()[solid],
@@ -143,7 +143,8 @@ def plot_drone_claims(data: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     labels = []
     for row in rows.itertuples():
         label = (
-            f"{row.claimant}\n{str(row.metric_label).lower()}\n{wording.format_window(row.date_start, row.date_end)}"
+            f"{theme.fit(row.claimant)}\n{theme.fit(str(row.metric_label).lower())}\n"
+            f"{wording.format_window(row.date_start, row.date_end)}"
         )
         if pd.notna(row.duration_hours):
             rate = row.value / row.duration_hours
@@ -173,10 +174,16 @@ def plot_casualties(data: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
         xs = pos + np.arange(len(group))
         positions.extend(xs)
         ticks.extend(xs)
-        tick_labels.extend(f"{r.metric_label!s}\n{r.claimant}" for r in group.itertuples())
+        tick_labels.extend(
+            f"{theme.fit(r.metric_label, 24, 1)}\n{theme.fit(r.claimant, 24)}" for r in group.itertuples()
+        )
         first = group.iloc[0]
         ax.annotate(
-            f"{first['subject'] or first['incident']}, {wording.format_window(first['date_start'], group['date_end'].max())}",
+            theme.fit(
+                f"{first['subject'] or first['incident']}, "
+                f"{wording.format_window(first['date_start'], group['date_end'].max())}",
+                44,
+            ),
             xy=(xs.mean(), 1.0),
             xycoords=("data", "axes fraction"),
             xytext=(0, -6),
@@ -224,7 +231,7 @@ def plot_territory(data: pd.DataFrame, *, unit: str = "km2", ax: Axes | None = N
         for row in context.itertuples():
             end = mdates.date2num(row.date_end + ONE_DAY)
             ax.annotate(
-                f"{row.subject}\n({row.date_text})",
+                f"{theme.fit(row.subject, 40, 1)}\n({theme.fit(row.date_text, 38, 1)})",
                 xy=(end, 0.5),
                 xycoords=("data", "axes fraction"),
                 xytext=(4, 0),
@@ -282,7 +289,8 @@ def plot_territory(data: pd.DataFrame, *, unit: str = "km2", ax: Axes | None = N
             ((start[i] + end[i]) / 2, "center", 0) if wide[i] else (end[i], "left", 6)
         )  # narrow window: label beside it
         ax.annotate(
-            f"{wording.value_label(values[i], row['qualifier'], unit)}\n{row['claimant']} (“{row['date_text']}”)",
+            f"{wording.value_label(values[i], row['qualifier'], unit)}\n"
+            + theme.fit(f"{row['claimant']} (“{row['date_text']}”)", 40),
             xy=(at, values[i]),
             xytext=(dx, 8),
             textcoords="offset points",
@@ -310,8 +318,9 @@ def plot_territory(data: pd.DataFrame, *, unit: str = "km2", ax: Axes | None = N
 
 def timeline_label(row) -> str:
     if pd.isna(row.value):
-        return f"{row.subject or row.incident}"
-    return f"{row.claimant}: {str(row.metric_label).lower()} {wording.value_label(row.value, row.qualifier, row.unit)}"
+        return theme.fit(row.subject or row.incident, 48)
+    value = wording.value_label(row.value, row.qualifier, row.unit)
+    return theme.fit(f"{row.claimant}: {str(row.metric_label).lower()} {value}", 48)
 
 
 def plot_timeline(data: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
@@ -341,7 +350,7 @@ def plot_timeline(data: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     ax.set_yticks(y, [timeline_label(r) for r in rows.itertuples()])
     theme.date_axis(ax)
     ax.set_ylim(-0.7, len(rows) - 0.3)
-    ax.set_title("Every claim and dated event, by when it happened", pad=48)
+    ax.set_title("Every claim and dated event, by when it happened", pad=64)
     markers = [
         mpl.lines.Line2D([], [], marker="o", ls="", color="#555555", label="claimed value"),
         mpl.lines.Line2D(
@@ -366,7 +375,7 @@ def _timeline_lanes(rows: pd.DataFrame, ax: Axes | None) -> Axes:
         spans = _union(start[idx], end[idx])
         ax.broken_barh(spans, (y - 0.27, 0.54), color=color, alpha=0.25, lw=0, gid=f"lane:{label}:{side}")
         ax.scatter((start[idx] + end[idx]) / 2, np.full(len(idx), y), s=10, color=color, zorder=3, rasterized=True)
-        labels.append(f"{label} — {vocab.SIDE_LABELS[str(side)]} ({len(idx):,})")
+        labels.append(f"{theme.fit(label, 36, 1)} — {vocab.SIDE_LABELS[str(side)]} ({len(idx):,})")
     ax.set_yticks(range(len(labels)), labels)
     theme.date_axis(ax)
     ax.set_ylim(-0.7, len(labels) - 0.3)
@@ -448,7 +457,10 @@ def plot_drone_context(
         )[0]
         subject = f" ({row.subject})" if isinstance(row.subject, str) else ""
         bottom.annotate(
-            f"{row.claimant}:\n{wording.value_label(row.value, row.qualifier)} {str(row.metric_label).lower()}{subject}",
+            f"{theme.fit(row.claimant, 40, 1)}:\n"
+            + theme.fit(
+                f"{wording.value_label(row.value, row.qualifier)} {str(row.metric_label).lower()}{subject}", 40
+            ),
             xy=(cend, 0),
             xytext=(6, 0),
             textcoords="offset points",

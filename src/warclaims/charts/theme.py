@@ -49,6 +49,20 @@ def side_color(side: str) -> str:
     return SIDE_COLORS[str(side)]
 
 
+def fit(text: object, width: int = 28, lines: int = 2) -> str:
+    """Table text for a label on a chart: wrapped to `width` characters, at most `lines` lines, the
+    rest cut with "…" (the caption and the alt text carry it whole), so no label runs off the figure."""
+    wrapped = textwrap.wrap(str(text), width=width, break_long_words=True, break_on_hyphens=False) or [""]
+    if len(wrapped) > lines:
+        wrapped = [
+            *wrapped[: lines - 1],
+            textwrap.shorten(" ".join(wrapped[lines - 1 :]), width=width, placeholder="…"),
+        ]
+        if wrapped[-1] == "…" or len(wrapped[-1]) > width:  # one unbroken word: cut it by characters
+            wrapped[-1] = " ".join(textwrap.wrap(str(text), width=width)[lines - 1 :])[: width - 1] + "…"
+    return "\n".join(wrapped)
+
+
 def date_axis(ax, maxticks: int = 8) -> None:
     """Dates on the x axis as concise ticks ('2025', 'Feb', 'May'), at most `maxticks` of them."""
     locator = mdates.AutoDateLocator(maxticks=maxticks)
@@ -65,7 +79,7 @@ def claimants_phrase(data: pd.DataFrame) -> str:
     pairs = data[["claimant", "claimant_side"]].astype(str).drop_duplicates()
     return _join(
         [
-            c if s == "other" else f"{c} ({SIDE_LABELS[s]})"
+            fit(c, 100, 1) if s == "other" else f"{fit(c, 100, 1)} ({SIDE_LABELS[s]})"
             for c, s in zip(pairs["claimant"], pairs["claimant_side"], strict=True)
         ]
     )
@@ -86,15 +100,17 @@ CAPTION_SIZE = 8.5
 
 
 def set_caption(ax, text: str) -> None:
-    """Write a provenance caption under the axes, as the x label so layout keeps it below the tick labels.
+    """Write a provenance caption along the bottom of the figure, from its left edge.
 
-    Wrapped here to the figure's width: matplotlib's own wrapping measures text as mathtext even
-    when math is off, so a "$" in a claimant's name would break it.
+    A figure-level label, so constrained layout keeps it below everything and a wide y axis does
+    not push it off the right edge; wrapped here to the figure's width (matplotlib's own wrapping
+    measures text as mathtext even when math is off, so a "$" in a claimant's name would break it).
     """
-    width = int(ax.get_figure(root=True).get_figwidth() * 72 / (CAPTION_SIZE * 0.56))
+    fig = ax.get_figure(root=True)
+    width = int(fig.get_figwidth() * 72 / (CAPTION_SIZE * 0.62))
     wrapped = "\n".join(textwrap.wrap(text, width=width, break_long_words=True, break_on_hyphens=False))
-    ax.set_xlabel(wrapped, loc="left", fontsize=CAPTION_SIZE, color="#333333", labelpad=10)
-    ax.xaxis.label.set_gid("caption")
+    label = fig.supxlabel(wrapped, x=0.01, ha="left", fontsize=CAPTION_SIZE, color="#333333")
+    label.set_gid("caption")
 
 
 def add_caption(ax, data: pd.DataFrame) -> None:
@@ -103,8 +119,8 @@ def add_caption(ax, data: pd.DataFrame) -> None:
 
 
 def caption_of(ax) -> str:
-    """The caption as one line of text (unwrapped)."""
-    return " ".join(ax.xaxis.label.get_text().split("\n"))
+    """The caption of the axes' figure as one line of text (unwrapped)."""
+    return " ".join(ax.get_figure(root=True).get_supxlabel().split("\n"))
 
 
 def side_legend(ax, sides: Iterable[str], *, qualified: bool = False, extra: list | None = None) -> None:
@@ -131,7 +147,7 @@ def side_legend(ax, sides: Iterable[str], *, qualified: bool = False, extra: lis
         handles=handles,
         loc="lower left",
         bbox_to_anchor=(0, 1.0),
-        ncol=min(len(handles), 3),
+        ncol=len(handles) if len(handles) <= 3 else 2,
         frameon=False,
         borderaxespad=0.2,
         handlelength=1.6,

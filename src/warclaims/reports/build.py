@@ -66,6 +66,7 @@ class Outcome:
     failed: list[tuple[str, str]] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
     timings: dict[str, tuple[float, float]] = field(default_factory=dict)  # id -> (start after build start, seconds)
+    warnings: dict[str, int] = field(default_factory=dict)  # id -> stderr outputs left out of its page
 
     @property
     def ok(self) -> bool:
@@ -130,7 +131,7 @@ def _build(
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
         if manifest.get("format") != FORMAT:
             manifest = {}
-    except (FileNotFoundError, json.JSONDecodeError):
+    except (OSError, ValueError):  # none yet, unreadable or not JSON: everything is rebuilt
         manifest = {}
     previous = manifest.get("reports", {})
     common = file_hashes(root)
@@ -151,6 +152,7 @@ def _build(
 
     results = {}
     if todo:
+        check_writable(out)
         # The table is validated while the forkserver loads; nothing runs or is written unless it is valid.
         workers.start_forkserver()
         _validate(root)
@@ -170,6 +172,8 @@ def _build(
 
     skipped = dict(outcome.skipped)
     entries = {}
+    files: dict[str, bytes] = {}  # everything this build writes, published together at the end
+    removed: list[str] = []
     for report in reports:
         base = {"notebook": report.notebook, "set": report.set_name, "parameters": report.parameters}
         if report.id in skipped:
@@ -188,54 +192,108 @@ def _build(
                 outcome.timings[report.id] = (res["started"] - began, res["seconds"])
             key, inputs = keys[report.id]
             base.update(title=res.get("title") or report.id, status=res["status"], inputs=inputs)
+            if res.get("warnings"):
+                outcome.warnings[report.id] = res["warnings"]
             if res["status"] == "ok":
-                entries[report.id] = {**base, **_publish(out, report.id, res), "key": key}
+                entries[report.id] = {**base, **_published(report.id, res, files), "key": key}
+                removed += [p.relative_to(out).as_posix() for p in (out / "failed").glob(f"{report.id}.*")]
                 outcome.built.append(report.id)
             else:
-                entries[report.id] = {**base, **_keep_last_good(out, report.id, res, previous.get(report.id, {}))}
+                entries[report.id] = {**base, **_kept_last_good(report.id, res, previous.get(report.id, {}), files)}
                 outcome.failed.append((report.id, res["error"]))
 
     from warclaims.reports.index import index_html
 
-    index = index_html(entries)
-    write_atomic(out / "index.html", index)
-    new_manifest = {"format": FORMAT, "index.html": sha256(index), "reports": entries}
-    write_atomic(
-        manifest_path, (json.dumps(new_manifest, sort_keys=True, indent=1, ensure_ascii=False) + "\n").encode()
-    )
+    files["index.html"] = index_html(entries)
+    new_manifest = {"format": FORMAT, "index.html": sha256(files["index.html"]), "reports": entries}
+    files["manifest.json"] = (json.dumps(new_manifest, sort_keys=True, indent=1, ensure_ascii=False) + "\n").encode()
+    publish(out, files, removed)
     return outcome
 
 
-def _publish(out: Path, report_id: str, res: dict) -> dict:
-    """Write a good run's HTML, notebook and figures; clear away an earlier failed run."""
-    files = {f"{report_id}.html": res["html"], f"notebooks/{report_id}.ipynb": res["notebook"]}
+def _published(report_id: str, res: dict, files: dict[str, bytes]) -> dict:
+    """A good run's HTML, notebook and figures, added to `files`; its manifest entry."""
+    mine = {f"{report_id}.html": res["html"], f"notebooks/{report_id}.ipynb": res["notebook"]}
     figures = []
     for fig in res["figures"]:
         stem = f"figures/{report_id}--{fig['name']}"
-        files[f"{stem}.png"], files[f"{stem}.svg"] = fig["png"], fig["svg"]
+        mine[f"{stem}.png"], mine[f"{stem}.svg"] = fig["png"], fig["svg"]
         figures.append({"png": f"{stem}.png", "svg": f"{stem}.svg", "alt": fig["alt"]})
-    for rel, data in files.items():
-        write_atomic(out / rel, data)
-    for stale in (out / "failed").glob(f"{report_id}.*"):
-        stale.unlink()
-    return {"figures": figures, "outputs": {rel: sha256(d) for rel, d in sorted(files.items())}}
+    files.update(mine)
+    return {"figures": figures, "outputs": {rel: sha256(d) for rel, d in sorted(mine.items())}}
 
 
-def _keep_last_good(out: Path, report_id: str, res: dict, good: dict) -> dict:
-    """A failed run: written under failed/ for reading, while the last good outputs stay published."""
-    failed = {}
+def _kept_last_good(report_id: str, res: dict, good: dict, files: dict[str, bytes]) -> dict:
+    """A failed run: a page under failed/ says what failed (with the run, when there is one), while the
+    last good outputs stay published. Every failure the command line names has its page."""
+    from warclaims.reports.index import failure_page
+
+    failed = {f"failed/{report_id}.html": res.get("html") or failure_page(report_id, res["error"])}
     if res.get("notebook"):
-        failed = {f"failed/{report_id}.ipynb": res["notebook"], f"failed/{report_id}.html": res["html"]}
-        for rel, data in failed.items():
-            write_atomic(out / rel, data)
+        failed[f"failed/{report_id}.ipynb"] = res["notebook"]
+    files.update(failed)
     return {
         "error": res["error"],
-        "failed_html": f"failed/{report_id}.html" if failed else None,
+        "failed_html": f"failed/{report_id}.html",
         "failed_outputs": {rel: sha256(d) for rel, d in sorted(failed.items())},
         "figures": good.get("figures", []),
         "last_good": good.get("key") if good.get("status") == "ok" else good.get("last_good"),
         "outputs": dict(good.get("outputs", {})),
     }
+
+
+class PublishError(Exception):
+    """reports/ could not be written; it was left as it was."""
+
+
+def _shown(out: Path, rel: str = "") -> str:
+    return f"{out.name}/{rel}"
+
+
+def check_writable(out: Path) -> None:
+    """Say before any notebook runs that reports/ cannot be written (not after minutes of work)."""
+    import tempfile
+
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=out, prefix=".write-check.tmp-"):
+            pass
+    except OSError as exc:
+        raise PublishError(f"cannot write {_shown(out)}: {(exc.strerror or str(exc)).lower()}") from None
+
+
+def publish(out: Path, files: dict[str, bytes], removed: list[str] = ()) -> None:
+    """Write every changed file of `files` under `out`, all or nothing: each is first written to a
+    temporary name beside its place; only when all are written are they renamed into place (a
+    rename needs no space). A write that fails (disk full) removes the temporary files and raises
+    PublishError, leaving `out` as it was."""
+    staged: list[tuple[Path, Path]] = []
+    rel = ""
+    try:
+        for rel, data in files.items():
+            path = out / rel
+            if path.is_file() and path.read_bytes() == data:
+                continue
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+            staged.append((tmp, path))
+            _write(tmp, data)
+    except OSError as exc:
+        for tmp, _ in staged:
+            tmp.unlink(missing_ok=True)
+        reason = (exc.strerror or str(exc)).lower()
+        raise PublishError(f"{reason} writing {_shown(out, rel)}; {_shown(out)} left as it was") from None
+    for tmp, path in staged:
+        os.replace(tmp, path)
+    for rel in removed:
+        (out / rel).unlink(missing_ok=True)
+
+
+def _write(path: Path, data: bytes) -> None:
+    with open(path, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
 
 
 def _validate(root: Path) -> None:

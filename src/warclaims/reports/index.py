@@ -94,3 +94,24 @@ the party named on it, not independently verified. {summary}. These pages work o
 </html>
 """
     return page.encode("utf-8")
+
+
+def failure_page(report_id: str, error: str) -> bytes:
+    """reports/failed/ID.html for a run that left no notebook to show (its kernel died, say)."""
+    page = f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{_e(report_id)}: failed</title>
+<style>{_CSS}</style>
+</head>
+<body>
+<p><a href="../index.html">← All reports</a></p>
+<h1>{_e(report_id)} failed</h1>
+<p class="note">This build could not run the report: {_e(error)}. The run left no notebook to show.
+The last good version, if there is one, is still published.</p>
+</body>
+</html>
+"""
+    return page.encode("utf-8")

@@ -74,6 +74,17 @@ def normalize(nb, root: Path, report_id: str) -> None:
             cell.id = "injected-parameters"
 
 
+def drop_stderr(nb) -> int:
+    """Remove what cells wrote to stderr (warnings, library chatter) from `nb`; returns how many outputs."""
+    dropped = 0
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            kept = [o for o in cell.outputs if not (o.output_type == "stream" and o.get("name") == "stderr")]
+            dropped += len(cell.outputs) - len(kept)
+            cell.outputs = kept
+    return dropped
+
+
 def _title(nb) -> str:
     for cell in nb.cells:
         if cell.cell_type == "markdown":
@@ -158,11 +169,15 @@ def run_report(job: dict) -> dict:
     }
     text = _scrub(nbformat.writes(nb), root) + "\n"
     nb = nbformat.reads(text, as_version=4)
+    warnings = 0
+    if status == "ok":  # reader pages carry no warnings; the executed notebook keeps them for developers
+        warnings = drop_stderr(nb)
     html, _ = _exporter(job["show_code"] or status == "failed").from_notebook_node(nb)
     return {
         "id": job["id"],
         "status": status,
         "error": error,
+        "warnings": warnings,
         "title": title,
         "notebook": text.encode("utf-8"),
         "html": html.encode("utf-8"),
