@@ -17,11 +17,13 @@ help: ## list the targets
 setup: ## create or repair .venv from requirements.lock
 	@$(PY) -c 'import sys' 2>/dev/null || { rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); }
 	@want="$$(cat pyproject.toml requirements.lock | sha256sum)"; \
-	if [ "$$(cat $(STAMP) 2>/dev/null)" != "$$want" ] || ! $(PY) -m warclaims.environment 2>/dev/null; then \
+	if [ "$$(cat $(STAMP) 2>/dev/null)" != "$$want" ] || ! $(PY) -m warclaims.environment 2>/dev/null \
+	   || [ ! -f $(VENV)/share/jupyter/kernels/warclaims/kernel.json ]; then \
 	  echo "installing into $(VENV) (requirements.lock)"; \
 	  $(PY) -m pip install -q --disable-pip-version-check -r requirements.lock && \
 	  $(PY) -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e . && \
 	  $(PY) -m warclaims.environment && \
+	  $(PY) -m ipykernel install --sys-prefix --name warclaims --display-name "warclaims (.venv)" >/dev/null && \
 	  echo "$$want" > $(STAMP); \
 	fi
 

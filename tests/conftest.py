@@ -102,3 +102,23 @@ def checkout_untouched():
 
 def tree(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def visible_texts(fig) -> list:
+    """The texts a render actually draws (recorded as they draw), with something to show."""
+    from matplotlib.text import Text
+
+    drawn: list = []
+    original = Text.draw
+
+    def record(self, renderer):
+        if self.get_visible() and self.get_text().strip():
+            drawn.append(self)
+        return original(self, renderer)
+
+    Text.draw = record
+    try:
+        fig.draw_without_rendering()
+    finally:
+        Text.draw = original
+    return list(dict.fromkeys(drawn))

@@ -23,6 +23,11 @@ INJECTED = "<script>alert(1)</script><img src=x onerror=alert(2)>"
 REPORTS = """reports:
   - notebook: overview
   - notebook: drone_interceptions
+  - notebook: casualties
+  - notebook: territory
+    parameter_sets:
+      default: {}
+      square-miles: {territory_unit: mi2}
 """
 
 
@@ -85,7 +90,7 @@ def test_index_and_every_report_display_offline(browser, published, screenshots)
         target = Path(urlparse(href).path)
         assert target.is_file(), f"broken link {href}"
     reports = sorted({h for h in hrefs if h.endswith(".html")})
-    assert len(reports) == 2
+    assert len(reports) == 5
     for href in reports:
         report, seen = open_page(browser, href)
         check_page(report, seen)
@@ -107,4 +112,36 @@ def test_injected_markup_in_a_note_renders_as_text(browser, published):
 def test_figures_have_their_alt_text_in_the_page(browser, published):
     page, _ = open_page(browser, (published / "drone_interceptions--default.html").as_uri())
     alt = page.eval_on_selector("img", "e => e.alt")
-    assert alt.startswith("Bar chart of drone claims") and "159" in alt
+    assert alt.startswith("Drone claims, one card per claim") and "159" in alt
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_every_page_fits_the_screen_without_sideways_scrolling(browser, published, screenshots, width):
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    for html in sorted(published.glob("*.html")):
+        page.goto(html.as_uri(), wait_until="load")
+        scroll, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        assert scroll <= inner, f"{html.name} scrolls sideways at {width} px ({scroll} > {inner})"
+        page.screenshot(path=str(screenshots / f"{html.stem}-{width}.png"), full_page=True)
+    page.close()
+
+
+def test_pages_link_to_each_other_name_their_source_and_publish_their_claims(browser, published):
+    page, _ = open_page(browser, (published / "territory--square-miles.html").as_uri())
+    nav = page.eval_on_selector_all("header nav a", "els => els.map(e => [e.textContent, e.getAttribute('href')])")
+    assert ["Territory claims: in square miles", "territory--square-miles.html"] in nav and len(nav) == 5
+    assert (
+        page.eval_on_selector("header nav [aria-current]", "e => e.textContent") == "Territory claims: in square miles"
+    )
+    header = page.inner_text("header")
+    assert "Showing in square miles" in header and "outlet not named, 2025-05-21" in header
+    csv_href = page.eval_on_selector("header a[href$='.csv']", "e => e.getAttribute('href')")
+    rows = (published / csv_href).read_text(encoding="utf-8").splitlines()
+    assert rows[0].startswith("event_id,") and len(rows) == 11
+
+
+def test_reader_pages_carry_no_developer_instructions(browser, published):
+    for name in ("drone_interceptions--default.html", "overview--default.html"):
+        page, _ = open_page(browser, (published / name).as_uri())
+        text = page.inner_text("body")
+        assert "attacks_csv" not in text and "parameter" not in text.lower(), name

@@ -14,7 +14,7 @@ import warclaims
 from warclaims.claims.checking import validate
 from warclaims.errors import report_lines
 
-from conftest import edit_row, read_rows, write_rows
+from conftest import edit_row, read_rows, visible_texts, write_rows
 
 KILLED = "missile-attack-killed-ukraine"
 
@@ -169,8 +169,7 @@ def test_a_300_character_claimant_stays_readable_on_every_chart():
         for make in (figures.drone_figure, figures.casualty_figure, figures.territory_figure, figures.timeline_figure):
             fig = make(claims)
             fig.png()
-            fig.figure.draw_without_rendering()
             page = fig.figure.bbox
-            for text in fig.figure.findobj(lambda a: hasattr(a, "get_text") and a.get_visible() and a.get_text()):
+            for text in visible_texts(fig.figure):
                 box = text.get_window_extent()
                 assert box.x0 >= page.x0 - 1 and box.x1 <= page.x1 + 1, (fig.name, text.get_text()[:60])

@@ -21,8 +21,15 @@ def bars(ax) -> dict[str, Rectangle]:
     return {p.get_gid().split(":", 1)[1]: p for p in ax.patches if (p.get_gid() or "").startswith("claim:")}
 
 
-def labels(ax) -> dict[str, str]:
-    return {t.get_gid().split(":", 1)[1]: t.get_text() for t in ax.texts if (t.get_gid() or "").startswith("value:")}
+def texts(ax, kind: str = "value") -> dict[str, str]:
+    return {t.get_gid().split(":", 1)[1]: t.get_text() for t in ax.texts if (t.get_gid() or "").startswith(f"{kind}:")}
+
+
+labels = texts
+
+
+def legend_texts(ax) -> list[str]:
+    return [t.get_text() for leg in ax.get_figure(root=True).legends for t in leg.get_texts()]
 
 
 def hex_of(color) -> str:
@@ -31,37 +38,10 @@ def hex_of(color) -> str:
     return to_hex(color).upper()
 
 
-def test_drone_bars_equal_claimed_values_and_stay_separate(claims):
-    ax = charts.plot_drone_claims(claims)
-    drawn = bars(ax)
-    assert {k: b.get_height() for k, b in drawn.items()} == {
-        "drone-night-intercepted-russia": 159,
-        "oryol-plant-drones-ukraine": 10,
-    }
-    assert all(b.get_y() == 0 for b in drawn.values())  # never stacked on each other
-    assert hex_of(drawn["drone-night-intercepted-russia"].get_facecolor()) == theme.SIDE_COLORS["russia"]
-    assert hex_of(drawn["oryol-plant-drones-ukraine"].get_facecolor()) == theme.SIDE_COLORS["ukraine"]
-    ticks = [t.get_text() for t in ax.get_xticklabels()]
-    assert any(
-        "Russia’s defence ministry" in t and "≈13.2 per hour over 12 h" in t and "20–21 May 2025" in t for t in ticks
-    )
-    assert any("the Ukrainian military" in t for t in ticks)
-
-
 def test_drone_caption_names_claimants_and_says_unverified(claims):
     caption = theme.caption_of(charts.plot_drone_claims(claims))
     assert "Russia’s defence ministry (Russia)" in caption and "the Ukrainian military (Ukraine)" in caption
     assert "not independently verified" in caption and "20–21 May 2025" in caption
-
-
-def test_casualty_lower_bound_is_hatched_and_glyphed(claims):
-    ax = charts.plot_casualties(claims)
-    drawn, text = bars(ax), labels(ax)
-    killed, wounded = drawn["missile-attack-killed-ukraine"], drawn["missile-attack-wounded-ukraine"]
-    assert (killed.get_height(), wounded.get_height()) == (6, 10)
-    assert text == {"missile-attack-killed-ukraine": "≥6", "missile-attack-wounded-ukraine": "10"}
-    assert killed.get_hatch() == theme.QUALIFIED_HATCH and not wounded.get_hatch()
-    assert "Ukraine’s national guard (Ukraine)" in theme.caption_of(ax)
 
 
 def test_two_claimants_on_one_incident_stay_two_bars(claims):
@@ -79,51 +59,9 @@ def test_two_claimants_on_one_incident_stay_two_bars(claims):
     assert all(b.get_y() == 0 for b in drawn.values())
 
 
-def test_territory_steps_span_their_windows(claims):
-    ax = charts.plot_territory(claims)
-    lines = {c.get_gid(): c for c in ax.collections if (c.get_gid() or "").startswith("claims:")}
-    assert set(lines) == {
-        "claims:ukraine:wide",
-        "claims:russia:wide",
-    }  # one line per side, never joined into one series
-    [((x0, y0), (x1, y1))] = lines["claims:ukraine:wide"].get_segments()
-    assert y0 == y1 == 1400
-    assert mdates.num2date(x0).date().isoformat() == "2024-08-01"
-    assert mdates.num2date(x1).date().isoformat() == "2025-05-01"  # end of 30 April, inclusive
-    assert lines["claims:ukraine:wide"].get_linestyle()[0][1] is not None  # dashed: date unknown within the window
-    [((r0, v0), (_r1, _))] = lines["claims:russia:wide"].get_segments()
-    assert v0 == 0 and mdates.num2date(r0).date().isoformat() == "2025-04-21"
-    assert labels(ax)["kursk-peak-territory-ukraine"].startswith("~1,400 km²")
-    assert labels(ax)["kursk-ejection-russia"].startswith("0 km²")
-    assert ax.get_ylabel() == "Territory held (km²)"
-
-
-def test_territory_in_square_miles_converts_the_stored_value(claims):
-    ax = charts.plot_territory(claims, unit="mi2")
-    lines = {c.get_gid(): c for c in ax.collections if (c.get_gid() or "").startswith("claims:")}
-    assert lines["claims:ukraine:wide"].get_segments()[0][0][1] == pytest.approx(1400 / 2.589988110336)
-    assert labels(ax)["kursk-peak-territory-ukraine"].startswith("~541 sq mi")
-    assert ax.get_ylabel() == "Territory held (sq mi)"
-
-
 def test_territory_unknown_unit(claims):
     with pytest.raises(ValueError, match="unknown unit 'acres'"):
         charts.plot_territory(claims, unit="acres")
-
-
-def test_timeline_draws_every_row_as_a_window(claims):
-    ax = charts.plot_timeline(claims)
-    windows = {p.get_gid().split(":", 1)[1]: p for p in ax.patches if (p.get_gid() or "").startswith("window:")}
-    assert set(windows) == set(claims["event_id"])
-    incursion = windows["kursk-incursion"]
-    assert incursion.get_width() == pytest.approx(31)  # all of August 2024
-    assert windows["putin-kursk-visit"].get_width() == pytest.approx(1)
-    ticks = [t.get_text() for t in ax.get_yticklabels()]
-    assert "Ukraine’s national guard: killed ≥6" in ticks and "Ukrainian forces: territory held ~1,400 km²" in ticks
-    markers = {
-        line.get_gid().split(":", 1)[1]: line for line in ax.lines if (line.get_gid() or "").startswith("claim:")
-    }
-    assert markers["missile-attack-killed-ukraine"].get_markerfacecolor() == "white"  # open: a lower bound
 
 
 def test_plot_on_given_axes_returns_them(claims):
@@ -139,14 +77,6 @@ def test_empty_selection_is_an_error_not_an_empty_chart(claims):
         charts.plot_drone_claims(claims[claims["claimant_side"] == "other"])
 
 
-def test_same_side_same_colour_on_every_chart(claims):
-    russia = theme.SIDE_COLORS["russia"]
-    drone = bars(charts.plot_drone_claims(claims))["drone-night-intercepted-russia"]
-    timeline = charts.plot_timeline(claims)
-    marker = next(line for line in timeline.lines if line.get_gid() == "claim:drone-night-intercepted-russia")
-    assert hex_of(drone.get_facecolor()) == hex_of(marker.get_color()) == russia
-
-
 @pytest.fixture(scope="module")
 def many_claims(claims) -> pd.DataFrame:
     """The shipped claims repeated on 300 later days: 3,000 rows, as a large table would be."""
@@ -158,18 +88,6 @@ def many_claims(claims) -> pd.DataFrame:
         c[["date_start", "date_end"]] = c[["date_start", "date_end"]] + pd.Timedelta(days=k)
         copies.append(c)
     return pd.concat(copies, ignore_index=True)
-
-
-def test_many_drone_claims_become_series_with_every_point(many_claims):
-    ax = charts.plot_drone_claims(many_claims)
-    series = {c.get_gid(): c for c in ax.collections if (c.get_gid() or "").startswith("series")}
-    assert set(series) == {
-        "series:Russia’s defence ministry:Drones intercepted",
-        "series:the Ukrainian military:Drones that reached the target area",
-    }
-    points = series["series:Russia’s defence ministry:Drones intercepted"].get_offsets()
-    assert len(points) == 300 and set(points[:, 1]) == {159}
-    assert "(300)" in " ".join(t.get_text() for t in ax.get_legend().get_texts())
 
 
 def test_many_casualty_claims_keep_lower_bounds_hollow(many_claims):
@@ -195,3 +113,102 @@ def test_many_territory_claims_label_only_peak_and_latest(many_claims):
     ax = charts.plot_territory(many_claims)
     assert len(labels(ax)) == 2
     assert len(next(c for c in ax.collections if c.get_gid() == "claims:ukraine:wide").get_segments()) == 300
+
+
+def test_drone_claims_are_callouts_each_headed_by_what_it_counts(claims):
+    ax = charts.plot_drone_claims(claims)
+    assert not bars(ax) and not ax.patches  # no bars on a shared axis to read as a contest
+    assert texts(ax) == {"drone-night-intercepted-russia": "159", "oryol-plant-drones-ukraine": "10"}
+    assert texts(ax, "heading") == {
+        "drone-night-intercepted-russia": "Drones intercepted",
+        "oryol-plant-drones-ukraine": "Drones that reached the target\narea",
+    }
+    assert set(texts(ax, "subject").values()) == {"Ukrainian drones"}
+    details = " ".join(t.get_text() for t in ax.texts if (t.get_gid() or "").startswith("detail:")).replace("\n", " ")
+    assert "about 13 an hour over 12 hours" in details and "13.2" not in details
+    assert "Where: a semiconductor device plant in the Oryol region" in details
+    assert "Ukrainian drones" in theme.title_of(ax)
+    values = {t.get_gid(): t for t in ax.texts}
+    assert hex_of(values["value:drone-night-intercepted-russia"].get_color()) == theme.SIDE_COLORS["russia"]
+    assert hex_of(values["value:oryol-plant-drones-ukraine"].get_color()) == theme.SIDE_COLORS["ukraine"]
+
+
+def test_casualty_lower_bound_is_hatched_and_says_its_word_with_an_arrow(claims):
+    ax = charts.plot_casualties(claims)
+    drawn, text = bars(ax), labels(ax)
+    killed, wounded = drawn["missile-attack-killed-ukraine"], drawn["missile-attack-wounded-ukraine"]
+    assert (killed.get_height(), wounded.get_height()) == (6, 10)
+    assert text == {"missile-attack-killed-ukraine": "at least 6 ↑", "missile-attack-wounded-ukraine": "10"}
+    assert killed.get_hatch() == theme.QUALIFIED_HATCH and not wounded.get_hatch()
+    assert texts(ax, "incident") == {"missile-attack-2025-05-20": "Missile attack on 20 May 2025\nUkrainian servicemen"}
+    assert legend_texts(ax) == ["Claimed by Ukraine", "Hatched: ≥ at least"]  # only the glyph drawn
+
+
+def test_territory_undated_value_is_a_bracket_not_a_plateau(claims):
+    ax = charts.plot_territory(claims)
+    lines = {c.get_gid(): c for c in ax.collections if (c.get_gid() or "").startswith("claims:")}
+    assert set(lines) == {"claims:ukraine:wide", "claims:russia:wide"}  # one per side, never joined into one series
+    [((x0, y0), (x1, y1))] = lines["claims:ukraine:wide"].get_segments()
+    assert y0 == y1 == 1400
+    assert mdates.num2date(x0).date().isoformat() == "2024-08-01"
+    assert mdates.num2date(x1).date().isoformat() == "2025-05-01"  # end of 30 April, inclusive
+    assert lines["claims:ukraine:wide"].get_linewidth()[0] <= 2  # a thin bracket, not a bold step
+    [((r0, v0), _)] = lines["claims:russia:wide"].get_segments()
+    assert v0 == 0 and mdates.num2date(r0).date().isoformat() == "2025-04-21"
+    assert ax.get_ylim()[0] < 0  # the 0 is drawn above the axis, visible
+    peak, ejection = labels(ax)["kursk-peak-territory-ukraine"], labels(ax)["kursk-ejection-russia"]
+    assert peak.startswith("nearly 1,400 km²") and "date not given: 1 Aug 2024 – 30 Apr 2025" in peak
+    assert ejection.startswith("0 km² (derived from the words)")
+    assert any(c.get_gid() == "derived:russia" for c in ax.collections)
+    assert theme.title_of(ax) == "Kursk territory held by Ukrainian forces, as claimed (km²)"
+    assert "Ukrainian incursion into Kursk (August 2024)" in legend_texts(ax)
+    assert ax.get_ylabel() == "Territory (km²)"
+
+
+def test_territory_in_square_miles_keeps_the_claims_precision(claims):
+    ax = charts.plot_territory(claims, unit="mi2")
+    lines = {c.get_gid(): c for c in ax.collections if (c.get_gid() or "").startswith("claims:")}
+    assert lines["claims:ukraine:wide"].get_segments()[0][0][1] == 540  # nearly 1,400 km²: two figures, 540 sq mi
+    assert labels(ax)["kursk-peak-territory-ukraine"].startswith("nearly 540 sq mi")
+    assert ax.get_ylabel() == "Territory (sq mi)"
+
+
+def test_timeline_draws_every_row_as_a_window_and_marks_only_known_days(claims):
+    ax = charts.plot_timeline(claims)
+    windows = {p.get_gid().split(":", 1)[1]: p for p in ax.patches if (p.get_gid() or "").startswith("window:")}
+    assert set(windows) == set(claims["event_id"])
+    assert windows["kursk-incursion"].get_width() == pytest.approx(31)  # all of August 2024
+    assert windows["putin-kursk-visit"].get_width() == pytest.approx(1)
+    ticks = [t.get_text() for t in ax.get_yticklabels()]
+    assert "Ukraine’s national guard: killed at least 6" in ticks
+    markers = {
+        line.get_gid().split(":", 1)[1]: line for line in ax.lines if (line.get_gid() or "").startswith("claim:")
+    }
+    assert markers["missile-attack-killed-ukraine"].get_markerfacecolor() == "white"  # open: a lower bound
+    assert "kursk-peak-territory-ukraine" not in markers and "kursk-incursion" not in markers  # no invented day
+    assert windows["kursk-peak-territory-ukraine"].get_hatch() == theme.QUALIFIED_HATCH
+    detail = ax.get_figure(root=True).axes[1]
+    assert detail.get_title(loc="left") == "Detail, 17–22 May 2025"
+    assert "Russia (Russia)" not in theme.caption_of(ax) and "the Kremlin (Russia)" in theme.caption_of(ax)
+
+
+def test_same_side_same_colour_on_every_chart(claims):
+    russia = theme.SIDE_COLORS["russia"]
+    callout = next(
+        t for t in charts.plot_drone_claims(claims).texts if t.get_gid() == "value:drone-night-intercepted-russia"
+    )
+    timeline = charts.plot_timeline(claims)
+    marker = next(line for line in timeline.lines if line.get_gid() == "claim:iskander-strike-russia")
+    assert hex_of(callout.get_color()) == hex_of(marker.get_color()) == russia
+
+
+def test_many_drone_claims_become_series_with_every_point(many_claims):
+    ax = charts.plot_drone_claims(many_claims)
+    series = {c.get_gid(): c for c in ax.collections if (c.get_gid() or "").startswith("series")}
+    assert set(series) == {
+        "series:Russia’s defence ministry:Drones intercepted",
+        "series:the Ukrainian military:Drones that reached the target area",
+    }
+    points = series["series:Russia’s defence ministry:Drones intercepted"].get_offsets()
+    assert len(points) == 300 and set(points[:, 1]) == {159}
+    assert "(300)" in " ".join(legend_texts(ax))

@@ -106,7 +106,7 @@ def test_row_with_wrong_field_count(project):
     lines[2] = lines[2] + ",extra"
     path.write_text("\n".join(lines), encoding="utf-8")
     [msg] = messages(project)
-    assert msg == "data/events.csv:3: row has 19 fields, the header has 18"
+    assert msg == "data/events.csv:3: row has 20 fields, the header has 19"
 
 
 def test_multiline_cell_keeps_later_line_numbers_right(project):

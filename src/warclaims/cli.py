@@ -92,6 +92,12 @@ def _build(args: argparse.Namespace) -> int:
             f"see reports/notebooks/{report_id}.ipynb",
             file=sys.stderr,
         )
+    for first, second in outcome.identical:
+        print(
+            f"warning: {first} and {second} draw identical figures; does the second parameter set select "
+            "anything different?",
+            file=sys.stderr,
+        )
     for report_id, reason in outcome.skipped:
         print(f"skipped {report_id}: {reason}", file=sys.stderr)
     for report_id, error in outcome.failed:

@@ -8,15 +8,19 @@ notebook writing any file.
 from __future__ import annotations
 
 import base64
+import html
 import io
 from dataclasses import dataclass
 
+import matplotlib as mpl
 import pandas as pd
 from matplotlib.figure import Figure
 
-from warclaims.charts import FIGURE_MIME, plots
+from warclaims.charts import FIGURE_MIME, TABLE_MIME, plots, theme
 from warclaims.claims import vocabulary as vocab
 from warclaims.claims import wording
+
+PNG_SCALE = 2  # exports at twice the screen resolution, for high-density screens; shown at screen size
 
 
 @dataclass
@@ -27,22 +31,79 @@ class ClaimFigure:
 
     def png(self) -> bytes:
         buf = io.BytesIO()
-        self.figure.savefig(buf, format="png", bbox_inches="tight", metadata={"Software": None})
+        self.figure.savefig(
+            buf, format="png", dpi=self.figure.dpi * PNG_SCALE, bbox_inches="tight", metadata={"Software": None}
+        )
         return buf.getvalue()
 
     def svg(self) -> str:
+        """The SVG with its text as text (it scales with the page and can be searched and read aloud),
+        titled with the chart's title and described by its alt text."""
         buf = io.StringIO()
-        self.figure.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
-        return buf.getvalue()
+        with mpl.rc_context({"svg.fonttype": "none"}):
+            self.figure.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
+        return _titled(buf.getvalue(), theme.title_of(self.figure.axes[0]) or self.name, self.alt)
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         png = self.png()
+        width, _ = _png_size(png)
         data = {
             "image/png": base64.b64encode(png).decode("ascii"),
             "text/plain": f"[figure] {self.alt}",
             FIGURE_MIME: {"name": self.name, "alt": self.alt, "svg": self.svg()},
         }
-        return data, {"image/png": {"alt": self.alt}}
+        return data, {"image/png": {"alt": self.alt, "width": width // PNG_SCALE}}
+
+
+def _png_size(png: bytes) -> tuple[int, int]:
+    """Width and height from a PNG's header."""
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+
+
+def _titled(svg: str, title: str, desc: str) -> str:
+    """`svg` with <title> and <desc> as the first children of its root element (escaped)."""
+    at = svg.index(">", svg.index("<svg")) + 1
+    return f"{svg[:at]}\n <title>{html.escape(title)}</title>\n <desc>{html.escape(desc)}</desc>{svg[at:]}"
+
+
+@dataclass
+class ClaimsCSV:
+    """The claims a page shows, as CSV: the report build publishes it beside the page and links it."""
+
+    claims: pd.DataFrame
+
+    COLUMNS = (
+        "event_id",
+        "source_id",
+        "incident",
+        "date_start",
+        "date_end",
+        "date_text",
+        "metric",
+        "value",
+        "qualifier",
+        "qualifier_text",
+        "value_basis",
+        "claimant",
+        "claimant_side",
+        "subject",
+        "location",
+        "country",
+        "duration_hours",
+        "quote",
+        "notes",
+    )
+
+    def csv(self) -> str:
+        rows = self.claims.sort_values(["date_start", "date_end", "event_id"])
+        frame = rows[[c for c in self.COLUMNS if c in rows.columns]].copy()
+        for col in ("date_start", "date_end"):
+            frame[col] = frame[col].dt.strftime("%Y-%m-%d")
+        return frame.to_csv(index=False, lineterminator="\n")
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        text = f"The {len(self.claims):,} claims on this page; the report build publishes them as CSV beside the page."
+        return {"text/plain": text, TABLE_MIME: self.csv()}, {}
 
 
 @dataclass
@@ -62,56 +123,51 @@ class NoClaims:
         return str(self)
 
 
-def _sentences(rows: pd.DataFrame, *, unit: str | None = None, factor: float = 1.0, most: int = 6) -> str:
-    """One clause per claim for a few claims; for many, a count per claimant and the date range."""
+def _sentences(rows: pd.DataFrame, *, unit: str | None = None, most: int = 12) -> str:
+    """One clause per claim, as the text qualifies it, for up to `most` claims; beyond, a count per
+    claimant and the date range."""
     if len(rows) > most:
         counts = rows.groupby(["claimant", "metric_label"], observed=True).size()
         per = "; ".join(f"{c}: {n:,} claims of {str(m).lower()}" for (c, m), n in counts.items())
         return f"{len(rows):,} claims from {wording.format_window(rows['date_start'].min(), rows['date_end'].max())} ({per})"
     parts = []
     for r in rows.itertuples():
-        value = wording.value_words(r.value * factor, r.qualifier)
-        suffix = f" {vocab.UNITS[unit][0]}" if unit else ""
-        parts.append(
-            f"{r.claimant}: {value}{suffix} {str(r.metric_label).lower()} ({wording.format_window(r.date_start, r.date_end)})"
-        )
+        when = wording.format_window(r.date_start, r.date_end)
+        if pd.isna(r.value):
+            parts.append(f"{r.subject or r.incident} ({when}, per {r.claimant})")
+            continue
+        about = f" ({r.subject})" if isinstance(r.subject, str) and r.subject.strip() else ""
+        value = wording.claim_value(r, unit if unit and unit != "km2" else None)
+        parts.append(f"{r.claimant}: {str(r.metric_label).lower()}{about}, {value} ({when})")
     return "; ".join(parts)
 
 
-def _family_figure(
-    data: pd.DataFrame, family: str, what: str, plot, name: str, chart: str, order: list[str], selection: str
-):
-    rows = data[data["family"].astype(str) == family]
-    if rows.empty:
-        return NoClaims(what, selection)
-    ax = plot(rows)
-    return ClaimFigure(name, ax.figure, f"{chart}: {_sentences(rows.sort_values(order))}.")
+def _provenance(rows: pd.DataFrame) -> str:
+    """How every alt text ends: who claims it, and that it is not verified."""
+    return f"Claimed by {theme.claimants_phrase(rows)}; not independently verified."
+
+
+def _alt(chart: str, rows: pd.DataFrame, **kwargs) -> str:
+    return f"{chart}: {_sentences(rows, **kwargs)}. {_provenance(rows)}"
 
 
 def drone_figure(data: pd.DataFrame, selection: str = "") -> ClaimFigure | NoClaims:
-    return _family_figure(
-        data,
-        vocab.DRONES,
-        "drone",
-        plots.plot_drone_claims,
-        "drone_claims",
-        "Bar chart of drone claims, one bar per claimant",
-        ["date_start"],
-        selection,
+    rows = data[data["family"].astype(str) == vocab.DRONES]
+    if rows.empty:
+        return NoClaims("drone", selection)
+    ax = plots.plot_drone_claims(rows)
+    return ClaimFigure(
+        "drone_claims", ax.figure, _alt("Drone claims, one card per claim", rows.sort_values("date_start"))
     )
 
 
 def casualty_figure(data: pd.DataFrame, selection: str = "") -> ClaimFigure | NoClaims:
-    return _family_figure(
-        data,
-        vocab.CASUALTIES,
-        "casualty",
-        plots.plot_casualties,
-        "casualties",
-        "Bar chart of casualty claims by incident",
-        ["date_start", "metric"],
-        selection,
-    )
+    rows = data[data["family"].astype(str) == vocab.CASUALTIES]
+    if rows.empty:
+        return NoClaims("casualty", selection)
+    ax = plots.plot_casualties(rows)
+    chart = "Bar chart of casualty claims by incident, one bar per claim"
+    return ClaimFigure("casualties", ax.figure, _alt(chart, rows.sort_values(["date_start", "metric"])))
 
 
 def territory_figure(data: pd.DataFrame, unit: str = "km2", selection: str = "") -> ClaimFigure | NoClaims:
@@ -119,24 +175,17 @@ def territory_figure(data: pd.DataFrame, unit: str = "km2", selection: str = "")
     if rows.empty:
         return NoClaims("territory", selection)
     ax = plots.plot_territory(data, unit=unit)
-    _, factor = vocab.UNITS[unit]
-    alt = (
-        f"Step chart of territory held over time: {_sentences(rows.sort_values('date_end'), unit=unit, factor=factor)}."
-    )
-    return ClaimFigure(f"territory_{unit}", ax.figure, alt)
+    chart = "Chart of territory held as claimed; a value whose day the text does not give is a bracket over its window"
+    return ClaimFigure(f"territory_{unit}", ax.figure, _alt(chart, rows.sort_values("date_end"), unit=unit))
 
 
 def timeline_figure(data: pd.DataFrame, selection: str = "") -> ClaimFigure | NoClaims:
     if data.empty:
         return NoClaims("dated", selection)
     ax = plots.plot_timeline(data)
-    first, last = data["date_start"].min(), data["date_end"].max()
-    sides = ", ".join(f"{vocab.SIDE_LABELS[s]} {n}" for s, n in data["claimant_side"].value_counts().items() if n)
-    alt = (
-        f"Timeline of {len(data)} claims and dated events from {wording.format_window(first, first)} to "
-        f"{wording.format_window(last, last)}, each drawn as a span over its date window (by side: {sides})."
-    )
-    return ClaimFigure("timeline", ax.figure, alt)
+    rows = data.sort_values(["date_start", "date_end", "event_id"])
+    chart = f"Timeline of {len(rows)} claims and dated events, each a span over its date window, in date order"
+    return ClaimFigure("timeline", ax.figure, _alt(chart, rows))
 
 
 def drone_context_figure(sel, attacks, days: int = 14) -> ClaimFigure | NoClaims | None:
@@ -160,14 +209,12 @@ def drone_context_figure(sel, attacks, days: int = 14) -> ClaimFigure | NoClaims
         if on is not None and pd.notna(on["launched"])
         else ""
     )
-    below = "; ".join(
-        f"{r.claimant}: {wording.value_words(r.value, r.qualifier)} drones intercepted ({r.subject}), "
-        f"{wording.format_window(r.date_start, r.date_end)}"
-        for r in claims.head(3).itertuples()
-    )
+    below = _sentences(claims.head(3)) if len(claims) else "no drone claim from the article in this selection"
     alt = (
         f"Line chart of the Ukrainian Air Force’s nightly counts of Russian drones launched at Ukraine and destroyed, "
         f"{wording.format_window(nights.index.min(), nights.index.max())}{night}; below it, as a separate panel, "
-        f"{below or 'no drone claim from the article in this selection'}."
+        f"{below}. Claimed by Ukraine’s Air Force"
+        + (f" and by {theme.claimants_phrase(claims)}" if len(claims) else "")
+        + "; not independently verified."
     )
     return ClaimFigure("drone_context", top.figure, alt)

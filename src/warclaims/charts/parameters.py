@@ -10,7 +10,7 @@ import datetime as dt
 import os
 import re
 
-from warclaims.claims.vocabulary import EARLIEST_DATE, LATEST_DATE, SIDES, UNITS
+from warclaims.claims.vocabulary import EARLIEST_DATE, LATEST_DATE, SIDE_LABELS, SIDES, UNITS
 
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
@@ -103,3 +103,36 @@ CHECKS = {
 def check(name: str, value):
     """The value of parameter `name`, checked and normalized (a parameter this module does not know passes as is)."""
     return CHECKS[name](value) if name in CHECKS else value
+
+
+def describe(parameters: dict) -> str:
+    """What a parameter set selects, in words, for titles and index cards ('' for the defaults):
+    'claims by Ukraine; in square miles'."""
+    parts = []
+    sides = parameters.get("claimant_sides")
+    if sides is not None and set(check_sides(sides)) != set(SIDES):
+        labels = [SIDE_LABELS[s] for s in SIDES if s in check_sides(sides)]
+        parts.append("claims by " + " and ".join(labels))
+    start, end = (
+        check_date("start_date", parameters.get("start_date")),
+        check_date("end_date", parameters.get("end_date")),
+    )
+    if start and end:
+        parts.append(f"{_day(start)} to {_day(end)}")
+    elif start:
+        parts.append(f"from {_day(start)}")
+    elif end:
+        parts.append(f"to {_day(end)}")
+    if parameters.get("territory_unit") == "mi2":
+        parts.append("in square miles")
+    for name in ("events_csv", "sources_csv", "metrics_csv"):
+        if parameters.get(name) and parameters[name] != f"data/{name.removesuffix('_csv')}.csv":
+            parts.append(f"{name.removesuffix('_csv')} from {parameters[name]}")
+    if parameters.get("attacks_csv"):
+        parts.append("with the Air Force’s nightly counts")
+    return "; ".join(parts)
+
+
+def _day(iso: str) -> str:
+    day = dt.date.fromisoformat(iso)
+    return f"{day.day} {day:%b %Y}"

@@ -48,11 +48,12 @@ def _bar_style(row) -> dict:
     }
 
 
-def _claim_bars(ax: Axes, rows: pd.DataFrame, x: np.ndarray, width: float, unit_of=None) -> None:
-    """One bar per claim row at positions x, labelled with its value and qualifier glyph."""
+def _claim_bars(ax: Axes, rows: pd.DataFrame, x: np.ndarray, width: float) -> None:
+    """One bar per claim row at positions x, labelled with its value as the text qualifies it; a lower
+    bound ("at least") carries an upward arrow in its label: the true figure may be higher."""
     for xi, row in zip(x, rows.itertuples(), strict=True):
         bar = ax.bar(xi, row.value, width=width, **_bar_style(row), gid=f"claim:{row.event_id}")[0]
-        label = wording.value_label(row.value, row.qualifier, unit_of(row) if unit_of else None)
+        label = wording.claim_value(row, glyph=True) + (" ↑" if row.qualifier == "at_least" else "")
         ax.annotate(
             label,
             (bar.get_x() + bar.get_width() / 2, bar.get_height()),
@@ -62,15 +63,9 @@ def _claim_bars(ax: Axes, rows: pd.DataFrame, x: np.ndarray, width: float, unit_
             va="bottom",
             fontsize=11,
             fontweight="bold",
+            color="#222222",
             gid=f"value:{row.event_id}",
         )
-        if row.qualifier == "at_least":  # a lower bound: the true figure may be higher
-            ax.annotate(
-                "",
-                xy=(xi + width * 0.32, row.value * 1.15 + 0.4),
-                xytext=(xi + width * 0.32, row.value),
-                arrowprops={"arrowstyle": "-|>", "color": theme.side_color(row.claimant_side), "lw": 1.5},
-            )
 
 
 def _union(start: np.ndarray, end: np.ndarray) -> list[tuple[float, float]]:
@@ -124,38 +119,83 @@ def _series_over_time(ax: Axes, rows: pd.DataFrame, ylabel: str, title: str) -> 
     theme.date_axis(ax)
     ax.set_ylim(0, rows["value"].max() * 1.15)
     ax.set_ylabel(ylabel)
-    ax.set_title(f"{title} ({len(rows):,} claims)", pad=30)
-    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=2, frameon=False, fontsize=8.5)
+    theme.headline(ax, f"{title} ({len(rows):,} claims)")
+    handles, _ = ax.get_legend_handles_labels()
+    theme.legend(ax, handles, ncol=2)
     theme.add_caption(ax, rows)
     return ax
 
 
+def _callout_lines(row) -> list[tuple[str, str]]:
+    """The lines of one call-out card below its number: (text, kind)."""
+    lines = []
+    if isinstance(row.subject, str) and row.subject.strip():
+        lines.append((theme.fit(row.subject, 34, 2), "subject"))
+    if isinstance(row.location, str) and row.location.strip():
+        lines.append((theme.fit(f"Where: {row.location}", 40, 2), "detail"))
+    lines.append((theme.fit(f"When: {wording.format_window(row.date_start, row.date_end)}", 40, 1), "detail"))
+    if pd.notna(row.duration_hours):
+        lines.append((theme.fit(f"{wording.rate_phrase(row)}, if spread evenly", 40, 2), "detail"))
+    lines.append((theme.fit(f"Claimed by {wording.side_phrase(row.claimant, row.claimant_side)}", 40, 2), "claimant"))
+    return lines
+
+
 def plot_drone_claims(data: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
-    """Drone claims (intercepted, reached target) as separate bars, one per claimant and claim,
-    with the per-hour rate where the text gives a duration."""
+    """Drone claims as number call-outs, one card per claim, each headed by what it counts, with
+    where, when and who claims it: different counts by different claimants, never bars on one axis
+    that read as a contest."""
     rows = data[data["family"].astype(str) == vocab.DRONES].sort_values(["date_start", "claimant_side", "metric"])
     _require(rows, "drone")
-    ax = _axes(ax)
     if len(rows) > MAX_MARKS:
-        return _series_over_time(ax, rows, "Drones (as claimed)", "Drone claims, each side’s own figure")
-    x = np.arange(len(rows))
-    _claim_bars(ax, rows, x, 0.6)
-    labels = []
-    for row in rows.itertuples():
-        label = (
-            f"{theme.fit(row.claimant)}\n{theme.fit(str(row.metric_label).lower())}\n"
-            f"{wording.format_window(row.date_start, row.date_end)}"
+        ax = _axes(ax)
+        return _series_over_time(ax, rows, "Drones (as claimed)", "Drone claims, each claimant’s own count")
+    ncols = min(len(rows), 3)
+    nrows = int(np.ceil(len(rows) / ncols))
+    ax = _axes(ax, figsize=(3.4 * ncols + 0.6, 3.3 * nrows + 1.0))
+    ax.set_axis_off()
+    ax.set_xlim(0, ncols)
+    ax.set_ylim(-nrows, 0)
+    for i, row in enumerate(rows.itertuples()):
+        x, top = i % ncols + 0.04, -(i // ncols) - 0.02
+        color = theme.side_color(row.claimant_side)
+        ax.plot([x, x + 0.9], [top, top], color=color, lw=4, solid_capstyle="butt", gid=f"claim:{row.event_id}")
+        ax.text(
+            x,
+            top - 0.05,
+            theme.fit(row.metric_label, 30, 2),
+            fontsize=11,
+            fontweight="bold",
+            va="top",
+            color="#222222",
+            gid=f"heading:{row.event_id}",
         )
-        if pd.notna(row.duration_hours):
-            rate = row.value / row.duration_hours
-            label += f"\n≈{rate:,.1f} per hour over {wording.format_number(row.duration_hours)} h"
-        labels.append(label)
-    ax.set_xticks(x, labels)
-    ax.set_ylabel("Drones (as claimed)")
-    ax.set_ylim(0, rows["value"].max() * 1.25)
-    ax.set_xlim(-0.7, len(rows) - 0.3)
-    ax.set_title("Drone claims, each side’s own figure", pad=30)
-    theme.side_legend(ax, rows["claimant_side"], qualified=rows["qualifier"].map(wording.is_qualified).any())
+        ax.text(
+            x,
+            top - 0.22,
+            wording.claim_value(row),
+            fontsize=30,
+            fontweight="bold",
+            va="top",
+            color=color,
+            gid=f"value:{row.event_id}",
+        )
+        y = top - 0.47
+        for text, kind in _callout_lines(row):
+            ax.text(
+                x,
+                y,
+                text,
+                fontsize=10.5 if kind == "subject" else 9,
+                va="top",
+                fontweight="bold" if kind == "subject" else "normal",
+                color="#333333",
+                gid=f"{kind}:{row.event_id}",
+            )
+            y -= 0.075 * (text.count("\n") + 1) + 0.02
+    subjects = rows["subject"].dropna().astype(str).unique()
+    about = f" about {subjects[0]}" if len(subjects) == 1 else ""
+    theme.headline(ax, f"Drone claims{about}: each claimant’s own count, not added together")
+    theme.side_legend(ax, rows["claimant_side"], qualifiers=rows["qualifier"].astype(str))
     theme.add_caption(ax, rows)
     return ax
 
@@ -178,12 +218,11 @@ def plot_casualties(data: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
             f"{theme.fit(r.metric_label, 24, 1)}\n{theme.fit(r.claimant, 24)}" for r in group.itertuples()
         )
         first = group.iloc[0]
+        label = wording.incident_label(first["incident"], first["date_start"], group["date_end"].max())
+        if isinstance(first["subject"], str) and first["subject"].strip():
+            label += f"\n{first['subject']}"
         ax.annotate(
-            theme.fit(
-                f"{first['subject'] or first['incident']}, "
-                f"{wording.format_window(first['date_start'], group['date_end'].max())}",
-                44,
-            ),
+            theme.fit(label, 44, 3),
             xy=(xs.mean(), 1.0),
             xycoords=("data", "axes fraction"),
             xytext=(0, -6),
@@ -200,118 +239,169 @@ def plot_casualties(data: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     ax.set_ylabel("People (as claimed)")
     ax.set_ylim(0, rows["value"].max() * 1.45)
     ax.set_xlim(min(positions) - 0.8, max(positions) + 0.8)
-    ax.set_title("Casualty claims by claimant and incident", pad=30)
-    theme.side_legend(ax, rows["claimant_side"], qualified=rows["qualifier"].map(wording.is_qualified).any())
+    theme.headline(ax, "Casualties as claimed, by incident and claimant")
+    theme.side_legend(ax, rows["claimant_side"], qualifiers=rows["qualifier"].astype(str))
     theme.add_caption(ax, rows)
     return ax
 
 
+WIDE = pd.Timedelta(days=7)  # a window longer than this means the text does not give the day
+
+
 def plot_territory(data: pd.DataFrame, *, unit: str = "km2", ax: Axes | None = None) -> Axes:
-    """Territory held over time: each claim a step at its value across its date window, claims joined
-    in time order by a thin connector; windows wider than a week are shaded and dashed (date uncertain)."""
+    """Territory held as claimed: a value whose day the text gives (within a week) is a mark on its
+    window; a value whose date is only known to lie in a longer window is a bracket over that window
+    ("date not given"), never a plateau. Derived values are drawn hollow and say so."""
     if unit not in vocab.UNITS:
         raise ValueError(f"unknown unit {unit!r}; use one of {', '.join(vocab.UNITS)}")
-    unit_label, factor = vocab.UNITS[unit]
+    unit_label, _ = vocab.UNITS[unit]
     rows = data[data["metric"].astype(str) == vocab.TERRITORY_HELD_KM2].sort_values(["date_end", "date_start"])
     _require(rows, "territory")
     ax = _axes(ax)
+    handles = theme.side_handles(rows["claimant_side"])
     context = data[(data["metric"].astype(str) == vocab.EVENT) & data["incident"].isin(rows["incident"].unique())]
-    for side, group in context.groupby("claimant_side", observed=True):  # e.g. the incursion: where the story starts
-        spans = _union(mdates.date2num(group["date_start"]), mdates.date2num(group["date_end"] + ONE_DAY))
-        ax.broken_barh(
-            spans,
-            (0, 1),
-            transform=ax.get_xaxis_transform(),
-            color=theme.side_color(side),
-            alpha=0.25,
+    for row in context.itertuples():  # e.g. the incursion the claims are about, with its own legend entry
+        ax.axvspan(
+            mdates.date2num(row.date_start),
+            mdates.date2num(row.date_end + ONE_DAY),
+            color=theme.side_color(row.claimant_side),
+            alpha=0.18,
             lw=0,
-            gid=f"events:{side}",
+            gid=f"event:{row.event_id}",
         )
     if 0 < len(context) <= 3:
-        for row in context.itertuples():
-            end = mdates.date2num(row.date_end + ONE_DAY)
-            ax.annotate(
-                f"{theme.fit(row.subject, 40, 1)}\n({theme.fit(row.date_text, 38, 1)})",
-                xy=(end, 0.5),
-                xycoords=("data", "axes fraction"),
-                xytext=(4, 0),
-                textcoords="offset points",
-                ha="left",
-                va="center",
-                fontsize=9,
-                color="#444444",
-                rotation=90,
+        handles += [
+            mpl.patches.Patch(
+                facecolor=theme.side_color(r.claimant_side),
+                alpha=0.3,
+                label=theme.fit(f"{r.subject or r.incident} ({r.date_text})", 50, 1),
             )
-    values = rows["value"].to_numpy() * factor
+            for r in context.itertuples()
+        ]
+    values = np.array([wording.converted(v, vocab.UNITS[unit][1]) for v in rows["value"]])
     start = mdates.date2num(rows["date_start"])
     end = mdates.date2num(rows["date_end"] + ONE_DAY)
-    wide = ((rows["date_end"] - rows["date_start"]) > pd.Timedelta(days=7)).to_numpy()
+    wide = ((rows["date_end"] - rows["date_start"]) > WIDE).to_numpy()
+    derived = rows["value_basis"].astype(str).eq("derived").to_numpy()
     sides = rows["claimant_side"].astype(str).to_numpy()
+    top = max(values.max(), 1)
+    many = len(rows) > MAX_MARKS  # rasterized in SVG: thousands of vector shapes would make files of many MB
     for side in pd.unique(sides):
+        color = theme.side_color(side)
         for is_wide in (False, True):
             m = (sides == side) & (wide == is_wide)
             if not m.any():
                 continue
-            color = theme.side_color(side)
-            many = m.sum() > MAX_MARKS  # rasterized in SVG: thousands of vector shapes would make files of many MB
-            ax.broken_barh(
-                _union(start[m], end[m]),
-                (0, 1),
-                transform=ax.get_xaxis_transform(),
-                color=color,
-                alpha=0.07 if is_wide else 0.18,
-                lw=0,
+            if is_wide:  # a bracket: |———| at the value, over the window in which the date lies
+                segments = [[(a, v), (b, v)] for a, b, v in zip(start[m], end[m], values[m], strict=True)]
+                caps = [
+                    [(x, v - top * 0.025), (x, v + top * 0.025)]
+                    for a, b, v in zip(start[m], end[m], values[m], strict=True)
+                    for x in (a, b)
+                ]
+                ax.add_collection(
+                    mpl.collections.LineCollection(
+                        segments,
+                        colors=color,
+                        linewidths=1.2 if many else 2,
+                        rasterized=many,
+                        clip_on=False,
+                        gid=f"claims:{side}:wide",
+                    )
+                )
+                ax.add_collection(
+                    mpl.collections.LineCollection(
+                        caps, colors=color, linewidths=1.2 if many else 2, rasterized=many, clip_on=False
+                    )
+                )
+            else:
+                ax.hlines(
+                    values[m],
+                    start[m],
+                    end[m],
+                    colors=color,
+                    linewidth=1.2 if many else 5,
+                    rasterized=many,
+                    clip_on=False,
+                    gid=f"claims:{side}:narrow",
+                )
+        marks = (sides == side) & derived
+        if marks.any() and not many:
+            ax.scatter(
+                (start[marks] + end[marks]) / 2,
+                values[marks],
+                s=50,
+                marker="s",
+                facecolors="white",
+                edgecolors=color,
+                linewidths=1.8,
+                zorder=4,
+                clip_on=False,
+                gid=f"derived:{side}",
             )
-            ax.hlines(
-                values[m],
-                start[m],
-                end[m],
-                colors=color,
-                linewidth=1.2 if many else 3.2,
-                rasterized=many,
-                linestyles="--" if is_wide else "-",
-                gid=f"claims:{side}:{'wide' if is_wide else 'narrow'}",
-            )
-    if 1 < len(rows) <= MAX_MARKS:  # the change from one claim to the next, whoever made them
-        ax.plot(
-            np.repeat(start[1:], 2),
-            np.column_stack([values[:-1], values[1:]]).ravel(),
-            color="#8A8A8A",
-            lw=1.2,
-            ls=":",
-            zorder=1,
-        )
+    first = min(rows["date_start"].min(), context["date_start"].min() if len(context) else rows["date_start"].min())
+    last = max(rows["date_end"].max(), context["date_end"].max() if len(context) else rows["date_end"].max())
+    span = max((last - first).days, 30)
+    left, right = mdates.date2num(first) - span * 0.06, mdates.date2num(last + ONE_DAY) + span * 0.06
     label_idx = range(len(rows)) if len(rows) <= 12 else sorted({int(np.argmax(values)), len(rows) - 1})
     for i in label_idx:
         row = rows.iloc[i]
-        color = theme.side_color(row["claimant_side"])
-        at, ha, dx = (
-            ((start[i] + end[i]) / 2, "center", 0) if wide[i] else (end[i], "left", 6)
-        )  # narrow window: label beside it
+        at = (start[i] + end[i]) / 2
+        share = (at - left) / (right - left)  # near an edge, the label runs inwards
+        ha, dx = ("right", 4) if share > 0.75 else ("left", -4) if share < 0.25 else ("center", 0)
+        value = wording.claim_value(row, unit if unit != "km2" else None)
+        when = (
+            f"date not given: {wording.format_window(row['date_start'], row['date_end'])}"
+            if wide[i]
+            else wording.format_window(row["date_start"], row["date_end"])
+        )
+        note = " (derived from the words)" if derived[i] else ""
         ax.annotate(
-            f"{wording.value_label(values[i], row['qualifier'], unit)}\n"
-            + theme.fit(f"{row['claimant']} (“{row['date_text']}”)", 40),
-            xy=(at, values[i]),
-            xytext=(dx, 8),
+            f"{value}{note}\n" + theme.fit(f"{row['claimant']}, “{row['date_text']}”", 56, 2) + f"\n{when}",
+            xy=(min(max(at, left), right), values[i]),
+            xytext=(dx, 10),
             textcoords="offset points",
             ha=ha,
             va="bottom",
-            fontsize=10,
+            multialignment=ha,
+            fontsize=9.5,
+            color=theme.side_color(row["claimant_side"]),
             fontweight="bold",
-            color=color,
             gid=f"value:{row['event_id']}",
         )
-    first = min(rows["date_start"].min(), context["date_start"].min() if len(context) else rows["date_start"].min())
-    last = rows["date_end"].max()
-    ax.set_xlim(mdates.date2num(first - pd.Timedelta(days=20)), mdates.date2num(last + pd.Timedelta(days=75)))
+    ax.set_xlim(left, right)
     theme.date_axis(ax)
-    ax.set_ylim(0, max(values.max() * 1.3, 1))
-    ax.set_ylabel(f"Territory held ({unit_label})")
-    ax.set_title("Claimed territory held in the Kursk region", pad=30)
-    dashed = mpl.lines.Line2D(
-        [], [], color="#555555", lw=2.5, ls="--", label="Dashed: date not known within the window"
-    )
-    theme.side_legend(ax, rows["claimant_side"], extra=[dashed] if wide.any() else None)
+    ax.set_ylim(-top * 0.06, top * 1.45)
+    ax.set_ylabel(f"Territory ({unit_label})")
+    if wide.any():
+        handles.append(
+            mpl.lines.Line2D(
+                [],
+                [],
+                color="#555555",
+                lw=2,
+                marker="|",
+                markersize=10,
+                markeredgewidth=2,
+                label="Bracket: held on a day within it; the text gives no day",
+            )
+        )
+    if derived.any():
+        handles.append(
+            mpl.lines.Line2D(
+                [],
+                [],
+                ls="",
+                marker="s",
+                markerfacecolor="white",
+                markeredgecolor="#555555",
+                markeredgewidth=1.8,
+                label="Hollow square: derived from the words, no number in the text",
+            )
+        )
+    subjects = rows["subject"].dropna().astype(str).unique()
+    theme.headline(ax, f"{subjects[0] if len(subjects) == 1 else 'Territory held'}, as claimed ({unit_label})")
+    theme.legend(ax, handles, ncol=2)
     theme.add_caption(ax, rows)
     return ax
 
@@ -319,46 +409,111 @@ def plot_territory(data: pd.DataFrame, *, unit: str = "km2", ax: Axes | None = N
 def timeline_label(row) -> str:
     if pd.isna(row.value):
         return theme.fit(row.subject or row.incident, 48)
-    value = wording.value_label(row.value, row.qualifier, row.unit)
-    return theme.fit(f"{row.claimant}: {str(row.metric_label).lower()} {value}", 48)
+    return theme.fit(f"{row.claimant}: {str(row.metric_label).lower()} {wording.claim_value(row, glyph=True)}", 48)
 
 
-def plot_timeline(data: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
-    """Every claim and dated event as a span from date_start to date_end, one row each, by side."""
-    rows = data.sort_values(["date_start", "date_end", "event_id"])
-    _require(rows, "dated")
-    if len(rows) > MAX_MARKS:
-        return _timeline_lanes(rows, ax)
-    ax = _axes(ax, figsize=(10.5, 0.42 * len(rows) + 2.6))
-    y = np.arange(len(rows))[::-1]
+NARROW = pd.Timedelta(days=2)  # a window this short is drawn with a mark; a longer one as a bar only
+
+
+def _crowded_window(rows: pd.DataFrame, days: int = 14) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """The `days`-long stretch holding most rows, when the timeline is long and they would crowd in it."""
+    first, last = rows["date_start"].min(), rows["date_end"].max()
+    if (last - first).days < 8 * days or len(rows) < 4:
+        return None
+    starts = rows["date_start"].sort_values().to_numpy()
+    best, at = 0, None
+    for i, s0 in enumerate(starts):
+        n = int(np.searchsorted(starts, s0 + np.timedelta64(days, "D"), side="right")) - i
+        if n > best:
+            best, at = n, pd.Timestamp(s0)
+    if best < 3:
+        return None
+    inside = rows[(rows["date_start"] >= at) & (rows["date_start"] <= at + pd.Timedelta(days=days))]
+    return inside["date_start"].min() - ONE_DAY, inside["date_end"].max() + 2 * ONE_DAY
+
+
+def _draw_timeline_rows(ax: Axes, rows: pd.DataFrame, y: np.ndarray) -> None:
     for yi, row in zip(y, rows.itertuples(), strict=True):
         start = mdates.date2num(row.date_start)
         width = mdates.date2num(row.date_end + ONE_DAY) - start
         color = theme.side_color(row.claimant_side)
-        ax.barh(yi, width, left=start, height=0.55, color=color, alpha=0.35, lw=0, gid=f"window:{row.event_id}")
-        filled = not wording.is_qualified(row.qualifier) or pd.isna(row.value)
-        ax.plot(
-            start + width / 2,
+        qualified = wording.is_qualified(row.qualifier) and pd.notna(row.value)
+        narrow = (row.date_end - row.date_start) < NARROW
+        ax.barh(
             yi,
-            marker="D" if pd.isna(row.value) else "o",
-            ms=7,
+            width,
+            left=start,
+            height=0.55,
             color=color,
-            markerfacecolor=color if filled else "white",
-            markeredgewidth=1.6,
-            gid=f"claim:{row.event_id}",
+            alpha=0.35 if narrow else 0.45,
+            lw=1 if qualified else 0,
+            edgecolor=color,
+            hatch=theme.QUALIFIED_HATCH if qualified and not narrow else None,
+            gid=f"window:{row.event_id}",
         )
+        if narrow:  # a mark only where the day is known: a mark in a long window would invent a date
+            ax.plot(
+                start + width / 2,
+                yi,
+                marker="D" if pd.isna(row.value) else "o",
+                ms=7,
+                color=color,
+                markerfacecolor="white" if qualified else color,
+                markeredgewidth=1.6,
+                gid=f"claim:{row.event_id}",
+            )
+
+
+def plot_timeline(data: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
+    """Every claim and dated event as a span from date_start to date_end, one row each, by side; where
+    most rows crowd into a few days of a long timeline, a second panel shows those days."""
+    rows = data.sort_values(["date_start", "date_end", "event_id"])
+    _require(rows, "dated")
+    if len(rows) > MAX_MARKS:
+        return _timeline_lanes(rows, ax)
+    crowded = _crowded_window(rows) if ax is None else None
+    height = 0.42 * len(rows) + 2.9
+    if ax is None:
+        theme.set_theme()
+        fig = Figure(figsize=(11.5 if crowded else 10.5, height), layout="constrained")
+        axes = fig.subplots(1, 2, sharey=True, width_ratios=[1.5, 1]) if crowded else [fig.add_subplot()]
+        ax = axes[0]
+    else:
+        axes = [ax]
+    y = np.arange(len(rows))[::-1]
+    for panel in axes:
+        _draw_timeline_rows(panel, rows, y)
+        theme.date_axis(panel, maxticks=6)
+        panel.set_ylim(-0.7, len(rows) - 0.3)
     ax.set_yticks(y, [timeline_label(r) for r in rows.itertuples()])
-    theme.date_axis(ax)
-    ax.set_ylim(-0.7, len(rows) - 0.3)
-    ax.set_title("Every claim and dated event, by when it happened", pad=64)
-    markers = [
-        mpl.lines.Line2D([], [], marker="o", ls="", color="#555555", label="claimed value"),
-        mpl.lines.Line2D(
+    if crowded:
+        lo, hi = (mdates.date2num(d) for d in crowded)
+        axes[1].set_xlim(lo, hi)
+        axes[1].xaxis.set_major_locator(mdates.DayLocator(interval=max(1, int((hi - lo) // 6))))
+        axes[1].xaxis.set_major_formatter(mdates.DateFormatter("%-d"))
+        axes[1].set_title(f"Detail, {wording.format_window(crowded[0], crowded[1] - ONE_DAY)}", loc="left", fontsize=10)
+        ax.axvspan(lo, hi, color="#999999", alpha=0.15, lw=0)
+        ax.set_title("Whole period (shaded: the detail)", loc="left", fontsize=10)
+    narrow = (rows["date_end"] - rows["date_start"]) < NARROW
+    valued = rows["value"].notna()
+    qualified = rows["qualifier"].map(wording.is_qualified) & valued
+    marks = [
+        (narrow & valued & ~qualified).any()
+        and mpl.lines.Line2D([], [], marker="o", ls="", color="#555555", label="claimed value, day given"),
+        (narrow & qualified).any()
+        and mpl.lines.Line2D(
             [], [], marker="o", ls="", color="#555555", markerfacecolor="white", label="open: bound or approximation"
         ),
-        mpl.lines.Line2D([], [], marker="D", ls="", color="#555555", label="dated event"),
+        (narrow & ~valued).any() and mpl.lines.Line2D([], [], marker="D", ls="", color="#555555", label="dated event"),
+        (~narrow).any()
+        and mpl.patches.Patch(facecolor="#555555", alpha=0.45, label="bar only: the text gives a window, not a day"),
+        (~narrow & qualified).any()
+        and mpl.patches.Patch(
+            facecolor="white", edgecolor="#555555", hatch=theme.QUALIFIED_HATCH, label="hatched: bound or approximation"
+        ),
     ]
-    theme.side_legend(ax, rows["claimant_side"], extra=markers)
+    theme.headline(ax, "Every claim and dated event, by when it happened")
+    theme.legend(ax, theme.side_handles(rows["claimant_side"]) + [m for m in marks if m], ncol=3)
     theme.add_caption(ax, rows)
     return ax
 
@@ -379,7 +534,7 @@ def _timeline_lanes(rows: pd.DataFrame, ax: Axes | None) -> Axes:
     ax.set_yticks(range(len(labels)), labels)
     theme.date_axis(ax)
     ax.set_ylim(-0.7, len(labels) - 0.3)
-    ax.set_title(f"{len(rows):,} claims and dated events, by what is claimed and by whom", pad=30)
+    theme.headline(ax, f"{len(rows):,} claims and dated events, by what is claimed and by whom")
     theme.side_legend(ax, rows["claimant_side"])
     theme.add_caption(ax, rows)
     return ax
@@ -441,10 +596,9 @@ def plot_drone_context(
     )
     top.set_ylabel("Drones per night")
     top.set_ylim(0, max(float(nights["launched"].max(skipna=True) or 0), 1) * 1.15)
-    top.set_title(
-        "Ukrainian Air Force: Russian drones launched at Ukraine, per night", loc="left", fontsize=11.5, pad=24
-    )
-    top.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=2, frameon=False, borderaxespad=0.1)
+    top.set_title("Ukrainian Air Force: Russian drones launched at Ukraine, per night", loc="left", fontsize=11)
+    theme.headline(top, "Two directions, two claimants: drones over Ukraine and drones over Russia")
+    theme.legend(top, top.get_legend_handles_labels()[0], ncol=2)
     for row in claims.itertuples():
         cstart, cend = mdates.date2num(row.date_start), mdates.date2num(row.date_end + ONE_DAY)
         bar = bottom.barh(
@@ -458,9 +612,7 @@ def plot_drone_context(
         subject = f" ({row.subject})" if isinstance(row.subject, str) else ""
         bottom.annotate(
             f"{theme.fit(row.claimant, 40, 1)}:\n"
-            + theme.fit(
-                f"{wording.value_label(row.value, row.qualifier)} {str(row.metric_label).lower()}{subject}", 40
-            ),
+            + theme.fit(f"{wording.claim_value(row)} {str(row.metric_label).lower()}{subject}", 40),
             xy=(cend, 0),
             xytext=(6, 0),
             textcoords="offset points",
@@ -473,9 +625,9 @@ def plot_drone_context(
     bottom.set_yticks([])
     bottom.set_ylim(-0.6, 0.6)
     bottom.set_title(
-        "The article: drones over Russia, as claimed (another direction, another claimant: not added)",
+        "The article: drones over Russia, as claimed\n(another direction, another claimant: never added)",
         loc="left",
-        fontsize=11.5,
+        fontsize=11,
     )
     theme.date_axis(bottom, maxticks=10)
     first, last = nights.index.min(), nights.index.max()

@@ -6,6 +6,8 @@ note) reaches the Markdown and HTML as text, never as markup.
 
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 
 from warclaims.charts.selection import Selection
@@ -21,27 +23,30 @@ class Prose(str):
         return str(self)
 
 
-def _unit_words(unit: str | None) -> str:
-    return f" {vocab.UNITS[unit][0]}" if unit in vocab.UNITS else ""
+def claim_sentence(row, *, unit: str | None = None, quote: bool = True) -> str:
+    """'**Russia’s defence ministry** (Russia): drones intercepted, **159** (Ukrainian drones), 20–21 May 2025 (“Tuesday night…”).'
 
-
-def claim_sentence(row, *, unit: str | None = None, factor: float = 1.0, quote: bool = True) -> str:
-    """'**Russia’s defence ministry** (Russia): drones intercepted, 159 (Ukrainian drones), 20–21 May 2025 (“Tuesday night…”).'"""
-    side = vocab.SIDE_LABELS[str(row.claimant_side)]
+    unit: show an area claim in this unit ("mi2"), converted at the claim's own precision.
+    """
+    who = md(wording.side_phrase(row.claimant, row.claimant_side))
     when = f"{wording.format_window(row.date_start, row.date_end)} (“{md(row.date_text)}”)"
     if pd.isna(row.value):
-        text = f"**{md(row.subject or row.incident)}**, {when}, per {md(row.claimant)} ({side})."
+        text = f"**{md(row.subject or row.incident)}**, {when}, per {who}."
     else:
-        value = wording.value_words(row.value * factor, row.qualifier) + (
-            _unit_words(unit) if unit else _unit_words(row.unit)
-        )
+        value = md(wording.claim_value(row, unit))
         subject = f" ({md(row.subject)})" if isinstance(row.subject, str) else ""
-        text = f"**{md(row.claimant)}** ({side}): {md(str(row.metric_label).lower())}, **{value}**{subject}, {when}."
+        text = f"{_bold_claimant(who)}: {md(str(row.metric_label).lower())}, **{value}**{subject}, {when}."
         if row.value_basis == "derived":
             text += " The number is derived from the wording, not written in it."
     if quote:
         text += f" Source words: “{md(row.quote)}”"
     return text
+
+
+def _bold_claimant(phrase: str) -> str:
+    """'**Russia’s defence ministry** (Russia)': the claimant in bold, its side after it."""
+    name, sep, side = phrase.rpartition(" (")
+    return f"**{name}** ({side}" if sep else f"**{phrase}**"
 
 
 MOST_LISTED = 12  # claims spelled out in prose; the rest are counted and left to the table
@@ -86,15 +91,14 @@ def drones(sel: Selection) -> Prose:
         return Prose(f"> **No drone claims match** this selection ({md(sel.description)}).")
     lines = [bullet_list(rows)]
     for r in rows[rows["duration_hours"].notna()].head(MOST_LISTED).itertuples():
-        rate = r.value / r.duration_hours
         lines.append(
-            f"\n{md(r.claimant)} gives a duration, {wording.format_number(r.duration_hours)} hours, so its figure works out at "
-            f"**{rate:,.1f} drones per hour** if they were spread evenly; the text does not say they were."
+            f"\n{md(r.claimant)} gives a duration, so its figure works out at **{md(wording.rate_phrase(r))}** "
+            "if the drones were spread evenly; the text does not say they were."
         )
     if rows["claimant"].nunique() > 1:
         lines.append(
-            "\nThe bars come from different claimants counting different things (drones one side says it "
-            "intercepted, drones the other side says reached a target); they are shown side by side and never added."
+            "\nThese figures come from different claimants counting different things; each has its own card "
+            "on the chart, and they are never added or set against each other as a score."
         )
     return Prose("\n".join(lines))
 
@@ -122,8 +126,8 @@ def casualties(sel: Selection) -> Prose:
     bounds = rows[rows["qualifier"].astype(str) == "at_least"]
     if not bounds.empty:
         out.append(
-            "\nFigures written as “at least” are lower bounds: their bars are hatched, carry ≥ and an upward arrow, "
-            "because the real number may be higher."
+            "\nFigures written as “at least” are lower bounds: their bars are hatched and their labels carry the "
+            "text’s own words and an upward arrow, because the real number may be higher."
         )
     return Prose("\n".join(out))
 
@@ -132,15 +136,23 @@ def territory(sel: Selection, unit: str) -> Prose:
     rows = sel.claims[sel.claims["metric"].astype(str) == vocab.TERRITORY_HELD_KM2].sort_values("date_end")
     if rows.empty:
         return Prose(f"> **No territory claims match** this selection ({md(sel.description)}).")
-    _, factor = vocab.UNITS[unit]
-    out = [bullet_list(rows, unit=unit, factor=factor)]
-    peak = rows.loc[rows["value"].idxmax()]
+    out = [bullet_list(rows, unit=unit)]
+    peak = next(rows.loc[[rows["value"].idxmax()]].itertuples())
+    undated = (peak.date_end - peak.date_start) > pd.Timedelta(days=7)
     out.append(
-        f"\nThe peak in the table is **{wording.value_words(peak['value'] * factor, peak['qualifier'])}{_unit_words(unit)}**, "
-        f"claimed by {md(peak['claimant'])}; its date window runs {wording.format_window(peak['date_start'], peak['date_end'])} "
-        "because the text does not say when the peak was. Values are stored in km² and converted here "
-        "(1 sq mi = 2.59 km²), so the chart never relies on a conversion printed in the article."
+        f"\nThe largest value in the table is **{md(wording.claim_value(peak, unit))}**, claimed by {md(peak.claimant)}"
+        + (
+            f"; the text does not say on which day, so the chart draws it as a bracket over "
+            f"{wording.format_window(peak.date_start, peak.date_end)}, not as an area held all along."
+            if undated
+            else f", for {wording.format_window(peak.date_start, peak.date_end)}."
+        )
     )
+    if unit != "km2":
+        out.append(
+            f"\nValues are stored in km² and shown in {vocab.UNITS[unit][0]}, rounded to the precision of the "
+            "claim they convert (1 sq mi = 2.589988 km²)."
+        )
     return Prose("\n".join(out))
 
 
@@ -151,7 +163,7 @@ class ClaimTable:
 
     def __init__(self, claims: pd.DataFrame):
         self.total = len(claims)
-        claims = claims.sort_values(["date_start", "event_id"]).head(self.MOST_ROWS)
+        claims = claims.sort_values(["date_start", "date_end", "event_id"]).head(self.MOST_ROWS)  # as the timeline
         self.frame = pd.DataFrame(
             {
                 "When": [
@@ -161,9 +173,7 @@ class ClaimTable:
                 "Claimant": claims["claimant"].astype(str),
                 "Side": claims["claimant_side"].astype(str).map(vocab.SIDE_LABELS),
                 "Claim": [
-                    r.metric_label
-                    if pd.isna(r.value)
-                    else f"{r.metric_label}: {wording.value_label(r.value, r.qualifier, r.unit)}"
+                    r.metric_label if pd.isna(r.value) else f"{r.metric_label}: {wording.claim_value(r)}"
                     for r in claims.itertuples()
                 ],
                 "Quote (verbatim)": claims["quote"].astype(str),
@@ -172,8 +182,19 @@ class ClaimTable:
         )
 
     def _repr_html_(self) -> str:
-        with pd.option_context("display.max_colwidth", None):
-            table = self.frame.to_html(index=False, escape=True, border=0, classes="warclaims-table", justify="left")
+        """The table, every cell escaped; each cell carries its column name so narrow screens can show
+        a row as a stack of labelled lines instead of scrolling sideways."""
+        head = "".join(f"<th>{html.escape(c)}</th>" for c in self.frame.columns)
+        body = "\n".join(
+            "<tr>"
+            + "".join(
+                f'<td data-label="{html.escape(c, quote=True)}">{html.escape(str(v))}</td>'
+                for c, v in zip(self.frame.columns, row, strict=True)
+            )
+            + "</tr>"
+            for row in self.frame.itertuples(index=False)
+        )
+        table = f'<table class="warclaims-table">\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>'
         if self.total > len(self.frame):
             table = (
                 f"<p>The first {len(self.frame):,} of {self.total:,} claims by date; the full table is the events CSV "
@@ -192,19 +213,19 @@ DATASET_NOTE = (
 )
 
 
-def attack_context(sel: Selection, attacks, days: int) -> Prose:
-    """What the Air Force context adds, or how to add it when no dataset was given."""
+def attack_context(sel: Selection, attacks, days: int) -> Prose | None:
+    """What the Air Force context adds; nothing when no dataset was given (how to add one is said in the
+    notebook and the README, not on the reader's page)."""
     if attacks is None:
-        return Prose(
-            "Set the parameter `attacks_csv` to `missile_attacks_daily.csv` from "
-            + DATASET_NOTE
-            + " to add, for context, the Ukrainian Air Force’s nightly counts of Russian drones launched at "
-            "Ukraine around this night."
-        )
+        return None
     from warclaims.external.attacks import nights_around_article
 
     _first, last, nights = nights_around_article(sel.all_claims, attacks.frame, days)
     lines = [
+        "## The other direction: the Ukrainian Air Force’s nightly counts\n\n"
+        "Analysts read a one-night claim against the nights around it. The chart below puts the Air Force’s "
+        "nightly counts of Russian drones launched at Ukraine in its own panel above the article’s claim, on the "
+        "same dates, and never adds the two.\n",
         f"For context, {DATASET_NOTE}: {attacks.rows_read:,} rows read, {attacks.duplicates_dropped:,} exact duplicates "
         f"dropped, {attacks.bad_rows:,} unreadable rows left out"
         + (
@@ -213,7 +234,7 @@ def attack_context(sel: Selection, attacks, days: int) -> Prose:
             if attacks.unknown_models
             else ""
         )
-        + "."
+        + ".",
     ]
     if last in nights.index and pd.notna(nights.loc[last, "launched"]):
         on = nights.loc[last]

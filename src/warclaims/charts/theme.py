@@ -14,8 +14,8 @@ import matplotlib.dates as mdates
 import pandas as pd
 import seaborn as sns
 
-from warclaims.claims.vocabulary import SIDE_LABELS
-from warclaims.claims.wording import format_window
+from warclaims.claims.vocabulary import QUALIFIER_GLYPHS, QUALIFIER_WORDS, QUALIFIERS, SIDE_LABELS
+from warclaims.claims.wording import format_window, side_phrase
 
 SIDE_COLORS = {"russia": "#D55E00", "ukraine": "#0072B2", "other": "#6E6E6E"}
 QUALIFIED_HATCH = "///"  # bars whose value is a bound or an approximation
@@ -40,7 +40,7 @@ def set_theme() -> None:
             "svg.hashsalt": "warclaims",
             # Text from the table is printed as written: "$5m and $9m" is money, not mathtext.
             "text.parse_math": False,
-            "svg.fonttype": "path",
+            "svg.fonttype": "none",  # text stays text in SVG exports
         }
     )
 
@@ -50,22 +50,23 @@ def side_color(side: str) -> str:
 
 
 def fit(text: object, width: int = 28, lines: int = 2) -> str:
-    """Table text for a label on a chart: wrapped to `width` characters, at most `lines` lines, the
-    rest cut with "…" (the caption and the alt text carry it whole), so no label runs off the figure."""
-    wrapped = textwrap.wrap(str(text), width=width, break_long_words=True, break_on_hyphens=False) or [""]
+    """Table text for a label on a chart: wrapped to `width` characters (keeping its own line breaks),
+    at most `lines` lines, the rest cut with "…" (the caption and the alt text carry it whole), so no
+    label runs off the figure."""
+    wrapped = [
+        part
+        for paragraph in str(text).split("\n")
+        for part in (textwrap.wrap(paragraph, width=width, break_long_words=True, break_on_hyphens=False) or [""])
+    ]
     if len(wrapped) > lines:
-        wrapped = [
-            *wrapped[: lines - 1],
-            textwrap.shorten(" ".join(wrapped[lines - 1 :]), width=width, placeholder="…"),
-        ]
-        if wrapped[-1] == "…" or len(wrapped[-1]) > width:  # one unbroken word: cut it by characters
-            wrapped[-1] = " ".join(textwrap.wrap(str(text), width=width)[lines - 1 :])[: width - 1] + "…"
+        last = " ".join(wrapped[lines - 1 :])
+        wrapped = [*wrapped[: lines - 1], last[: width - 1].rstrip() + "…"]
     return "\n".join(wrapped)
 
 
 def date_axis(ax, maxticks: int = 8) -> None:
     """Dates on the x axis as concise ticks ('2025', 'Feb', 'May'), at most `maxticks` of them."""
-    locator = mdates.AutoDateLocator(maxticks=maxticks)
+    locator = mdates.AutoDateLocator(minticks=2, maxticks=maxticks)
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
 
@@ -75,28 +76,41 @@ def _join(items: list[str]) -> str:
 
 
 def claimants_phrase(data: pd.DataFrame) -> str:
-    """'Russia’s defence ministry (Russia) and Ukraine’s national guard (Ukraine)', in order of appearance."""
+    """'Russia’s defence ministry (Russia) and Ukraine’s national guard (Ukraine)', in order of appearance;
+    a claimant that is a side itself is named once ('Russia', not 'Russia (Russia)')."""
     pairs = data[["claimant", "claimant_side"]].astype(str).drop_duplicates()
     return _join(
-        [
-            fit(c, 100, 1) if s == "other" else f"{fit(c, 100, 1)} ({SIDE_LABELS[s]})"
-            for c, s in zip(pairs["claimant"], pairs["claimant_side"], strict=True)
-        ]
+        [side_phrase(fit(c, 100, 1), s) for c, s in zip(pairs["claimant"], pairs["claimant_side"], strict=True)]
+    )
+
+
+def source_line(title: str, outlet: object, published, url: object = None) -> str:
+    """'“Title”, Outlet, 21 May 2025, https://…' (the outlet is said to be unnamed when it is not known)."""
+    when = f"{pd.Timestamp(published).day} {pd.Timestamp(published):%b %Y}"
+    who = outlet if isinstance(outlet, str) and outlet.strip() else "outlet not named"
+    link = f", {url}" if isinstance(url, str) and url.strip() else ""
+    return f"“{fit(title, 160, 1)}”, {who}, {when}{link}"
+
+
+def sources_phrase(data: pd.DataFrame) -> str:
+    columns = [c for c in ("title", "outlet", "published", "url") if c in data.columns]
+    sources = data[columns].drop_duplicates(subset=["title", "published"])
+    return "; ".join(
+        source_line(r.title, getattr(r, "outlet", None), r.published, getattr(r, "url", None))
+        for r in sources.itertuples()
     )
 
 
 def caption_text(data: pd.DataFrame) -> str:
-    """Provenance for a chart: source(s), claimants, 'not independently verified', and the date window."""
-    titles = data[["title", "published"]].drop_duplicates()
-    sources = "; ".join(
-        f"“{t}” ({pd.Timestamp(p).day} {pd.Timestamp(p):%b %Y})"
-        for t, p in zip(titles["title"], titles["published"], strict=True)
-    )
+    """Provenance for a chart: claimants, 'not independently verified', the date window and the source(s)."""
     window = format_window(data["date_start"].min(), data["date_end"].max())
-    return f"Claims by {claimants_phrase(data)}; not independently verified. Dates: {window}. Source: {sources}"
+    source = sources_phrase(data)
+    return f"Claims by {claimants_phrase(data)}; not independently verified. Dates: {window}. Source: {source}."
 
 
 CAPTION_SIZE = 8.5
+TITLE_SIZE = 13
+LEGEND_SIZE = 9.5
 
 
 def set_caption(ax, text: str) -> None:
@@ -123,33 +137,74 @@ def caption_of(ax) -> str:
     return " ".join(ax.get_figure(root=True).get_supxlabel().split("\n"))
 
 
-def side_legend(ax, sides: Iterable[str], *, qualified: bool = False, extra: list | None = None) -> None:
-    """A legend of claimant sides (and of the hatching that marks qualified values), in a row above the axes."""
-    handles = [
+def headline(ax, title: str) -> None:
+    """The chart's title, at the figure's top left. Charts with a legend carry it as the legend's title
+    (see `legend`), so title and legend are aligned at the figure's left and never overlap."""
+    fig = ax.get_figure(root=True)
+    fig._warclaims_title = _wrap_title(fig, title)
+    fig.suptitle(fig._warclaims_title, x=0.01, ha="left", fontsize=TITLE_SIZE, fontweight="bold").set_gid("title")
+
+
+def _wrap_title(fig, title: str) -> str:
+    width = int(fig.get_figwidth() * 72 / (TITLE_SIZE * 0.66))
+    return "\n".join(textwrap.wrap(title, width=width, break_long_words=True))
+
+
+def title_of(ax) -> str:
+    fig = ax.get_figure(root=True)
+    return " ".join(getattr(fig, "_warclaims_title", fig.get_suptitle()).split("\n"))
+
+
+def side_handles(sides: Iterable[str]) -> list:
+    """Legend entries for the claimant sides present, in the palette's order."""
+    present = set(map(str, sides))
+    return [
         mpl.patches.Patch(
             facecolor=SIDE_COLORS[s],
             label=f"Claimed by {SIDE_LABELS[s]}" if s != "other" else "Stated by the publisher",
         )
         for s in SIDE_COLORS
-        if s in set(map(str, sides))
+        if s in present
     ]
-    if qualified:
-        handles.append(
-            mpl.patches.Patch(
-                facecolor="white",
-                edgecolor="#333333",
-                hatch=QUALIFIED_HATCH,
-                label="Hatched: bound or approximation (≥ at least, ≤ at most, ~ about)",
-            )
-        )
-    handles.extend(extra or [])
-    ax.legend(
+
+
+def hatch_handle(qualifiers: Iterable[str]) -> list:
+    """A legend entry for hatching, naming only the qualifiers drawn (none when no value is qualified)."""
+    present = [q for q in QUALIFIERS if q != "exact" and q in set(map(str, qualifiers))]
+    if not present:
+        return []
+    words = ", ".join(f"{QUALIFIER_GLYPHS[q]} {QUALIFIER_WORDS[q]}" for q in present)
+    return [mpl.patches.Patch(facecolor="white", edgecolor="#333333", hatch=QUALIFIED_HATCH, label=f"Hatched: {words}")]
+
+
+def legend(ax, handles: list, ncol: int | None = None) -> None:
+    """The chart's legend above the plot at the figure's left, under the title (which moves into the
+    legend, so constrained layout places the two as one). Only the encodings drawn are passed in, so it
+    never lists one the chart does not use."""
+    if not handles:
+        return
+    fig = ax.get_figure(root=True)
+    longest = max(len(h.get_label()) for h in handles)
+    ncol = ncol or (len(handles) if len(handles) <= 3 else 2)
+    ncol = max(1, min(ncol, int(fig.get_figwidth() * 72 // (longest * LEGEND_SIZE * 0.58 + 30))))
+    title = getattr(fig, "_warclaims_title", None)
+    if title and fig._suptitle is not None:
+        fig._suptitle.remove()
+        fig._suptitle = None
+    fig.legend(
         handles=handles,
-        loc="lower left",
-        bbox_to_anchor=(0, 1.0),
-        ncol=len(handles) if len(handles) <= 3 else 2,
+        loc="outside upper left",
+        ncol=ncol,
+        fontsize=LEGEND_SIZE,
         frameon=False,
-        borderaxespad=0.2,
         handlelength=1.6,
         columnspacing=1.2,
-    )
+        title=title,
+        title_fontproperties={"size": TITLE_SIZE, "weight": "bold"},
+        alignment="left",
+    ).set_gid("legend")
+
+
+def side_legend(ax, sides: Iterable[str], *, qualifiers: Iterable[str] = (), extra: list | None = None) -> None:
+    """A legend of the claimant sides present, the hatching of the qualifiers present, and `extra` entries."""
+    legend(ax, side_handles(sides) + hatch_handle(qualifiers) + list(extra or []))

@@ -191,6 +191,23 @@ def _check_events(table: RawTable, texts: dict[str, str], out: CheckedTable) -> 
         for i in f.index[(has_value & f[col].eq("")).to_numpy()]:
             out.problems.append(Problem(table.path, table.line_of(i), col, "is required when the row has a value"))
 
+    words = f["qualifier_text"].str.strip()
+    has_words = words.ne("")
+    for i in f.index[(has_words & f["qualifier"].isin(["", "exact"])).to_numpy()]:
+        out.problems.append(
+            Problem(
+                table.path,
+                table.line_of(i),
+                "qualifier_text",
+                "is for a qualified value; the qualifier is exact or empty",
+            )
+        )
+    in_quote = pd.Series([w.lower() in q.lower() for w, q in zip(words, f["quote"], strict=True)], index=f.index)
+    for i in f.index[(has_words & ~in_quote).to_numpy()]:
+        out.problems.append(
+            Problem(table.path, table.line_of(i), "qualifier_text", f"'{shorten(words[i])}' is not in the quote")
+        )
+
     quote_found = pd.Series(
         [q in texts[s] if s in texts else True for s, q in zip(f["source_id"], f["quote"], strict=True)],
         index=f.index,

@@ -49,7 +49,7 @@ def _typed_events(raw: pd.DataFrame, source_ids: list[str], metric_ids: list[str
     f["claimant_side"] = pd.Categorical(f["claimant_side"], categories=SIDES)
     for col in ("claimant", "incident", "country"):
         f[col] = f[col].astype("category")
-    for col in ("event_id", "date_text", "subject", "location", "quote", "notes"):
+    for col in ("event_id", "date_text", "subject", "location", "quote", "notes", "qualifier_text"):
         f[col] = f[col].astype("string")
     return f
 
@@ -57,7 +57,7 @@ def _typed_events(raw: pd.DataFrame, source_ids: list[str], metric_ids: list[str
 def _typed_sources(checked: CheckedTable) -> pd.DataFrame:
     f = checked.frame("sources").replace("", None).copy()
     f["published"] = pd.to_datetime(f["published"], format="%Y-%m-%d")
-    return f.astype(dict.fromkeys(("source_id", "path", "sha256", "title", "publisher"), "string"))
+    return f.astype(dict.fromkeys(("source_id", "path", "sha256", "title", "outlet", "url"), "string"))
 
 
 def _typed_metrics(checked: CheckedTable) -> pd.DataFrame:
@@ -102,10 +102,10 @@ def load_claims(
     metrics: str | Path | None = None,
     root: Path | None = None,
 ) -> pd.DataFrame:
-    """The claim table joined with its metric (family, unit, label) and source (title, publisher, published)."""
+    """The claim table joined with its metric (family, unit, label) and source (title, outlet, url, published)."""
     checked = _checked(events, root, sources=sources, metrics=metrics)
     ev = _events_of(checked)
     metric_rows = _typed_metrics(checked).rename(columns={"label": "metric_label"})
-    source_rows = _typed_sources(checked)[["source_id", "title", "publisher", "published"]]
+    source_rows = _typed_sources(checked)[["source_id", "title", "outlet", "url", "published"]]
     out = ev.merge(metric_rows.astype({"metric": ev["metric"].dtype}), on="metric", how="left")
     return out.merge(source_rows.astype({"source_id": ev["source_id"].dtype}), on="source_id", how="left")

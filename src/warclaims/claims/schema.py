@@ -87,7 +87,17 @@ def sources_schema() -> pa.DataFrameSchema:
             ),
             "published": _text(f"Publication date ({_DATES}).", checks=_iso_date()),
             "title": _text("The text's title or standfirst, verbatim."),
-            "publisher": _text("Who published it; empty where the text does not name one.", nullable=True),
+            "outlet": _text(
+                "The outlet that published it (a newspaper, agency or site); empty where it is not known.",
+                nullable=True,
+            ),
+            "url": _text(
+                "Where the text can be read (http or https); empty where there is no address.",
+                nullable=True,
+                checks=[
+                    pa.Check.str_matches(r"^https?://[^\s<>\"']+$", error="must be an http:// or https:// address")
+                ],
+            ),
         },
         strict=True,
         name="sources",
@@ -156,6 +166,11 @@ def events_schema(source_ids: list[str], metrics: list[str]) -> pa.DataFrameSche
                 checks=_number("a non-negative number", low=0, high=MAX_VALUE),
             ),
             "qualifier": _text("How the text qualifies the number.", nullable=True, checks=[_one_of(QUALIFIERS)]),
+            "qualifier_text": _text(
+                'The text\'s own word(s) for the qualifier ("nearly", "at least"), as written in the quote; '
+                "charts and prose use them instead of a generic word.",
+                nullable=True,
+            ),
             "value_basis": _text(
                 "`stated`: the number is in the quote; `derived`: it follows from the quote, and notes say how.",
                 nullable=True,
@@ -186,7 +201,10 @@ def columns(schema: pa.DataFrameSchema) -> list[str]:
 
 def required_columns(schema: pa.DataFrameSchema) -> list[str]:
     """Columns a file must have in its header: all but the optional extras of events.csv."""
-    optional = {"subject", "duration_hours"} if schema.name == "events" else set()
+    optional = {
+        "events": {"subject", "duration_hours", "qualifier_text"},
+        "sources": {"outlet", "url"},
+    }.get(schema.name, set())
     return [c for c in schema.columns if c not in optional]
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import html
+import math
+import re
 
 import pandas as pd
 
-from warclaims.claims.vocabulary import QUALIFIER_GLYPHS, QUALIFIER_WORDS, UNITS
+from warclaims.claims.vocabulary import QUALIFIER_GLYPHS, QUALIFIER_WORDS, SIDE_LABELS, UNITS
 
 
 def format_number(value: float) -> str:
@@ -31,6 +33,67 @@ def value_words(value: float, qualifier: str | None) -> str:
     """'at least 6', 'about 1,400', '159' for prose and alt text."""
     words = QUALIFIER_WORDS.get(str(qualifier), "")
     return f"{words} {format_number(value)}".strip()
+
+
+def significant_figures(value: float) -> int:
+    """How many significant figures a claimed number is written with: 1,400 has 2, 159 has 3, 13.5 has 3
+    (trailing zeros of a whole number are taken as not significant, as in "nearly 1,400")."""
+    if not value or not math.isfinite(value):
+        return 1
+    text = f"{abs(value):.10g}"
+    if "e" in text:
+        text = f"{abs(value):f}"
+    digits = text.replace(".", "").lstrip("0") if "." in text else text.rstrip("0")
+    return max(1, len(digits))
+
+
+def converted(value: float, factor: float) -> float:
+    """`value` × `factor`, rounded to the claim's own precision (nearly 1,400 km² is 540 sq mi, not 541)."""
+    if factor == 1.0 or not value:
+        return value * factor
+    result = value * factor
+    figures = significant_figures(value)
+    return round(result, figures - 1 - math.floor(math.log10(abs(result))))
+
+
+def claim_value(row, unit: str | None = None, *, glyph: bool = False) -> str:
+    """A claim's value as the text qualifies it: 'nearly 1,400 km²', 'at least 6', '159'; converted to
+    `unit` (from km²) at the claim's precision. With glyph=True the short form ('~1,400 km²', '≥6')
+    is used when the text gives no word of its own."""
+    factor = UNITS[unit][1] if unit in UNITS else 1.0
+    value = converted(row.value, factor)
+    words = getattr(row, "qualifier_text", None)
+    shown_unit = unit if unit in UNITS else getattr(row, "unit", None)
+    if isinstance(words, str) and words.strip():
+        suffix = f" {UNITS[shown_unit][0]}" if shown_unit in UNITS else ""
+        return f"{words.strip()} {format_number(value)}{suffix}"
+    if glyph:
+        return value_label(value, row.qualifier, shown_unit)
+    suffix = f" {UNITS[shown_unit][0]}" if shown_unit in UNITS else ""
+    return value_words(value, row.qualifier) + suffix
+
+
+def rate_phrase(row) -> str:
+    """'about 13 an hour over 12 hours': a claim's average rate, at the precision its numbers support."""
+    figures = min(significant_figures(row.value), significant_figures(row.duration_hours))
+    rate = row.value / row.duration_hours
+    rounded = round(rate, figures - 1 - math.floor(math.log10(abs(rate)))) if rate else 0.0
+    return f"about {format_number(rounded)} an hour over {format_number(row.duration_hours)} hours"
+
+
+def side_phrase(claimant: str, side: str) -> str:
+    """'Russia’s defence ministry (Russia)'; just 'Russia' where the claimant is the side itself."""
+    label = SIDE_LABELS.get(str(side), str(side))
+    if side == "other" or str(claimant).strip().lower() == label.lower():
+        return str(claimant)
+    return f"{claimant} ({label})"
+
+
+def incident_label(incident: str, start, end) -> str:
+    """An incident slug read out: 'missile-attack-2025-05-20' → 'Missile attack on 20 May 2025'."""
+    words = re.sub(r"-?\d{4}-\d{2}-\d{2}$", "", str(incident)).replace("-", " ").replace("_", " ").strip()
+    words = words[:1].upper() + words[1:] if words else "Incident"
+    return f"{words} on {format_window(start, end)}"
 
 
 def format_window(start: pd.Timestamp, end: pd.Timestamp) -> str:

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from warclaims.charts.parameters import describe
 from warclaims.reports import workers
 from warclaims.reports.reportlist import Report, load_report_list
 
@@ -47,14 +48,17 @@ def _named_files(root: Path, params: dict) -> dict[str, str]:
     return out
 
 
-def report_key(report: Report, common: dict[str, str], root: Path, show_code: bool) -> tuple[str, dict[str, str]]:
+def report_key(
+    report: Report, common: dict[str, str], root: Path, show_code: bool, nav: list | None = None
+) -> tuple[str, dict[str, str]]:
     inputs = {
         **common,
         report.notebook: sha256((root / report.notebook).read_bytes()),
         **_named_files(root, report.parameters),
     }
     blob = json.dumps(
-        {"format": FORMAT, "inputs": inputs, "parameters": report.parameters, "show_code": show_code}, sort_keys=True
+        {"format": FORMAT, "inputs": inputs, "parameters": report.parameters, "show_code": show_code, "nav": nav},
+        sort_keys=True,
     )
     return sha256(blob.encode()), inputs
 
@@ -67,6 +71,7 @@ class Outcome:
     skipped: list[tuple[str, str]] = field(default_factory=list)
     timings: dict[str, tuple[float, float]] = field(default_factory=dict)  # id -> (start after build start, seconds)
     warnings: dict[str, int] = field(default_factory=dict)  # id -> stderr outputs left out of its page
+    identical: list[tuple[str, str]] = field(default_factory=list)  # reports of one notebook with the same figures
 
     @property
     def ok(self) -> bool:
@@ -137,12 +142,14 @@ def _build(
     common = file_hashes(root)
     outcome = Outcome()
     todo, keys = [], {}
+    present = [r for r in reports if all((root / f).is_file() for f in r.requires)]
+    nav = navigation(root, present)
     for report in reports:
         missing = [r for r in report.requires if not (root / r).is_file()]
         if missing:
             outcome.skipped.append((report.id, f"needs {', '.join(missing)} (not present)"))
             continue
-        key, inputs = report_key(report, common, root, show_code)
+        key, inputs = report_key(report, common, root, show_code, nav)
         keys[report.id] = (key, inputs)
         prev = previous.get(report.id, {})
         if not force and prev.get("key") == key and prev.get("status") == "ok" and _outputs_intact(out, prev):
@@ -153,6 +160,7 @@ def _build(
     results = {}
     if todo:
         check_writable(out)
+        sources = read_sources(root)
         # The table is validated while the forkserver loads; nothing runs or is written unless it is valid.
         workers.start_forkserver()
         _validate(root)
@@ -165,6 +173,9 @@ def _build(
                 "root": str(root),
                 "timeout": timeout,
                 "show_code": show_code,
+                "filter": describe(r.parameters),
+                "nav": nav,
+                "sources": sources,
             }
             for r in todo
         ]
@@ -204,7 +215,8 @@ def _build(
 
     from warclaims.reports.index import index_html
 
-    files["index.html"] = index_html(entries)
+    outcome.identical = identical_figures(entries)
+    files["index.html"] = index_html(entries, read_sources(root), data_changed(root))
     new_manifest = {"format": FORMAT, "index.html": sha256(files["index.html"]), "reports": entries}
     files["manifest.json"] = (json.dumps(new_manifest, sort_keys=True, indent=1, ensure_ascii=False) + "\n").encode()
     publish(out, files, removed)
@@ -214,13 +226,17 @@ def _build(
 def _published(report_id: str, res: dict, files: dict[str, bytes]) -> dict:
     """A good run's HTML, notebook and figures, added to `files`; its manifest entry."""
     mine = {f"{report_id}.html": res["html"], f"notebooks/{report_id}.ipynb": res["notebook"]}
+    if res.get("data_csv") is not None:
+        mine[f"data/{report_id}.csv"] = res["data_csv"]
     figures = []
     for fig in res["figures"]:
         stem = f"figures/{report_id}--{fig['name']}"
         mine[f"{stem}.png"], mine[f"{stem}.svg"] = fig["png"], fig["svg"]
         figures.append({"png": f"{stem}.png", "svg": f"{stem}.svg", "alt": fig["alt"]})
     files.update(mine)
-    return {"figures": figures, "outputs": {rel: sha256(d) for rel, d in sorted(mine.items())}}
+    data = f"data/{report_id}.csv" if f"data/{report_id}.csv" in mine else None
+    outputs = {rel: sha256(d) for rel, d in sorted(mine.items())}
+    return {"figures": figures, "data": data, "outputs": outputs}
 
 
 def _kept_last_good(report_id: str, res: dict, good: dict, files: dict[str, bytes]) -> dict:
@@ -294,6 +310,66 @@ def _write(path: Path, data: bytes) -> None:
         f.write(data)
         f.flush()
         os.fsync(f.fileno())
+
+
+def navigation(root: Path, reports: list[Report]) -> list[dict]:
+    """Every report a page links to: its id and title (the notebook's heading and the filter, in words)."""
+    from warclaims.charts.parameters import describe
+    from warclaims.reports.reportlist import notebook_title
+
+    titles = {nb: notebook_title(root / nb) for nb in {r.notebook for r in reports}}
+    out = []
+    for r in reports:
+        title = titles[r.notebook] + (f": {describe(r.parameters)}" if describe(r.parameters) else "")
+        out.append({"id": r.id, "title": title})
+    return out
+
+
+def read_sources(root: Path) -> list[dict]:
+    """data/sources.csv as the pages name the sources (title, outlet, date, address); read without pandas."""
+    import csv
+
+    try:
+        with open(root / "data" / "sources.csv", encoding="utf-8-sig", newline="") as f:
+            rows = list(csv.DictReader(f))
+    except (OSError, csv.Error, UnicodeDecodeError):
+        return []
+    keep = ("source_id", "title", "outlet", "published", "url")
+    return [{k: (row.get(k) or "").strip() for k in keep} for row in rows]
+
+
+def data_changed(root: Path) -> str | None:
+    """The date of the last commit that changed data/ or seeds/ (None outside a git checkout)."""
+    import subprocess
+
+    try:
+        run = subprocess.run(
+            ["git", "log", "-1", "--format=%cs", "--", "data", "seeds"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=10,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return run.stdout.strip() or None if run.returncode == 0 else None
+
+
+def identical_figures(entries: dict[str, dict]) -> list[tuple[str, str]]:
+    """Pairs of reports of one notebook whose figures are byte for byte the same: a parameter set
+    that selects nothing different (say, a filter every claim passes)."""
+    seen: dict[tuple[str, tuple], str] = {}
+    pairs = []
+    for report_id, entry in entries.items():
+        if entry.get("status") != "ok" or not entry.get("figures"):
+            continue
+        digests = tuple(entry["outputs"].get(f["png"]) for f in entry["figures"])
+        key = (entry["notebook"], digests)
+        if key in seen:
+            pairs.append((seen[key], report_id))
+        else:
+            seen[key] = report_id
+    return pairs
 
 
 def _validate(root: Path) -> None:

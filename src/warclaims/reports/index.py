@@ -16,7 +16,13 @@ h1 { font-size: 1.6rem; margin-bottom: .2rem; }
 .report { border: 1px solid #d5d5d5; border-radius: 6px; padding: .8rem; background: #fff; }
 .report h2 { font-size: 1.05rem; margin: 0 0 .3rem; }
 .report img { width: 100%; height: auto; border: 1px solid #eee; }
-.params code { background: #f3f3f3; padding: 0 .25em; font-size: .85em; }
+.params code { background: #f3f3f3; padding: 0 .25em; font-size: .85em; overflow-wrap: anywhere; }
+.sources { padding-left: 1.2rem; }
+a { overflow-wrap: anywhere; }
+@media (max-width: 480px) {
+  body { padding: .6rem .7rem 2rem; font-size: 14px; }
+  .reports { grid-template-columns: minmax(0, 1fr); }
+}
 .status { font-size: .8rem; font-weight: bold; padding: .05rem .4rem; border-radius: 3px; }
 .status-ok { background: #e3f2e3; color: #1b5e20; }
 .status-failed { background: #fde8e8; color: #b71c1c; }
@@ -55,6 +61,8 @@ def _card(report_id: str, entry: dict) -> str:
         parts.append("</p>")
     if status == "skipped":
         parts.append(f'<p class="note">Skipped: {_e(entry.get("reason", ""))}.</p>')
+    if entry.get("data") and has_html:
+        parts.append(f'<p class="note"><a href="{_e(entry["data"])}">The claims on this page (CSV)</a></p>')
     if figures and has_html:
         first = figures[0]
         parts.append(
@@ -71,10 +79,23 @@ def _card(report_id: str, entry: dict) -> str:
     return "\n".join(parts)
 
 
-def index_html(entries: dict[str, dict]) -> bytes:
+def sources_html(sources: list[dict], prefix: str = "") -> str:
+    """The sources as a list: title, outlet and date, the title linked where there is an address."""
+    items = []
+    for src in sources:
+        title = f"“{_e(src.get('title', ''))}”"
+        if src.get("url"):
+            title = f'<a href="{_e(src["url"])}">{title}</a>'
+        outlet = _e(src["outlet"]) if src.get("outlet") else "outlet not named"
+        items.append(f"<li>{title}, {outlet}, {_e(src.get('published', ''))}</li>")
+    return f'<ul class="sources">{"".join(items)}</ul>' if items else ""
+
+
+def index_html(entries: dict[str, dict], sources: list[dict] | None = None, data_changed: str | None = None) -> bytes:
     cards = "\n".join(_card(report_id, entry) for report_id, entry in entries.items())
     failed = sum(e.get("status") == "failed" for e in entries.values())
     summary = f"{len(entries)} reports" + (f", {failed} failed" if failed else "")
+    changed = f" The claim table last changed on {_e(data_changed)}." if data_changed else ""
     page = f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -87,6 +108,8 @@ def index_html(entries: dict[str, dict]) -> bytes:
 <h1>warclaims reports</h1>
 <p class="lede">Charts of what parties to the war claim, from the curated claim table. Every figure is a claim by
 the party named on it, not independently verified. {summary}. These pages work offline: send the whole folder.</p>
+<p class="note">Built from the claims read in these sources:{changed}</p>
+{sources_html(sources or [])}
 <ul class="reports">
 {cards}
 </ul>

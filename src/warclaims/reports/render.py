@@ -19,8 +19,9 @@ from pathlib import Path
 import nbformat
 import papermill as pm
 from nbconvert import HTMLExporter
+from nbconvert.preprocessors import TagRemovePreprocessor
 
-from warclaims.charts import FIGURE_MIME
+from warclaims.charts import FIGURE_MIME, TABLE_MIME
 from warclaims.paths import CACHE_ENV, build_cache
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -29,6 +30,8 @@ TEMPLATES = Path(__file__).parent / "templates"
 @lru_cache(maxsize=2)
 def _exporter(show_code: bool):
     exporter = HTMLExporter(template_name="warclaims", extra_template_basedirs=[str(TEMPLATES)])
+    # Cells tagged "instructions" speak to people running the notebook; readers of the HTML never see them.
+    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={"instructions"}), enabled=True)
     exporter.exclude_input = not show_code
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
@@ -83,6 +86,21 @@ def drop_stderr(nb) -> int:
             dropped += len(cell.outputs) - len(kept)
             cell.outputs = kept
     return dropped
+
+
+def take_claims_csv(nb) -> str | None:
+    """The claims CSV a notebook handed over (figures.ClaimsCSV), removed from the page; None if none."""
+    found = None
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            kept = []
+            for o in cell.outputs:
+                if TABLE_MIME in o.get("data", {}):
+                    found = o["data"][TABLE_MIME]
+                else:
+                    kept.append(o)
+            cell.outputs = kept
+    return found
 
 
 def _title(nb) -> str:
@@ -159,19 +177,28 @@ def run_report(job: dict) -> dict:
     normalize(nb, root, job["id"])
     error = _scrub(error, root)
     title = _title(nb)
-    nb.metadata["title"] = f"{title} ({job['set_name']})" if job["set_name"] != "default" else title
+    if job.get("filter"):  # a filtered report says its filter in its title: two cards never read the same
+        title = f"{title}: {job['filter']}"
+    nb.metadata["title"] = title
+    up = "../" if status == "failed" else ""
     nb.metadata["warclaims"] = {
         "id": job["id"],
         "parameters": job["parameters"],
+        "filter": job.get("filter", ""),
         "status": status,
         "error": error,
-        "index_href": "../index.html" if status == "failed" else "index.html",
+        "index_href": f"{up}index.html",
+        "nav": [{**n, "href": f"{up}{n['id']}.html", "current": n["id"] == job["id"]} for n in job.get("nav", [])],
+        "sources": job.get("sources", []),
     }
     text = _scrub(nbformat.writes(nb), root) + "\n"
     nb = nbformat.reads(text, as_version=4)
     warnings = 0
     if status == "ok":  # reader pages carry no warnings; the executed notebook keeps them for developers
         warnings = drop_stderr(nb)
+    data_csv = take_claims_csv(nb)
+    if data_csv is not None and status == "ok":
+        nb.metadata["warclaims"]["data_href"] = f"data/{job['id']}.csv"
     html, _ = _exporter(job["show_code"] or status == "failed").from_notebook_node(nb)
     return {
         "id": job["id"],
@@ -182,6 +209,7 @@ def run_report(job: dict) -> dict:
         "notebook": text.encode("utf-8"),
         "html": html.encode("utf-8"),
         "figures": figures_of(nb) if status == "ok" else [],
+        "data_csv": data_csv.encode("utf-8") if data_csv is not None and status == "ok" else None,
         "started": started,
         "seconds": time.time() - started,
     }

@@ -32,6 +32,18 @@ class Report:
     requires: tuple[str, ...] = ()  # files that must exist, else the report is skipped
 
 
+def notebook_title(path: Path) -> str:
+    """The notebook's title: the first Markdown heading of its first cells, read without a kernel."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "markdown":
+            source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+            m = re.search(r"^#\s+(.+)$", source, re.M)
+            if m:
+                return m.group(1).strip()
+    return path.stem
+
+
 def notebook_parameters(path: Path) -> dict[str, object]:
     """Names (and literal defaults) assigned in the cell tagged `parameters`."""
     nb = json.loads(path.read_text(encoding="utf-8"))
