@@ -16,7 +16,7 @@ import matplotlib as mpl
 import pandas as pd
 from matplotlib.figure import Figure
 
-from warclaims.charts import FIGURE_MIME, TABLE_MIME, plots, theme
+from warclaims.charts import FIGURE_MIME, NARROW_MIME, TABLE_MIME, plots, theme
 from warclaims.claims import vocabulary as vocab
 from warclaims.claims import wording
 
@@ -25,15 +25,18 @@ PNG_SCALE = 2  # exports at twice the screen resolution, for high-density screen
 
 @dataclass
 class ClaimFigure:
+    """A chart with its alt text; `narrow` is the same chart drawn for a phone's width (pages show it
+    on narrow screens, where the wide one's text would shrink below legibility)."""
+
     name: str
     figure: Figure
     alt: str
+    narrow: Figure | None = None
 
-    def png(self) -> bytes:
+    def png(self, figure: Figure | None = None) -> bytes:
+        figure = figure or self.figure
         buf = io.BytesIO()
-        self.figure.savefig(
-            buf, format="png", dpi=self.figure.dpi * PNG_SCALE, bbox_inches="tight", metadata={"Software": None}
-        )
+        figure.savefig(buf, format="png", dpi=figure.dpi * PNG_SCALE, bbox_inches="tight", metadata={"Software": None})
         return buf.getvalue()
 
     def svg(self) -> str:
@@ -52,6 +55,8 @@ class ClaimFigure:
             "text/plain": f"[figure] {self.alt}",
             FIGURE_MIME: {"name": self.name, "alt": self.alt, "svg": self.svg()},
         }
+        if self.narrow is not None:
+            data[NARROW_MIME] = base64.b64encode(self.png(self.narrow)).decode("ascii")
         return data, {"image/png": {"alt": self.alt, "width": width // PNG_SCALE}}
 
 
@@ -123,6 +128,19 @@ class NoClaims:
         return str(self)
 
 
+def _both(plot, *args, **kwargs) -> tuple[Figure, Figure]:
+    """The chart drawn twice: at its own width, and for a phone's width."""
+    wide = plot(*args, **kwargs)
+    with theme.narrow():
+        small = plot(*args, **kwargs)
+    return _figure_of(wide), _figure_of(small)
+
+
+def _figure_of(drawn) -> Figure:
+    axes = drawn[0] if isinstance(drawn, tuple) else drawn
+    return axes.get_figure(root=True)
+
+
 def _sentences(rows: pd.DataFrame, *, unit: str | None = None, most: int = 12) -> str:
     """One clause per claim, as the text qualifies it, for up to `most` claims; beyond, a count per
     claimant and the date range."""
@@ -155,9 +173,9 @@ def drone_figure(data: pd.DataFrame, selection: str = "") -> ClaimFigure | NoCla
     rows = data[data["family"].astype(str) == vocab.DRONES]
     if rows.empty:
         return NoClaims("drone", selection)
-    ax = plots.plot_drone_claims(rows)
+    wide, small = _both(plots.plot_drone_claims, rows)
     return ClaimFigure(
-        "drone_claims", ax.figure, _alt("Drone claims, one card per claim", rows.sort_values("date_start"))
+        "drone_claims", wide, _alt("Drone claims, one card per claim", rows.sort_values("date_start")), small
     )
 
 
@@ -165,27 +183,27 @@ def casualty_figure(data: pd.DataFrame, selection: str = "") -> ClaimFigure | No
     rows = data[data["family"].astype(str) == vocab.CASUALTIES]
     if rows.empty:
         return NoClaims("casualty", selection)
-    ax = plots.plot_casualties(rows)
+    wide, small = _both(plots.plot_casualties, rows)
     chart = "Bar chart of casualty claims by incident, one bar per claim"
-    return ClaimFigure("casualties", ax.figure, _alt(chart, rows.sort_values(["date_start", "metric"])))
+    return ClaimFigure("casualties", wide, _alt(chart, rows.sort_values(["date_start", "metric"])), small)
 
 
 def territory_figure(data: pd.DataFrame, unit: str = "km2", selection: str = "") -> ClaimFigure | NoClaims:
     rows = data[data["metric"].astype(str) == vocab.TERRITORY_HELD_KM2]
     if rows.empty:
         return NoClaims("territory", selection)
-    ax = plots.plot_territory(data, unit=unit)
+    wide, small = _both(plots.plot_territory, data, unit=unit)
     chart = "Chart of territory held as claimed; a value whose day the text does not give is a bracket over its window"
-    return ClaimFigure(f"territory_{unit}", ax.figure, _alt(chart, rows.sort_values("date_end"), unit=unit))
+    return ClaimFigure(f"territory_{unit}", wide, _alt(chart, rows.sort_values("date_end"), unit=unit), small)
 
 
 def timeline_figure(data: pd.DataFrame, selection: str = "") -> ClaimFigure | NoClaims:
     if data.empty:
         return NoClaims("dated", selection)
-    ax = plots.plot_timeline(data)
+    wide, small = _both(plots.plot_timeline, data)
     rows = data.sort_values(["date_start", "date_end", "event_id"])
     chart = f"Timeline of {len(rows)} claims and dated events, each a span over its date window, in date order"
-    return ClaimFigure("timeline", ax.figure, _alt(chart, rows))
+    return ClaimFigure("timeline", wide, _alt(chart, rows), small)
 
 
 def drone_context_figure(sel, attacks, days: int = 14) -> ClaimFigure | NoClaims | None:
@@ -202,7 +220,7 @@ def drone_context_figure(sel, attacks, days: int = 14) -> ClaimFigure | NoClaims
             f"no reports in the dataset for {wording.format_window(nights.index.min(), nights.index.max())}",
         )
     claims = sel.claims[sel.claims["metric"].astype(str) == vocab.DRONES_INTERCEPTED]
-    top, _bottom = plots.plot_drone_context(nights, claims, article=(first, last))
+    wide, small = _both(plots.plot_drone_context, nights, claims, article=(first, last))
     on = nights.loc[last] if last in nights.index else None
     night = (
         f" (night ending {wording.format_window(last, last)}: {int(on['launched'])} launched, {int(on['destroyed'])} destroyed)"
@@ -217,4 +235,4 @@ def drone_context_figure(sel, attacks, days: int = 14) -> ClaimFigure | NoClaims
         + (f" and by {theme.claimants_phrase(claims)}" if len(claims) else "")
         + "; not independently verified."
     )
-    return ClaimFigure("drone_context", top.figure, alt)
+    return ClaimFigure("drone_context", wide, alt, small)

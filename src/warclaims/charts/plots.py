@@ -28,7 +28,7 @@ def _axes(ax: Axes | None, figsize=theme.FIGSIZE) -> Axes:
         return ax
     theme.set_theme()
     # A bare Figure, not pyplot: nothing is shown twice by the inline backend, and no global state.
-    return Figure(figsize=figsize, layout="constrained").add_subplot()
+    return Figure(figsize=theme.figsize(*figsize), layout="constrained").add_subplot()
 
 
 def _require(data: pd.DataFrame, what: str) -> None:
@@ -140,63 +140,87 @@ def _callout_lines(row) -> list[tuple[str, str]]:
     return lines
 
 
+LINE = 1.3  # line height, in font sizes
+
+
+def _card(row) -> list[tuple[str, float, str, str, float]]:
+    """One call-out card as (text, font size, weight, kind, space above in points), top to bottom."""
+    card = [
+        (theme.fit(row.metric_label, 30, 2), 11, "bold", "heading", 8),
+        (wording.claim_value(row), 30, "bold", "value", 6),
+    ]
+    for text, kind in _callout_lines(row):
+        card.append((text, 10.5 if kind == "subject" else 9, "bold" if kind == "subject" else "normal", kind, 6))
+    return card
+
+
+def _card_height(card) -> float:
+    """Points a card takes: each text's lines at its line height, and the space above each."""
+    return sum(above + size * LINE * (text.count("\n") + 1) for text, size, _, _, above in card)
+
+
 def plot_drone_claims(data: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     """Drone claims as number call-outs, one card per claim, each headed by what it counts, with
     where, when and who claims it: different counts by different claimants, never bars on one axis
-    that read as a contest."""
+    that read as a contest. Cards are laid out in points from their top edge, so they keep their
+    spacing at any figure size (three to a row, or one under another on a phone)."""
     rows = data[data["family"].astype(str) == vocab.DRONES].sort_values(["date_start", "claimant_side", "metric"])
     _require(rows, "drone")
     if len(rows) > MAX_MARKS:
         ax = _axes(ax)
         return _series_over_time(ax, rows, "Drones (as claimed)", "Drone claims, each claimant’s own count")
-    ncols = min(len(rows), 3)
+    ncols = 1 if theme.is_narrow() else min(len(rows), 3)
     nrows = int(np.ceil(len(rows) / ncols))
-    ax = _axes(ax, figsize=(3.4 * ncols + 0.6, 3.3 * nrows + 1.0))
+    cards = [_card(row) for row in rows.itertuples()]
+    row_height = max(_card_height(card) for card in cards) + 18  # points, with a gap under each row
+    own = ax is None
+    if own:
+        theme.set_theme()
+        width = theme.NARROW_WIDTH if theme.is_narrow() else 3.4 * ncols + 0.6
+        ax = Figure(figsize=(width, nrows * row_height / 72 + 2), layout="constrained").add_subplot()
     ax.set_axis_off()
-    ax.set_xlim(0, ncols)
-    ax.set_ylim(-nrows, 0)
-    for i, row in enumerate(rows.itertuples()):
-        x, top = i % ncols + 0.04, -(i // ncols) - 0.02
+    for i, (row, card) in enumerate(zip(rows.itertuples(), cards, strict=True)):
+        x, top = (i % ncols + 0.02) / ncols, 1 - (i // ncols) / nrows
         color = theme.side_color(row.claimant_side)
-        ax.plot([x, x + 0.9], [top, top], color=color, lw=4, solid_capstyle="butt", gid=f"claim:{row.event_id}")
-        ax.text(
-            x,
-            top - 0.05,
-            theme.fit(row.metric_label, 30, 2),
-            fontsize=11,
-            fontweight="bold",
-            va="top",
-            color="#222222",
-            gid=f"heading:{row.event_id}",
-        )
-        ax.text(
-            x,
-            top - 0.22,
-            wording.claim_value(row),
-            fontsize=30,
-            fontweight="bold",
-            va="top",
+        ax.plot(
+            [x, x + 0.9 / ncols],
+            [top, top],
+            transform=ax.transAxes,
             color=color,
-            gid=f"value:{row.event_id}",
+            lw=4,
+            solid_capstyle="butt",
+            clip_on=False,
+            gid=f"claim:{row.event_id}",
         )
-        y = top - 0.47
-        for text, kind in _callout_lines(row):
-            ax.text(
-                x,
-                y,
+        offset = 0.0
+        for text, size, weight, kind, above in card:
+            offset += above
+            ax.annotate(
                 text,
-                fontsize=10.5 if kind == "subject" else 9,
+                xy=(x, top),
+                xycoords="axes fraction",
+                xytext=(0, -offset),
+                textcoords="offset points",
+                fontsize=size,
+                fontweight=weight,
                 va="top",
-                fontweight="bold" if kind == "subject" else "normal",
-                color="#333333",
+                color=color if kind == "value" else "#222222" if kind == "heading" else "#333333",
+                annotation_clip=False,
                 gid=f"{kind}:{row.event_id}",
-            )
-            y -= 0.075 * (text.count("\n") + 1) + 0.02
+            ).set_in_layout(False)  # placed in points from the card's top; the figure is sized for them
+            offset += size * LINE * (text.count("\n") + 1)
     subjects = rows["subject"].dropna().astype(str).unique()
     about = f" about {subjects[0]}" if len(subjects) == 1 else ""
     theme.headline(ax, f"Drone claims{about}: each claimant’s own count, not added together")
     theme.side_legend(ax, rows["claimant_side"], qualifiers=rows["qualifier"].astype(str))
     theme.add_caption(ax, rows)
+    if own:  # as tall as the cards plus what the layout puts above and below them
+        fig = ax.get_figure(root=True)
+        fig.draw_without_rendering()
+        furniture = sum(
+            a.get_window_extent().height for a in (*fig.legends, fig.get_supxlabel() and fig._supxlabel) if a
+        )
+        fig.set_size_inches(fig.get_figwidth(), nrows * row_height / 72 + furniture / fig.dpi + 0.5)
     return ax
 
 
@@ -210,12 +234,14 @@ def plot_casualties(data: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     if len(rows) > MAX_MARKS:
         return _series_over_time(ax, rows, "People (as claimed)", "Casualty claims by claimant")
     positions, ticks, tick_labels, pos = [], [], [], 0.0
+    room = int(ax.get_figure(root=True).get_figwidth() * 72 * 0.8 / 6 / (len(rows) + rows["incident"].nunique() - 1))
+    per_bar = max(8, min(24, room))  # characters a tick label may take under its bar
     for _, group in rows.groupby("incident", observed=True, sort=False):
         xs = pos + np.arange(len(group))
         positions.extend(xs)
         ticks.extend(xs)
         tick_labels.extend(
-            f"{theme.fit(r.metric_label, 24, 1)}\n{theme.fit(r.claimant, 24)}" for r in group.itertuples()
+            f"{theme.fit(r.metric_label, per_bar, 1)}\n{theme.fit(r.claimant, per_bar)}" for r in group.itertuples()
         )
         first = group.iloc[0]
         label = wording.incident_label(first["incident"], first["date_start"], group["date_end"].max())
@@ -475,8 +501,12 @@ def plot_timeline(data: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     height = 0.42 * len(rows) + 2.9
     if ax is None:
         theme.set_theme()
-        fig = Figure(figsize=(11.5 if crowded else 10.5, height), layout="constrained")
-        axes = fig.subplots(1, 2, sharey=True, width_ratios=[1.5, 1]) if crowded else [fig.add_subplot()]
+        if theme.is_narrow():  # on a phone the detail panel goes below the whole period, each with its labels
+            fig = Figure(figsize=theme.figsize(10.5, height * (2 if crowded else 1)), layout="constrained")
+            axes = list(fig.subplots(2, 1)) if crowded else [fig.add_subplot()]
+        else:
+            fig = Figure(figsize=(11.5 if crowded else 10.5, height), layout="constrained")
+            axes = fig.subplots(1, 2, sharey=True, width_ratios=[1.5, 1]) if crowded else [fig.add_subplot()]
         ax = axes[0]
     else:
         axes = [ax]
@@ -485,15 +515,22 @@ def plot_timeline(data: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
         _draw_timeline_rows(panel, rows, y)
         theme.date_axis(panel, maxticks=6)
         panel.set_ylim(-0.7, len(rows) - 0.3)
-    ax.set_yticks(y, [timeline_label(r) for r in rows.itertuples()])
+    labels = [timeline_label(r) for r in rows.itertuples()]
+    ax.set_yticks(y, labels)
+    if crowded and theme.is_narrow():
+        axes[1].set_yticks(y, labels)
     if crowded:
         lo, hi = (mdates.date2num(d) for d in crowded)
         axes[1].set_xlim(lo, hi)
         axes[1].xaxis.set_major_locator(mdates.DayLocator(interval=max(1, int((hi - lo) // 6))))
         axes[1].xaxis.set_major_formatter(mdates.DateFormatter("%-d"))
-        axes[1].set_title(f"Detail, {wording.format_window(crowded[0], crowded[1] - ONE_DAY)}", loc="left", fontsize=10)
+        axes[1].set_title(
+            theme.fit(f"Detail, {wording.format_window(crowded[0], crowded[1] - ONE_DAY)}", 30), loc="left", fontsize=10
+        )
         ax.axvspan(lo, hi, color="#999999", alpha=0.15, lw=0)
-        ax.set_title("Whole period (shaded: the detail)", loc="left", fontsize=10)
+        ax.set_title(
+            theme.fit("Whole period (shaded: the detail)", 40 if not theme.is_narrow() else 20), loc="left", fontsize=10
+        )
     narrow = (rows["date_end"] - rows["date_start"]) < NARROW
     valued = rows["value"].notna()
     qualified = rows["qualifier"].map(wording.is_qualified) & valued
@@ -552,7 +589,7 @@ def plot_drone_context(
     drones over Russia (another direction, another claimant)."""
     if axes is None:
         theme.set_theme()
-        fig = Figure(figsize=(9.0, 6.4), layout="constrained")
+        fig = Figure(figsize=theme.figsize(9.0, 6.4), layout="constrained")
         top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[3, 1.3])
     else:
         top, bottom = axes
@@ -596,7 +633,9 @@ def plot_drone_context(
     )
     top.set_ylabel("Drones per night")
     top.set_ylim(0, max(float(nights["launched"].max(skipna=True) or 0), 1) * 1.15)
-    top.set_title("Ukrainian Air Force: Russian drones launched at Ukraine, per night", loc="left", fontsize=11)
+    top.set_title(
+        theme.fit("Ukrainian Air Force: Russian drones launched at Ukraine, per night", 80), loc="left", fontsize=11
+    )
     theme.headline(top, "Two directions, two claimants: drones over Ukraine and drones over Russia")
     theme.legend(top, top.get_legend_handles_labels()[0], ncol=2)
     for row in claims.itertuples():
@@ -610,13 +649,15 @@ def plot_drone_context(
             gid=f"claim:{row.event_id}",
         )[0]
         subject = f" ({row.subject})" if isinstance(row.subject, str) else ""
+        lo, hi = mdates.date2num(nights.index.min()), mdates.date2num(nights.index.max()) + 1
+        right = (cend - lo) / max(hi - lo, 1) < 0.5  # the label goes where there is room
         bottom.annotate(
             f"{theme.fit(row.claimant, 40, 1)}:\n"
             + theme.fit(f"{wording.claim_value(row)} {str(row.metric_label).lower()}{subject}", 40),
-            xy=(cend, 0),
-            xytext=(6, 0),
+            xy=(cend if right else cstart, 0),
+            xytext=(6 if right else -6, 0),
             textcoords="offset points",
-            ha="left",
+            ha="left" if right else "right",
             va="center",
             fontsize=10,
             fontweight="bold",
@@ -625,7 +666,9 @@ def plot_drone_context(
     bottom.set_yticks([])
     bottom.set_ylim(-0.6, 0.6)
     bottom.set_title(
-        "The article: drones over Russia, as claimed\n(another direction, another claimant: never added)",
+        theme.fit(
+            "The article: drones over Russia, as claimed\n(another direction, another claimant: never added)", 80, 3
+        ),
         loc="left",
         fontsize=11,
     )

@@ -6,8 +6,10 @@ colour blindness; the same side has the same colour on every chart.
 
 from __future__ import annotations
 
+import contextvars
 import textwrap
 from collections.abc import Iterable
+from contextlib import contextmanager
 
 import matplotlib as mpl
 import matplotlib.dates as mdates
@@ -21,6 +23,28 @@ SIDE_COLORS = {"russia": "#D55E00", "ukraine": "#0072B2", "other": "#6E6E6E"}
 QUALIFIED_HATCH = "///"  # bars whose value is a bound or an approximation
 FIGSIZE = (9.0, 4.8)
 DPI = 110
+NARROW_WIDTH = 4.0  # inches: the chart a phone shows, its text at full size rather than shrunk to fit
+_NARROW = contextvars.ContextVar("warclaims_narrow", default=False)
+
+
+@contextmanager
+def narrow():
+    """Draw the charts made inside this block for a phone's width: narrower figures, shorter label
+    lines, cards and panels stacked rather than side by side."""
+    token = _NARROW.set(True)
+    try:
+        yield
+    finally:
+        _NARROW.reset(token)
+
+
+def is_narrow() -> bool:
+    return _NARROW.get()
+
+
+def figsize(width: float, height: float) -> tuple[float, float]:
+    """(width, height) in inches; in a narrow block, a phone's width and room for wrapped labels."""
+    return (NARROW_WIDTH, height * 1.25 + 0.6) if is_narrow() else (width, height)
 
 
 def set_theme() -> None:
@@ -53,6 +77,8 @@ def fit(text: object, width: int = 28, lines: int = 2) -> str:
     """Table text for a label on a chart: wrapped to `width` characters (keeping its own line breaks),
     at most `lines` lines, the rest cut with "…" (the caption and the alt text carry it whole), so no
     label runs off the figure."""
+    if is_narrow():
+        width, lines = min(width, 26), lines + 1
     wrapped = [
         part
         for paragraph in str(text).split("\n")
@@ -62,6 +88,13 @@ def fit(text: object, width: int = 28, lines: int = 2) -> str:
         last = " ".join(wrapped[lines - 1 :])
         wrapped = [*wrapped[: lines - 1], last[: width - 1].rstrip() + "…"]
     return "\n".join(wrapped)
+
+
+def cut(text: object, most: int) -> str:
+    """Text for a caption, whole up to `most` characters, else cut there with "…" (captions wrap
+    to the figure's width themselves, so a phone's narrower figure does not shorten them)."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= most else text[: most - 1].rstrip() + "…"
 
 
 def date_axis(ax, maxticks: int = 8) -> None:
@@ -79,9 +112,7 @@ def claimants_phrase(data: pd.DataFrame) -> str:
     """'Russia’s defence ministry (Russia) and Ukraine’s national guard (Ukraine)', in order of appearance;
     a claimant that is a side itself is named once ('Russia', not 'Russia (Russia)')."""
     pairs = data[["claimant", "claimant_side"]].astype(str).drop_duplicates()
-    return _join(
-        [side_phrase(fit(c, 100, 1), s) for c, s in zip(pairs["claimant"], pairs["claimant_side"], strict=True)]
-    )
+    return _join([side_phrase(cut(c, 100), s) for c, s in zip(pairs["claimant"], pairs["claimant_side"], strict=True)])
 
 
 def source_line(title: str, outlet: object, published, url: object = None) -> str:
@@ -89,7 +120,7 @@ def source_line(title: str, outlet: object, published, url: object = None) -> st
     when = f"{pd.Timestamp(published).day} {pd.Timestamp(published):%b %Y}"
     who = outlet if isinstance(outlet, str) and outlet.strip() else "outlet not named"
     link = f", {url}" if isinstance(url, str) and url.strip() else ""
-    return f"“{fit(title, 160, 1)}”, {who}, {when}{link}"
+    return f"“{cut(title, 160)}”, {who}, {when}{link}"
 
 
 def sources_phrase(data: pd.DataFrame) -> str:
@@ -184,7 +215,11 @@ def legend(ax, handles: list, ncol: int | None = None) -> None:
     if not handles:
         return
     fig = ax.get_figure(root=True)
-    longest = max(len(h.get_label()) for h in handles)
+    room = int((fig.get_figwidth() * 72 - 40) / (LEGEND_SIZE * 0.58))  # characters a legend line can hold
+    for handle in handles:
+        if len(handle.get_label()) > room:
+            handle.set_label(textwrap.fill(handle.get_label(), room))
+    longest = max(len(line) for h in handles for line in h.get_label().split("\n"))
     ncol = ncol or (len(handles) if len(handles) <= 3 else 2)
     ncol = max(1, min(ncol, int(fig.get_figwidth() * 72 // (longest * LEGEND_SIZE * 0.58 + 30))))
     title = getattr(fig, "_warclaims_title", None)
