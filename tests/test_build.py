@@ -450,3 +450,20 @@ def test_warnings_stay_out_of_reader_pages_and_are_named(rebuilt):
     assert outcome.warnings == {"overview--default": 1}
     assert "constrained_layout" not in (rebuilt / "reports" / "overview--default.html").read_text()
     assert "constrained_layout" in (rebuilt / "reports" / "notebooks" / "overview--default.ipynb").read_text()
+
+
+def test_two_sets_drawing_the_same_figures_are_named(rebuilt):
+    (rebuilt / "reports.yaml").write_text(
+        REPORTS.replace(
+            "      ukraine: {claimant_sides: [ukraine]}",
+            "      default: {}\n      ukraine: {claimant_sides: [ukraine]}",
+        )
+    )
+    outcome = build(rebuilt, progress=False)
+    assert outcome.identical == [("casualties--default", "casualties--ukraine")]  # every casualty claim is Ukraine's
+
+
+def test_the_index_names_its_sources_and_filters(built):
+    index = (built / "reports" / "index.html").read_text(encoding="utf-8")
+    assert "Built from the claims read in these sources:" in index and "outlet not named, 2025-05-21" in index
+    assert "Casualty claims: claims by Ukraine" in index
