@@ -407,7 +407,7 @@ def test_entry_needing_an_absent_file_is_skipped_with_a_message(rebuilt, monkeyp
 
 
 def test_entry_with_the_attack_dataset_present_builds_the_context_chart(rebuilt):
-    external = rebuilt / "data" / "external"
+    external = rebuilt / "data" / "external" / "attacks"
     external.mkdir(parents=True, exist_ok=True)
     fixtures = ROOT / "tests" / "fixtures" / "attacks"
     shutil.copy(fixtures / "attacks_oddities.csv", external / "missile_attacks_daily.csv")
@@ -427,7 +427,7 @@ def test_entry_with_the_attack_dataset_present_builds_the_context_chart(rebuilt)
     ]
     manifest = json.loads((rebuilt / "reports" / "manifest.json").read_text())
     assert (
-        "data/external/missile_attacks_daily.csv"
+        "data/external/attacks/missile_attacks_daily.csv"
         in manifest["reports"]["drone_interceptions--air-force-context"]["inputs"]
     )
 
@@ -467,3 +467,44 @@ def test_the_index_names_its_sources_and_filters(built):
     index = (built / "reports" / "index.html").read_text(encoding="utf-8")
     assert "Built from the claims read in these sources:" in index and "outlet not named, 2025-05-21" in index
     assert "Casualty claims: claims by Ukraine" in index
+
+
+GENERAL_STAFF = """  - notebook: casualties
+    requires: [data/external/general-staff/russia_losses_personnel.json]
+    parameter_sets:
+      general-staff-context:
+        losses_json: data/external/general-staff/russia_losses_personnel.json
+"""
+
+
+def test_a_refreshed_dataset_rebuilds_exactly_the_reports_that_use_it(rebuilt, monkeypatch):
+    (rebuilt / "reports.yaml").write_text(REPORTS + GENERAL_STAFF)
+    shutil.copy(ROOT / "data" / "external.yaml", rebuilt / "data" / "external.yaml")
+    monkeypatch.setattr(workers, "run_all", no_kernels)
+    assert build(rebuilt, progress=False).skipped == [
+        (
+            "casualties--general-staff-context",
+            "needs data/external/general-staff/russia_losses_personnel.json (not present)",
+        )
+    ]
+    monkeypatch.undo()
+    folder = rebuilt / "data" / "external" / "general-staff"
+    folder.mkdir(parents=True)
+    for name in ("russia_losses_personnel.json", "russia_losses_equipment.json"):
+        shutil.copy(ROOT / "tests" / "fixtures" / "general_staff" / name, folder / name)
+    outcome = build(rebuilt, progress=False)
+    assert "casualties--general-staff-context" in outcome.built and outcome.failed == []
+    summary = json.loads((rebuilt / "reports" / "external.json").read_text())
+    assert summary["general-staff"]["last_date"] == "2025-05-29"
+    figures = sorted(p.name for p in (rebuilt / "reports" / "figures").glob("casualties--general-staff-context--*.png"))
+    assert figures == [
+        "casualties--general-staff-context--casualties.png",
+        "casualties--general-staff-context--losses_context.png",
+    ]
+    # A refresh of the fetched file: that report is rebuilt, the others are not.
+    records = json.loads((folder / "russia_losses_personnel.json").read_text())
+    records.append({"date": "2025-05-30", "personnel": records[-1]["personnel"] + 1000, "personnel*": "about"})
+    (folder / "russia_losses_personnel.json").write_text(json.dumps(records))
+    outcome = build(rebuilt, progress=False)
+    assert outcome.built == ["casualties--general-staff-context"]
+    assert json.loads((rebuilt / "reports" / "external.json").read_text())["general-staff"]["last_date"] == "2025-05-30"

@@ -78,6 +78,12 @@ def test_committed_without_outputs_and_with_a_parameters_cell(path):
             ["**84 Russian drones launched at Ukraine** and **30 destroyed**", "1 row whose model", "never adds them"],
         ),
         ("casualties", {}, 1, ["at least 6", "lower bounds"]),
+        (
+            "casualties",
+            {"losses_json": "tests/fixtures/general_staff/russia_losses_personnel.json", "losses_days": 5},
+            2,
+            ["**about 870 Russian personnel lost**", "never added or compared as one count", "MIT licence"],
+        ),
         ("casualties", {"claimant_sides": ["russia"]}, 0, ["No casualty claims match"]),
         ("territory", {}, 1, ["nearly 1,400 km²", "draws it as a bracket"]),
         ("territory", {"territory_unit": "mi2"}, 1, ["nearly 540 sq mi", "rounded to the precision"]),
@@ -145,6 +151,11 @@ def test_notebook_executes(tmp_path, name, parameters, n_figures, expect):
             "casualties",
             {"start_date": "2025-05-20T00:00+02:00"},
             "ParameterError: start_date='2025-05-20T00:00+02:00' is not a date; write it as YYYY-MM-DD, e.g. '2025-05-21'",
+        ),
+        (
+            "casualties",
+            {"losses_days": 0},
+            "ParameterError: losses_days=0 must be a whole number of days from 1 to 366",
         ),
         (
             "overview",

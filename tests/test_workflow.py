@@ -15,6 +15,12 @@ def test_reports_workflow_builds_and_uploads():
     assert any(s.get("run") == "make report" for s in steps)
     upload = next(s for s in steps if str(s.get("uses", "")).startswith("actions/upload-artifact"))
     assert upload["with"]["path"] == "reports/"
+    runs = [s.get("run", "") for s in steps]
+    fetch = next(i for i, r in enumerate(runs) if "warclaims fetch" in r)
+    guard = next(i for i, r in enumerate(runs) if "warclaims check-external" in r)
+    build = runs.index("make report")
+    publish = next(i for i, s in enumerate(steps) if str(s.get("uses", "")).startswith("actions/upload-pages-artifact"))
+    assert fetch < guard < build < publish  # fresh data, checked before anything is published
 
 
 def test_ci_runs_the_readme_test_command():

@@ -24,6 +24,7 @@ _EXPORTS = {
     "ParameterError": "warclaims.charts.parameters",
     "check_unit": "warclaims.charts.parameters",
     "load_attacks_parameter": "warclaims.charts.selection",
+    "load_losses_parameter": "warclaims.charts.selection",
     "select_claims": "warclaims.charts.selection",
 }
 _MODULES = {

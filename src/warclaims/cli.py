@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from warclaims.errors import InputError, report_lines
 
@@ -111,7 +112,6 @@ def _build(args: argparse.Namespace) -> int:
 
 def _import_attacks(args: argparse.Namespace) -> int:
     import time
-    from pathlib import Path
 
     from warclaims.external.attacks import load_attacks
 
@@ -133,9 +133,83 @@ def _import_attacks(args: argparse.Namespace) -> int:
 
 
 def _absolute(path: str):
-    from pathlib import Path
-
     return Path(path).resolve()
+
+
+def _fetch(args: argparse.Namespace) -> int:
+    from warclaims.external.datasets import DatasetListError, load_datasets
+    from warclaims.external.fetch import FetchError, fetch_dataset
+    from warclaims.paths import repo_root
+
+    root = repo_root()
+    try:
+        declared = load_datasets(root)
+    except DatasetListError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    names = args.names or list(declared)
+    unknown = [n for n in names if n not in declared]
+    if unknown:
+        print(
+            f"unknown dataset(s) {', '.join(unknown)}; data/external.yaml declares {', '.join(declared)}",
+            file=sys.stderr,
+        )
+        return 1
+    if args.base_url and len(names) != 1:
+        print("--base-url goes with one dataset name", file=sys.stderr)
+        return 1
+    failed = 0
+    for name in names:
+        try:
+            for fetched in fetch_dataset(
+                declared[name],
+                root,
+                force=args.force,
+                base_url=args.base_url,
+                timeout=args.timeout,
+                progress=None if not args.quiet else False,
+            ):
+                print(fetched)
+        except FetchError as exc:
+            print(exc, file=sys.stderr)
+            failed += 1
+    return 1 if failed else 0
+
+
+def _check_external(args: argparse.Namespace) -> int:
+    from warclaims.external.datasets import DatasetListError
+    from warclaims.external.guard import check, read_previous
+    from warclaims.paths import repo_root
+
+    root = repo_root()
+    previous_path = Path(args.previous) if args.previous else root / "reports" / "external.json"
+    try:
+        problems = check(root, read_previous(previous_path), factor=args.factor, shrink=args.shrink)
+    except DatasetListError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    for line in problems:
+        print(line, file=sys.stderr)
+    if problems:
+        print(
+            f"guard tripped: {len(problems)} problem(s); do not publish (the last good reports stay)", file=sys.stderr
+        )
+        return 1
+    print(f"ok: the fetched datasets pass the guard against {previous_path}")
+    return 0
+
+
+def _import_losses(args: argparse.Namespace) -> int:
+    import time
+
+    from warclaims.external.general_staff import load_losses
+
+    started = time.perf_counter()
+    result = load_losses(args.path, args.equipment, skip_bad_rows=args.skip_bad_rows, shown=args.path)
+    for p in [*result.skipped, *result.corrections]:
+        print(f"{'skipped' if p in result.skipped else 'corrected'} {p}", file=sys.stderr)
+    print(result.summary(args.path) + f" ({time.perf_counter() - started:.2f} s)")
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -170,6 +244,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--skip-bad-rows", action="store_true", help="leave out rows that cannot be read, and say how many")
     p.add_argument("--out", help="write the tidy table to this CSV")
     p.set_defaults(func=_import_attacks)
+    p = sub.add_parser("fetch", help="download the datasets declared in data/external.yaml into data/external/")
+    p.add_argument("names", nargs="*", metavar="NAME", help="datasets to fetch (default: all)")
+    p.add_argument("--force", action="store_true", help="fetch again files already on disk")
+    p.add_argument("--base-url", help="fetch NAME's files from this address instead (a mirror or a local copy)")
+    p.add_argument("--timeout", type=float, default=30.0, help="seconds without data before giving up (default 30)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=_fetch)
+    p = sub.add_parser("check-external", help="the guard: check fetched datasets against the last published summary")
+    p.add_argument("--previous", metavar="FILE", help="the published summary (default reports/external.json)")
+    p.add_argument(
+        "--factor", type=float, default=5.0, help="a new daily figure above FACTOR x the 90-day largest trips it"
+    )
+    p.add_argument("--shrink", type=float, default=0.10, help="a file smaller by more than this share trips it")
+    p.set_defaults(func=_check_external)
+    p = sub.add_parser("import-losses", help="read the General Staff's daily losses (JSON) into a tidy table")
+    p.add_argument("path", help="russia_losses_personnel.json as published")
+    p.add_argument("--equipment", help="russia_losses_equipment.json, read too")
+    p.add_argument(
+        "--skip-bad-rows", action="store_true", help="leave out records that cannot be read, and say how many"
+    )
+    p.set_defaults(func=_import_losses)
     p = sub.add_parser("schema", help="print the data dictionary (the table contract) as Markdown")
     p.set_defaults(func=_schema)
     return parser

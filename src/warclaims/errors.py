@@ -18,7 +18,8 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = f"{self.path}:{self.line}:"
+        # line -1: the input has no lines to name (a JSON record); the column says where: "[12].personnel"
+        where = f"{self.path}:" if self.line < 0 else f"{self.path}:{self.line}:"
         return f"{where} {self.column}: {self.message}" if self.column else f"{where} {self.message}"
 
 

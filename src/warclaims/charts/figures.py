@@ -220,7 +220,14 @@ def drone_context_figure(sel, attacks, days: int = 14) -> ClaimFigure | NoClaims
             f"no reports in the dataset for {wording.format_window(nights.index.min(), nights.index.max())}",
         )
     claims = sel.claims[sel.claims["metric"].astype(str) == vocab.DRONES_INTERCEPTED]
-    wide, small = _both(plots.plot_drone_context, nights, claims, article=(first, last))
+    dataset = getattr(attacks, "dataset", None)
+    wide, small = _both(
+        plots.plot_drone_context,
+        nights,
+        claims,
+        article=(first, last),
+        caption=dataset.caption() if dataset is not None else "the attack dataset, not independently verified",
+    )
     on = nights.loc[last] if last in nights.index else None
     night = (
         f" (night ending {wording.format_window(last, last)}: {int(on['launched'])} launched, {int(on['destroyed'])} destroyed)"
@@ -236,3 +243,37 @@ def drone_context_figure(sel, attacks, days: int = 14) -> ClaimFigure | NoClaims
         + "; not independently verified."
     )
     return ClaimFigure("drone_context", wide, alt, small)
+
+
+def losses_context_figure(sel, losses, days: int = 14) -> ClaimFigure | NoClaims | None:
+    """The General Staff's daily claimed Russian personnel losses around the article's casualty claims,
+    above those claims in a panel of their own (None, so nothing is shown, when no dataset was given)."""
+    from warclaims.external.general_staff import days_around
+
+    if losses is None:
+        return None
+    first, last, series = days_around(sel.all_claims, losses.frame, days)
+    if series["daily"].notna().sum() == 0:
+        return NoClaims(
+            "General Staff",
+            f"no daily figures in the dataset for {wording.format_window(series.index.min(), series.index.max())}",
+        )
+    dataset = losses.dataset
+    claimant = dataset.claimant if dataset is not None else "the Ukrainian General Staff"
+    caption = (
+        dataset.caption() if dataset is not None else f"daily statements by {claimant}, not independently verified"
+    )
+    wide, small = _both(
+        plots.plot_losses_context, series, sel.claims, article=(first, last), claimant=claimant, caption=caption
+    )
+    casualty = sel.claims[sel.claims["family"].astype(str) == vocab.CASUALTIES]
+    below = _sentences(casualty.head(4)) if len(casualty) else "no casualty claim from the article in this selection"
+    shown = series["daily"].dropna()
+    alt = (
+        f"Bar chart of {claimant}’s daily claims of Russian personnel losses, "
+        f"{wording.format_window(series.index.min(), series.index.max())} (median {shown.median():,.0f} a day); below it, "
+        f"as a separate panel, {below}. Claimed by {claimant}"
+        + (f" and by {theme.claimants_phrase(casualty)}" if len(casualty) else "")
+        + "; not independently verified."
+    )
+    return ClaimFigure("losses_context", wide, alt, small)

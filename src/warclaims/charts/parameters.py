@@ -69,9 +69,9 @@ def check_unit(value) -> str:
     return value
 
 
-def check_days(value) -> int:
+def check_days(value, name: str = "context_days") -> int:
     if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 366:
-        raise ParameterError(f"context_days={value!r} must be a whole number of days from 1 to 366")
+        raise ParameterError(f"{name}={value!r} must be a whole number of days from 1 to 366")
     return value
 
 
@@ -97,6 +97,8 @@ CHECKS = {
     "claimant_sides": check_sides,
     "territory_unit": check_unit,
     "context_days": check_days,
+    "losses_json": lambda v: check_path("losses_json", v),
+    "losses_days": lambda v: check_days(v, "losses_days"),
 }
 
 
@@ -130,6 +132,8 @@ def describe(parameters: dict) -> str:
             parts.append(f"{name.removesuffix('_csv')} from {parameters[name]}")
     if parameters.get("attacks_csv"):
         parts.append("with the Air Force’s nightly counts")
+    if parameters.get("losses_json"):
+        parts.append("with the General Staff’s daily claims")
     return "; ".join(parts)
 
 

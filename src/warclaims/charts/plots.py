@@ -582,6 +582,7 @@ def plot_drone_context(
     claims: pd.DataFrame,
     *,
     article: tuple[pd.Timestamp, pd.Timestamp],
+    caption: str = "the Ukrainian Air Force’s reports, not independently verified",
     axes: tuple[Axes, Axes] | None = None,
 ) -> tuple[Axes, Axes]:
     """Two panels on one date axis, never added together: above, the Ukrainian Air Force's nightly
@@ -677,9 +678,99 @@ def plot_drone_context(
     bottom.set_xlim(mdates.date2num(first) - 0.5, mdates.date2num(last) + 1.5)
     theme.set_caption(
         bottom,
-        f"Above: Ukrainian Air Force reports compiled in the public dataset “Massive Missile Attacks on Ukraine” "
-        f"(Petro Ivaniuk), nights {wording.format_window(first, last)}; claims by Ukraine’s Air Force, not "
-        "independently verified. Below: "
+        f"Above: {caption}; nights {wording.format_window(first, last)}. Below: "
         + (theme.caption_text(claims) if len(claims) else "no matching claim from the article in this selection."),
+    )
+    return top, bottom
+
+
+def plot_losses_context(
+    days: pd.DataFrame,
+    claims: pd.DataFrame,
+    *,
+    article: tuple[pd.Timestamp, pd.Timestamp],
+    claimant: str,
+    caption: str,
+) -> tuple[Axes, Axes]:
+    """Two panels on one date axis, never added together: above, a context series of daily claimed
+    losses (one claimant, about the other side); below, the article's casualty claims (another
+    claimant, about other people), each a mark on its window with its value as the text words it."""
+    theme.set_theme()
+    fig = Figure(figsize=theme.figsize(9.0, 6.4), layout="constrained")
+    top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[3, 1.6])
+    x = mdates.date2num(days.index)
+    daily = days["daily"].astype("float").to_numpy()
+    color = theme.side_color("ukraine")
+    # A statement dated D covers the 24 hours before it: its bar spans the day before D.
+    top.bar(x - 0.5, np.nan_to_num(daily, nan=0.0), width=0.8, color=color, alpha=0.8, gid="series:daily")
+    words = sorted({q for q in days["qualifier"].dropna().astype(str) if q.strip()})
+    qualified = f" (“{words[0]}”, as the statements word it)" if len(words) == 1 else ""
+    who = claimant[:1].upper() + claimant[1:]
+    top.set_title(theme.fit(f"{who}: Russian personnel losses claimed per day{qualified}", 80), loc="left", fontsize=11)
+    top.set_ylabel("People per day (as claimed)")
+    top.set_ylim(0, max(np.nanmax(daily) if np.isfinite(daily).any() else 1, 1) * 1.2)
+    start, end = mdates.date2num(article[0]), mdates.date2num(article[1] + ONE_DAY)
+    for ax in (top, bottom):
+        ax.axvspan(start, end, color="#FFD54F", alpha=0.35, lw=0, gid="article-days")
+    top.annotate(
+        "the article’s days",
+        xy=(end, 1.0),
+        xycoords=("data", "axes fraction"),
+        xytext=(4, -4),
+        textcoords="offset points",
+        ha="left",
+        va="top",
+        fontsize=9,
+        color="#6D4C00",
+    )
+    casualty = claims[claims["family"].astype(str) == vocab.CASUALTIES].sort_values(["date_start", "metric"])
+    lo, hi = x.min() if len(x) else start, (x.max() + 1) if len(x) else end
+    for i, row in enumerate(casualty.itertuples()):
+        cstart, cend = mdates.date2num(row.date_start), mdates.date2num(row.date_end + ONE_DAY)
+        y = -i
+        bottom.barh(
+            y,
+            cend - cstart,
+            left=cstart,
+            height=0.5,
+            color=theme.side_color(row.claimant_side),
+            gid=f"claim:{row.event_id}",
+        )
+        right = (cend - lo) / max(hi - lo, 1) < 0.5
+        label = theme.fit(
+            f"{row.claimant}: {str(row.metric_label).lower()}, {wording.claim_value(row)}"
+            + (f" ({row.subject})" if isinstance(row.subject, str) else ""),
+            46,
+        )
+        bottom.annotate(
+            label,
+            xy=(cend if right else cstart, y),
+            xytext=(6 if right else -6, 0),
+            textcoords="offset points",
+            ha="left" if right else "right",
+            va="center",
+            fontsize=9.5,
+            fontweight="bold",
+            color=theme.side_color(row.claimant_side),
+        )
+    bottom.set_yticks([])
+    bottom.set_ylim(-max(len(casualty), 1) + 0.4, 0.6)
+    bottom.set_title(
+        theme.fit("The article: casualties as claimed\n(another claimant, other people: never added)", 80, 4),
+        loc="left",
+        fontsize=11,
+    )
+    theme.date_axis(bottom, maxticks=10)
+    bottom.set_xlim(lo - 0.5, hi + 0.5)
+    handles = [
+        mpl.patches.Patch(facecolor=color, alpha=0.8, label=f"Claimed by {claimant} (Ukraine), per day"),
+        *theme.side_handles(casualty["claimant_side"]),
+    ]
+    theme.headline(top, "Two claimants, two sides’ losses: context per day, and the article’s figures")
+    theme.legend(top, handles, ncol=1)
+    theme.set_caption(
+        bottom,
+        f"Above: {caption}. Below: "
+        + (theme.caption_text(casualty) if len(casualty) else "no casualty claim from the article in this selection."),
     )
     return top, bottom

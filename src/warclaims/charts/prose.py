@@ -207,10 +207,10 @@ class ClaimTable:
             return self.frame.to_string(index=False)
 
 
-DATASET_NOTE = (
-    "the public “Massive Missile Attacks on Ukraine” dataset compiled by Petro Ivaniuk (piterfm) from "
-    "Ukrainian Air Force reports and published on Kaggle"
-)
+def _citation(result, fallback: str) -> str:
+    """The dataset's citation from data/external.yaml (its declaration travels with the import)."""
+    dataset = getattr(result, "dataset", None)
+    return md(dataset.citation) if dataset is not None else md(fallback)
 
 
 def attack_context(sel: Selection, attacks, days: int) -> Prose | None:
@@ -226,7 +226,7 @@ def attack_context(sel: Selection, attacks, days: int) -> Prose | None:
         "Analysts read a one-night claim against the nights around it. The chart below puts the Air Force’s "
         "nightly counts of Russian drones launched at Ukraine in its own panel above the article’s claim, on the "
         "same dates, and never adds the two.\n",
-        f"For context, {DATASET_NOTE}: {attacks.rows_read:,} rows read, {attacks.duplicates_dropped:,} exact duplicates "
+        f"For context, {_citation(attacks, 'the attack dataset')}: {attacks.rows_read:,} rows read, {attacks.duplicates_dropped:,} exact duplicates "
         f"dropped, {attacks.bad_rows:,} unreadable rows left out"
         + (
             f", {_count(sum(attacks.unknown_models.values()), 'row', 'rows')} whose model the reference table does not know kept as "
@@ -252,4 +252,39 @@ def attack_context(sel: Selection, attacks, days: int) -> Prose | None:
         "separate panels and never adds them. Date-only reports count for the date they carry; nights "
         "without a report are gaps, not zeros."
     )
+    return Prose("\n".join(lines))
+
+
+def losses_context(sel: Selection, losses, days: int) -> Prose | None:
+    """What the General Staff's daily claims add beside the article's casualty figures; nothing when no
+    dataset was given."""
+    if losses is None:
+        return None
+    from warclaims.external.general_staff import days_around
+
+    first, last, series = days_around(sel.all_claims, losses.frame, days)
+    claimant = md(losses.dataset.claimant if losses.dataset is not None else "the Ukrainian General Staff")
+    lines = [
+        "## For context: another claimant’s daily figures\n\n"
+        f"The chart below puts {claimant}’s daily claims of Russian personnel losses in a panel of their own, "
+        "above the article’s casualty figures on the same dates. Different claimant, different side’s losses: "
+        "they are never added or compared as one count.\n",
+        f"From {_citation(losses, 'the General Staff losses dataset')}: {losses.records:,} daily records read, "
+        f"{losses.bad_records:,} unreadable records left out, {_count(len(losses.corrections), 'total', 'totals')} "
+        "corrected downwards by the statements themselves (those days have no daily figure).",
+    ]
+    shown = series["daily"].dropna()
+    # A statement dated D covers the 24 hours before it: the article's days are told by the statements after them.
+    on = series.loc[first + pd.Timedelta(days=1) : last + pd.Timedelta(days=1), "daily"].dropna()
+    word = next(iter(series["qualifier"].dropna().astype(str)), "")
+    if len(on):
+        day = on.index[0]
+        lines.append(
+            f"\nThe statement dated {wording.format_window(day, day)}, covering the 24 hours before it, claimed "
+            f"**{md((word + ' ') if word else '')}{int(on.iloc[0]):,} Russian personnel lost**. Over the "
+            f"{len(series)} days shown, the median claim was {shown.median():,.0f} a day"
+            f" ({len(series) - len(shown)} days without a daily figure)."
+        )
+    else:
+        lines.append(f"\nThe dataset has no daily figure for {wording.format_window(first, last)}.")
     return Prose("\n".join(lines))

@@ -88,4 +88,33 @@ def load_attacks_parameter(attacks_csv: str | None, attacks_models_csv: str | No
     models = _existing("attacks_models_csv", models)
     from warclaims.external.attacks import load_attacks
 
-    return load_attacks(resolve(data, ""), resolve(models, ""), skip_bad_rows=True, shown=data)
+    result = load_attacks(resolve(data, ""), resolve(models, ""), skip_bad_rows=True, shown=data)
+    result.dataset = _declared("attacks")
+    return result
+
+
+def load_losses_parameter(losses_json: str | None, losses_days: int = 14):
+    """The General Staff's losses a notebook was given (None when not given), its path checked first.
+
+    losses_json: russia_losses_personnel.json as fetched (`warclaims fetch general-staff`).
+    """
+    parameters.check_days(losses_days, "losses_days")
+    if losses_json is None or losses_json == "":
+        return None
+    path = _existing("losses_json", losses_json)
+    from warclaims.external.general_staff import load_losses
+
+    result = load_losses(resolve(path, ""), skip_bad_rows=True, shown=path)
+    result.dataset = _declared("general-staff")
+    return result
+
+
+def _declared(name: str):
+    """The dataset's declaration in data/external.yaml (its citation and claimant), or None."""
+    from warclaims.external.datasets import DatasetListError, load_datasets
+    from warclaims.paths import repo_root
+
+    try:
+        return load_datasets(repo_root()).get(name)
+    except DatasetListError:
+        return None

@@ -60,6 +60,7 @@ class AttackImport:
     bad_rows: int = 0
     skipped: list[Problem] = field(default_factory=list)
     unknown_models: dict[str, int] = field(default_factory=dict)
+    dataset: object = None  # its declaration in data/external.yaml, where known (external.datasets.Dataset)
 
     def summary(self, shown: str) -> str:
         f = self.frame

@@ -55,6 +55,7 @@ def report_key(
         **common,
         report.notebook: sha256((root / report.notebook).read_bytes()),
         **_named_files(root, report.parameters),
+        **{r: sha256((root / r).read_bytes()) for r in report.requires if (root / r).is_file()},
     }
     blob = json.dumps(
         {"format": FORMAT, "inputs": inputs, "parameters": report.parameters, "show_code": show_code, "nav": nav},
@@ -216,8 +217,19 @@ def _build(
     from warclaims.reports.index import index_html
 
     outcome.identical = identical_figures(entries)
+    external = file_hashes(root, ("data/external/**/*",))
+    if external and (manifest.get("external_inputs") != external or not (out / "external.json").is_file()):
+        # What the fetched datasets hold now, published so the next refresh can be checked against it.
+        from warclaims.external.guard import summarize
+
+        files["external.json"] = (json.dumps(summarize(root), indent=1, sort_keys=True) + "\n").encode()
     files["index.html"] = index_html(entries, read_sources(root), data_changed(root))
-    new_manifest = {"format": FORMAT, "index.html": sha256(files["index.html"]), "reports": entries}
+    new_manifest = {
+        "format": FORMAT,
+        "index.html": sha256(files["index.html"]),
+        "reports": entries,
+        "external_inputs": external,
+    }
     files["manifest.json"] = (json.dumps(new_manifest, sort_keys=True, indent=1, ensure_ascii=False) + "\n").encode()
     publish(out, files, removed)
     return outcome

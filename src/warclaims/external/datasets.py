@@ -1,0 +1,124 @@
+"""The declared external datasets (data/external.yaml): where each comes from, under what licence,
+who claims its numbers, and where its fetched files live (data/external/NAME/).
+
+Captions and citations of context charts are made from these entries, never typed in chart code.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from warclaims.claims.vocabulary import SIDES
+
+DECLARATIONS = "data/external.yaml"
+FOLDER = "data/external"
+_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_FIELDS = ("title", "producer", "claimant", "claimant_side", "licence", "citation", "importer", "base_url", "files")
+
+
+class DatasetListError(Exception):
+    """data/external.yaml is wrong; the message names the dataset and the field."""
+
+
+@dataclass(frozen=True)
+class Dataset:
+    name: str
+    title: str
+    producer: str
+    claimant: str
+    claimant_side: str
+    licence: str
+    citation: str
+    importer: str
+    base_url: str
+    files: tuple[str, ...]
+
+    def folder(self, root: Path) -> Path:
+        return root / FOLDER / self.name
+
+    def path(self, root: Path, file: str) -> Path:
+        return self.folder(root) / file
+
+    def url(self, file: str, base_url: str | None = None) -> str:
+        """Where `file` is fetched from: `base_url`, else $WARCLAIMS_<NAME>_BASE_URL, else the declared one."""
+        env = f"WARCLAIMS_{self.name.upper().replace('-', '_')}_BASE_URL"
+        base = base_url or os.environ.get(env) or self.base_url
+        return f"{base.rstrip('/')}/{file}"
+
+    def fetched(self, root: Path) -> bool:
+        return all(self.path(root, f).is_file() for f in self.files)
+
+    def provenance(self, root: Path) -> list[dict]:
+        """What the fetched files' sidecars say (source URL, time retrieved, sha256, size)."""
+        out = []
+        for file in self.files:
+            try:
+                out.append(json.loads(meta_path(self.path(root, file)).read_text(encoding="utf-8")))
+            except (OSError, ValueError):
+                continue
+        return out
+
+    def caption(self, root: Path | None = None) -> str:
+        """The citation line a chart prints under the dataset's panel, with when it was retrieved."""
+        retrieved = sorted(m.get("retrieved", "")[:10] for m in self.provenance(root)) if root else []
+        when = f", retrieved {retrieved[-1]}" if retrieved and retrieved[-1] else ""
+        return f"{self.citation}{when}; claims by {self.claimant}, not independently verified"
+
+
+def meta_path(path: Path) -> Path:
+    """The sidecar beside a fetched file: NAME.meta.json."""
+    return path.with_name(f"{path.name}.meta.json")
+
+
+def load_datasets(root: Path) -> dict[str, Dataset]:
+    """Every declared dataset by name, checked; DatasetListError names what is wrong."""
+    path = root / DECLARATIONS
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DatasetListError(f"{DECLARATIONS}: file not found") from None
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise DatasetListError(f"{DECLARATIONS}: not valid YAML ({exc})") from None
+    entries = doc.get("datasets") if isinstance(doc, dict) else None
+    if not isinstance(entries, dict) or not entries:
+        raise DatasetListError(f"{DECLARATIONS}: expected a 'datasets:' mapping of names to entries")
+    out, problems = {}, []
+    for name, entry in entries.items():
+        label = f"{DECLARATIONS}: dataset {name!r}"
+        if not isinstance(name, str) or not _NAME.match(name):
+            problems.append(f"{label}: names are lowercase slugs (a-z, 0-9 and -)")
+            continue
+        if not isinstance(entry, dict):
+            problems.append(f"{label}: expected a mapping of {', '.join(_FIELDS)}")
+            continue
+        missing = [f for f in _FIELDS if f not in entry]
+        unknown = sorted(set(entry) - set(_FIELDS))
+        if missing or unknown:
+            problems.append(
+                f"{label}: "
+                + "; ".join(
+                    [f"missing {', '.join(missing)}"] * bool(missing)
+                    + [f"unknown {', '.join(unknown)}"] * bool(unknown)
+                )
+            )
+            continue
+        files = entry["files"]
+        if not isinstance(files, list) or not files or not all(isinstance(f, str) and "/" not in f for f in files):
+            problems.append(f"{label}: files must be a list of file names")
+            continue
+        if entry["claimant_side"] not in SIDES:
+            problems.append(f"{label}: claimant_side must be one of {', '.join(SIDES)}")
+            continue
+        if not str(entry["base_url"]).startswith(("https://", "http://")):
+            problems.append(f"{label}: base_url must be an http(s) address")
+            continue
+        out[name] = Dataset(name, *(str(entry[f]).strip() for f in _FIELDS[:-1]), tuple(files))
+    if problems:
+        raise DatasetListError("\n".join(problems))
+    return out

@@ -1,0 +1,150 @@
+"""`warclaims fetch` against a real HTTP server on 127.0.0.1 started by the test: files and their
+provenance land atomically; a 404, a truncated answer, a stalled server and no server at all are one
+line each and leave the previous copy in place. Nothing here reaches the internet."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from warclaims.external.datasets import load_datasets, meta_path
+from warclaims.external.fetch import FetchError, fetch_dataset
+
+from conftest import ROOT
+
+FIXTURES = Path(__file__).parent / "fixtures" / "general_staff"
+MODE = {"value": "ok"}  # what the server does: ok, 404, truncate, stall
+
+
+class Handler(BaseHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):
+        name = self.path.rsplit("/", 1)[-1]
+        path = FIXTURES / name
+        mode = MODE["value"]
+        if mode == "404" or not path.is_file():
+            self.send_error(404, "Not Found")
+            return
+        data = path.read_bytes()
+        if mode == "stall":
+            time.sleep(3)
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        if mode == "truncate":
+            self.wfile.write(data[: len(data) // 2])
+            self.wfile.flush()
+            self.connection.shutdown(1)
+            return
+        self.wfile.write(data)
+
+
+@pytest.fixture(scope="module")
+def server():
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/data"
+    httpd.shutdown()
+
+
+@pytest.fixture
+def project(tmp_path, server):
+    (tmp_path / "data").mkdir()
+    shutil.copy(ROOT / "data" / "external.yaml", tmp_path / "data" / "external.yaml")
+    MODE["value"] = "ok"
+    return tmp_path
+
+
+def dataset(root):
+    return load_datasets(root)["general-staff"]
+
+
+def test_files_and_their_provenance_land_in_data_external(project, server):
+    fetched = fetch_dataset(dataset(project), project, base_url=server, progress=False)
+    assert [f.file for f in fetched] == ["russia_losses_personnel.json", "russia_losses_equipment.json"]
+    for f in fetched:
+        assert f.path.read_bytes() == (FIXTURES / f.file).read_bytes()
+        meta = json.loads(meta_path(f.path).read_text())
+        assert meta["source_url"] == f"{server}/{f.file}" and meta["size"] == f.size and meta["licence"] == "MIT"
+        assert len(meta["sha256"]) == 64 and meta["retrieved"].endswith("Z")
+    assert sorted(p.name for p in (project / "data" / "external" / "general-staff").iterdir()) == [
+        "russia_losses_equipment.json",
+        "russia_losses_equipment.json.meta.json",
+        "russia_losses_personnel.json",
+        "russia_losses_personnel.json.meta.json",
+    ]
+
+
+def test_a_file_on_disk_is_kept_unless_forced(project, server):
+    fetch_dataset(dataset(project), project, base_url=server, progress=False)
+    assert all(f.kept for f in fetch_dataset(dataset(project), project, base_url=server, progress=False))
+    assert not any(
+        f.kept for f in fetch_dataset(dataset(project), project, base_url=server, force=True, progress=False)
+    )
+
+
+@pytest.mark.parametrize(
+    "mode, says",
+    [
+        ("404", "general-staff/russia_losses_personnel.json: HTTP 404 Not Found from "),
+        ("truncate", "general-staff/russia_losses_personnel.json: the download stopped after "),
+        ("stall", "general-staff/russia_losses_personnel.json: no answer for 1 s from "),
+    ],
+)
+def test_a_failed_download_is_one_line_and_keeps_the_old_copy(project, server, mode, says):
+    fetch_dataset(dataset(project), project, base_url=server, progress=False)
+    path = dataset(project).path(project, "russia_losses_personnel.json")
+    before = path.read_bytes(), meta_path(path).read_bytes()
+    MODE["value"] = mode
+    with pytest.raises(FetchError) as info:
+        fetch_dataset(dataset(project), project, base_url=server, force=True, timeout=1, progress=False)
+    assert (
+        str(info.value).startswith(says) and str(info.value).endswith("old copy kept") and "\n" not in str(info.value)
+    )
+    assert (path.read_bytes(), meta_path(path).read_bytes()) == before
+    assert [p.name for p in path.parent.iterdir() if ".tmp-" in p.name] == []
+
+
+def test_no_server_is_one_line(project):
+    with pytest.raises(
+        FetchError, match=r"cannot reach http://127\.0\.0\.1:9/x/russia_losses_personnel\.json .*offline"
+    ):
+        fetch_dataset(dataset(project), project, base_url="http://127.0.0.1:9/x", timeout=2, progress=False)
+
+
+def test_the_command_line(project, server):
+    env = {**os.environ, "WARCLAIMS_ROOT": str(project), "WARCLAIMS_GENERAL_STAFF_BASE_URL": server}
+    (project / "pyproject.toml").write_text("")
+    (project / "src" / "warclaims").mkdir(parents=True)
+    run = subprocess.run(
+        [sys.executable, "-m", "warclaims", "fetch", "general-staff", "--quiet"],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines()[0].startswith("general-staff/russia_losses_personnel.json: ")
+    MODE["value"] = "404"
+    run = subprocess.run(
+        [sys.executable, "-m", "warclaims", "fetch", "general-staff", "--force", "--quiet"],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert run.returncode == 1 and len(run.stderr.splitlines()) == 1 and "HTTP 404" in run.stderr
+    run = subprocess.run(
+        [sys.executable, "-m", "warclaims", "fetch", "nothing"], capture_output=True, text=True, env=env
+    )
+    assert run.returncode == 1 and run.stderr.startswith("unknown dataset(s) nothing; data/external.yaml declares")
