@@ -10,15 +10,17 @@ from __future__ import annotations
 import importlib
 
 _PLOTS = ("plot_drone_claims", "plot_casualties", "plot_territory", "plot_timeline", "plot_drone_context")
-__all__ = [*_PLOTS, "FIGURE_MIME", "NARROW_MIME", "TABLE_MIME"]
+__all__ = [*_PLOTS, "CLAIMS_CSV_ENV", "FIGURE_MIME", "NARROW_MIME", "TABLE_MIME"]
 
 # The MIME type under which a notebook figure carries its name, alt text and SVG (figures.ClaimFigure);
 # the report build reads it from here without loading matplotlib.
 FIGURE_MIME = "application/vnd.warclaims.figure+json"
 # The same chart drawn for a phone's width, a base64 PNG beside the figure's image/png.
 NARROW_MIME = "application/vnd.warclaims.narrow+png"
-# The MIME type under which a notebook hands the build the claims its page shows, as CSV (figures.ClaimsCSV).
-TABLE_MIME = "application/vnd.warclaims.claims+csv"
+# The MIME type marking the output where a notebook handed the build the claims its page shows
+# (figures.ClaimsCSV); the CSV itself goes to the file the build names in CLAIMS_CSV_ENV.
+TABLE_MIME = "application/vnd.warclaims.claims+json"
+CLAIMS_CSV_ENV = "WARCLAIMS_CLAIMS_CSV"
 
 
 def __getattr__(name: str):

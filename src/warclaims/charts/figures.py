@@ -10,13 +10,15 @@ from __future__ import annotations
 import base64
 import html
 import io
+import os
 from dataclasses import dataclass
+from pathlib import Path
 
 import matplotlib as mpl
 import pandas as pd
 from matplotlib.figure import Figure
 
-from warclaims.charts import FIGURE_MIME, NARROW_MIME, TABLE_MIME, plots, theme
+from warclaims.charts import CLAIMS_CSV_ENV, FIGURE_MIME, NARROW_MIME, TABLE_MIME, plots, theme
 from warclaims.claims import vocabulary as vocab
 from warclaims.claims import wording
 
@@ -73,7 +75,12 @@ def _titled(svg: str, title: str, desc: str) -> str:
 
 @dataclass
 class ClaimsCSV:
-    """The claims a page shows, as CSV: the report build publishes it beside the page and links it."""
+    """The claims a page shows, as CSV: the report build publishes it beside the page and links it.
+
+    In a build the CSV goes to the file the build names in $WARCLAIMS_CLAIMS_CSV (a large table would
+    make a notebook of tens of megabytes if it travelled as an output); the output only marks where
+    it was, and the build leaves it off the page.
+    """
 
     claims: pd.DataFrame
 
@@ -108,7 +115,10 @@ class ClaimsCSV:
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         text = f"The {len(self.claims):,} claims on this page; the report build publishes them as CSV beside the page."
-        return {"text/plain": text, TABLE_MIME: self.csv()}, {}
+        target = os.environ.get(CLAIMS_CSV_ENV)
+        if target:
+            Path(target).write_text(self.csv(), encoding="utf-8")
+        return {"text/plain": text, TABLE_MIME: {"rows": len(self.claims), "written": bool(target)}}, {}
 
 
 @dataclass
@@ -128,9 +138,12 @@ class NoClaims:
         return str(self)
 
 
-def _both(plot, *args, **kwargs) -> tuple[Figure, Figure]:
-    """The chart drawn twice: at its own width, and for a phone's width."""
+def _both(plot, *args, rows: int = 0, **kwargs) -> tuple[Figure, Figure | None]:
+    """The chart drawn twice: at its own width, and for a phone's width. A chart of many claims (drawn
+    as series or lanes, not one mark each) is drawn once: on a phone it is shown scaled."""
     wide = plot(*args, **kwargs)
+    if rows > plots.MAX_MARKS:
+        return _figure_of(wide), None
     with theme.narrow():
         small = plot(*args, **kwargs)
     return _figure_of(wide), _figure_of(small)
@@ -173,7 +186,7 @@ def drone_figure(data: pd.DataFrame, selection: str = "") -> ClaimFigure | NoCla
     rows = data[data["family"].astype(str) == vocab.DRONES]
     if rows.empty:
         return NoClaims("drone", selection)
-    wide, small = _both(plots.plot_drone_claims, rows)
+    wide, small = _both(plots.plot_drone_claims, rows, rows=len(rows))
     return ClaimFigure(
         "drone_claims", wide, _alt("Drone claims, one card per claim", rows.sort_values("date_start")), small
     )
@@ -183,7 +196,7 @@ def casualty_figure(data: pd.DataFrame, selection: str = "") -> ClaimFigure | No
     rows = data[data["family"].astype(str) == vocab.CASUALTIES]
     if rows.empty:
         return NoClaims("casualty", selection)
-    wide, small = _both(plots.plot_casualties, rows)
+    wide, small = _both(plots.plot_casualties, rows, rows=len(rows))
     chart = "Bar chart of casualty claims by incident, one bar per claim"
     return ClaimFigure("casualties", wide, _alt(chart, rows.sort_values(["date_start", "metric"])), small)
 
@@ -192,7 +205,7 @@ def territory_figure(data: pd.DataFrame, unit: str = "km2", selection: str = "")
     rows = data[data["metric"].astype(str) == vocab.TERRITORY_HELD_KM2]
     if rows.empty:
         return NoClaims("territory", selection)
-    wide, small = _both(plots.plot_territory, data, unit=unit)
+    wide, small = _both(plots.plot_territory, data, unit=unit, rows=len(rows))
     chart = "Chart of territory held as claimed; a value whose day the text does not give is a bracket over its window"
     return ClaimFigure(f"territory_{unit}", wide, _alt(chart, rows.sort_values("date_end"), unit=unit), small)
 
@@ -200,7 +213,7 @@ def territory_figure(data: pd.DataFrame, unit: str = "km2", selection: str = "")
 def timeline_figure(data: pd.DataFrame, selection: str = "") -> ClaimFigure | NoClaims:
     if data.empty:
         return NoClaims("dated", selection)
-    wide, small = _both(plots.plot_timeline, data)
+    wide, small = _both(plots.plot_timeline, data, rows=len(data))
     rows = data.sort_values(["date_start", "date_end", "event_id"])
     chart = f"Timeline of {len(rows)} claims and dated events, each a span over its date window, in date order"
     return ClaimFigure("timeline", wide, _alt(chart, rows), small)

@@ -21,7 +21,7 @@ import papermill as pm
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
 
-from warclaims.charts import FIGURE_MIME, TABLE_MIME
+from warclaims.charts import CLAIMS_CSV_ENV, FIGURE_MIME, TABLE_MIME
 from warclaims.paths import CACHE_ENV, build_cache
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -88,19 +88,11 @@ def drop_stderr(nb) -> int:
     return dropped
 
 
-def take_claims_csv(nb) -> str | None:
-    """The claims CSV a notebook handed over (figures.ClaimsCSV), removed from the page; None if none."""
-    found = None
+def take_claims_csv(nb) -> None:
+    """Leave the output where the notebook handed over its claims (figures.ClaimsCSV) off the page."""
     for cell in nb.cells:
         if cell.cell_type == "code":
-            kept = []
-            for o in cell.outputs:
-                if TABLE_MIME in o.get("data", {}):
-                    found = o["data"][TABLE_MIME]
-                else:
-                    kept.append(o)
-            cell.outputs = kept
-    return found
+            cell.outputs = [o for o in cell.outputs if TABLE_MIME not in o.get("data", {})]
 
 
 def _title(nb) -> str:
@@ -142,6 +134,8 @@ def run_report(job: dict) -> dict:
     status, error = "ok", ""
     with tempfile.TemporaryDirectory(prefix="warclaims-") as tmp:
         executed = Path(tmp) / "executed.ipynb"
+        claims_csv = Path(tmp) / "claims.csv"
+        os.environ[CLAIMS_CSV_ENV] = str(claims_csv)  # where the notebook's ClaimsCSV writes the page's claims
         try:
             pm.execute_notebook(
                 str(root / job["notebook"]),
@@ -174,6 +168,7 @@ def run_report(job: dict) -> dict:
                 "title": job["id"],
             }
         nb = nbformat.read(executed, as_version=4)
+        data_csv = claims_csv.read_text(encoding="utf-8") if claims_csv.is_file() else None
     normalize(nb, root, job["id"])
     error = _scrub(error, root)
     title = _title(nb)
@@ -196,7 +191,7 @@ def run_report(job: dict) -> dict:
     warnings = 0
     if status == "ok":  # reader pages carry no warnings; the executed notebook keeps them for developers
         warnings = drop_stderr(nb)
-    data_csv = take_claims_csv(nb)
+    take_claims_csv(nb)
     if data_csv is not None and status == "ok":
         nb.metadata["warclaims"]["data_href"] = f"data/{job['id']}.csv"
     html, _ = _exporter(job["show_code"] or status == "failed").from_notebook_node(nb)
