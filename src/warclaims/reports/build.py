@@ -30,6 +30,11 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def claims_csv_name(data: bytes) -> str:
+    """data/claims-<hash>.csv: named by its content, so reports that show the same claims share one file."""
+    return f"data/claims-{sha256(data)[:16]}.csv"
+
+
 def file_hashes(root: Path, patterns=DEPENDENCY_GLOBS) -> dict[str, str]:
     out = {}
     for pattern in patterns:
@@ -217,6 +222,13 @@ def _build(
     from warclaims.reports.index import index_html
 
     outcome.identical = identical_figures(entries)
+    # Claims CSVs are shared by content: one no report links any more is removed.
+    linked = {rel for e in entries.values() for rel in e.get("outputs", {}) if rel.startswith("data/")}
+    removed += [
+        p.relative_to(out).as_posix()
+        for p in (out / "data").glob("*.csv")
+        if p.relative_to(out).as_posix() not in linked
+    ]
     external = file_hashes(root, ("data/external/**/*",))
     if external and (manifest.get("external_inputs") != external or not (out / "external.json").is_file()):
         # What the fetched datasets hold now, published so the next refresh can be checked against it.
@@ -239,14 +251,14 @@ def _published(report_id: str, res: dict, files: dict[str, bytes]) -> dict:
     """A good run's HTML, notebook and figures, added to `files`; its manifest entry."""
     mine = {f"{report_id}.html": res["html"], f"notebooks/{report_id}.ipynb": res["notebook"]}
     if res.get("data_csv") is not None:
-        mine[f"data/{report_id}.csv"] = res["data_csv"]
+        mine[claims_csv_name(res["data_csv"])] = res["data_csv"]
     figures = []
     for fig in res["figures"]:
         stem = f"figures/{report_id}--{fig['name']}"
         mine[f"{stem}.png"], mine[f"{stem}.svg"] = fig["png"], fig["svg"]
         figures.append({"png": f"{stem}.png", "svg": f"{stem}.svg", "alt": fig["alt"]})
     files.update(mine)
-    data = f"data/{report_id}.csv" if f"data/{report_id}.csv" in mine else None
+    data = next((rel for rel in mine if rel.startswith("data/")), None)
     outputs = {rel: sha256(d) for rel, d in sorted(mine.items())}
     return {"figures": figures, "data": data, "outputs": outputs}
 

@@ -23,6 +23,7 @@ from nbconvert.preprocessors import TagRemovePreprocessor
 
 from warclaims.charts import CLAIMS_CSV_ENV, FIGURE_MIME, TABLE_MIME
 from warclaims.paths import CACHE_ENV, build_cache
+from warclaims.reports.build import claims_csv_name
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -168,7 +169,7 @@ def run_report(job: dict) -> dict:
                 "title": job["id"],
             }
         nb = nbformat.read(executed, as_version=4)
-        data_csv = claims_csv.read_text(encoding="utf-8") if claims_csv.is_file() else None
+        data_csv = claims_csv.read_bytes() if claims_csv.is_file() else None
     normalize(nb, root, job["id"])
     error = _scrub(error, root)
     title = _title(nb)
@@ -193,7 +194,7 @@ def run_report(job: dict) -> dict:
         warnings = drop_stderr(nb)
     take_claims_csv(nb)
     if data_csv is not None and status == "ok":
-        nb.metadata["warclaims"]["data_href"] = f"data/{job['id']}.csv"
+        nb.metadata["warclaims"]["data_href"] = claims_csv_name(data_csv)
     html, _ = _exporter(job["show_code"] or status == "failed").from_notebook_node(nb)
     return {
         "id": job["id"],
@@ -204,7 +205,7 @@ def run_report(job: dict) -> dict:
         "notebook": text.encode("utf-8"),
         "html": html.encode("utf-8"),
         "figures": figures_of(nb) if status == "ok" else [],
-        "data_csv": data_csv.encode("utf-8") if data_csv is not None and status == "ok" else None,
+        "data_csv": data_csv if status == "ok" else None,
         "started": started,
         "seconds": time.time() - started,
     }
