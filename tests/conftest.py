@@ -51,9 +51,27 @@ def edit_row(path: Path, key: str, key_value: str, **changes: str) -> int:
 @pytest.fixture(scope="module")
 def build_project(tmp_path_factory):
     """A copy of everything a report build reads (data, seeds, notebooks, package source, lock)."""
-    root = tmp_path_factory.mktemp("project")
-    for folder in ("data", "seeds", "notebooks"):
-        shutil.copytree(ROOT / folder, root / folder)
+    return copy_project(tmp_path_factory.mktemp("project"))
+
+
+# Every notebook once, and the territory in square miles: the pages a reader can open.
+EVERY_NOTEBOOK = """reports:
+  - notebook: overview
+  - notebook: drone_interceptions
+  - notebook: casualties
+  - notebook: territory
+    parameter_sets:
+      default: {}
+      square-miles: {territory_unit: mi2}
+"""
+
+
+def copy_project(root: Path, data_from: Path = ROOT) -> Path:
+    """Into `root`: the notebooks, package source and lock of this checkout, with data/ and seeds/
+    from `data_from` (this checkout, or a fixture article's folder)."""
+    for folder in ("data", "seeds"):
+        shutil.copytree(data_from / folder, root / folder)
+    shutil.copytree(ROOT / "notebooks", root / "notebooks")
     shutil.copytree(
         ROOT / "src" / "warclaims", root / "src" / "warclaims", ignore=shutil.ignore_patterns("__pycache__")
     )

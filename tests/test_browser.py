@@ -11,6 +11,8 @@ import pytest
 
 from warclaims.reports.build import build
 
+from conftest import EVERY_NOTEBOOK
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = [
     "--headless",
@@ -20,15 +22,7 @@ ARGS = [
     "--host-resolver-rules=MAP * ~NOTFOUND",
 ]
 INJECTED = "<script>alert(1)</script><img src=x onerror=alert(2)>"
-REPORTS = """reports:
-  - notebook: overview
-  - notebook: drone_interceptions
-  - notebook: casualties
-  - notebook: territory
-    parameter_sets:
-      default: {}
-      square-miles: {territory_unit: mi2}
-"""
+REPORTS = EVERY_NOTEBOOK
 
 
 @pytest.fixture(scope="module")

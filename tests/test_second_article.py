@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import html
 import re
-import shutil
 
 import pytest
 
 from warclaims.reports.build import build
 
-from conftest import ROOT
+from conftest import EVERY_NOTEBOOK, ROOT, copy_project
 
 ARTICLE = ROOT / "tests" / "fixtures" / "article2"
 FIRST_ARTICLE = [
@@ -26,29 +25,12 @@ FIRST_ARTICLE = [
     "159",
     "Iskander",
 ]
-REPORTS = """reports:
-  - notebook: overview
-  - notebook: drone_interceptions
-  - notebook: casualties
-  - notebook: territory
-    parameter_sets:
-      default: {}
-      square-miles: {territory_unit: mi2}
-"""
 
 
 @pytest.fixture(scope="module")
 def second(tmp_path_factory):
-    root = tmp_path_factory.mktemp("second-article")
-    shutil.copytree(ARTICLE / "data", root / "data")
-    shutil.copytree(ARTICLE / "seeds", root / "seeds")
-    shutil.copytree(ROOT / "notebooks", root / "notebooks")
-    shutil.copytree(
-        ROOT / "src" / "warclaims", root / "src" / "warclaims", ignore=shutil.ignore_patterns("__pycache__")
-    )
-    for name in ("pyproject.toml", "requirements.lock"):
-        shutil.copy(ROOT / name, root / name)
-    (root / "reports.yaml").write_text(REPORTS)
+    root = copy_project(tmp_path_factory.mktemp("second-article"), data_from=ARTICLE)
+    (root / "reports.yaml").write_text(EVERY_NOTEBOOK)
     outcome = build(root, progress=False)
     assert outcome.failed == [] and len(outcome.built) == 5
     return root / "reports"

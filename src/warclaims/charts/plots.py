@@ -577,6 +577,40 @@ def _timeline_lanes(rows: pd.DataFrame, ax: Axes | None) -> Axes:
     return ax
 
 
+def _mark_article(axes, article: tuple[pd.Timestamp, pd.Timestamp], label: str, gid: str) -> tuple[float, float]:
+    """Shade the article's days on every panel and name them on the first; returns the span's ends."""
+    start, end = mdates.date2num(article[0]), mdates.date2num(article[1] + ONE_DAY)
+    for ax in axes:
+        ax.axvspan(start, end, color="#FFD54F", alpha=0.35, lw=0, gid=gid)
+    axes[0].annotate(
+        label,
+        xy=(end, 1.0),
+        xycoords=("data", "axes fraction"),
+        xytext=(4, -4),
+        textcoords="offset points",
+        ha="left",
+        va="top",
+        fontsize=9,
+        color="#6D4C00",
+    )
+    return start, end
+
+
+def _label_beside(ax, text: str, start: float, end: float, y: float, view: tuple[float, float], **style) -> None:
+    """A claim's label beside its bar, on whichever side has room in the view (lo, hi)."""
+    lo, hi = view
+    right = (end - lo) / max(hi - lo, 1) < 0.5
+    ax.annotate(
+        text,
+        xy=(end if right else start, y),
+        xytext=(6 if right else -6, 0),
+        textcoords="offset points",
+        ha="left" if right else "right",
+        va="center",
+        **style,
+    )
+
+
 def plot_drone_context(
     nights: pd.DataFrame,
     claims: pd.DataFrame,
@@ -618,20 +652,7 @@ def plot_drone_context(
         label="… of which destroyed",
         gid="series:destroyed",
     )
-    start, end = mdates.date2num(article[0]), mdates.date2num(article[1] + ONE_DAY)
-    for ax in (top, bottom):
-        ax.axvspan(start, end, color="#FFD54F", alpha=0.35, lw=0, gid="article-night")
-    top.annotate(
-        "the article’s night",
-        xy=(end, 1.0),
-        xycoords=("data", "axes fraction"),
-        xytext=(4, -4),
-        textcoords="offset points",
-        ha="left",
-        va="top",
-        fontsize=9,
-        color="#6D4C00",
-    )
+    _mark_article((top, bottom), article, "the article’s night", "article-night")
     top.set_ylabel("Drones per night")
     top.set_ylim(0, max(float(nights["launched"].max(skipna=True) or 0), 1) * 1.15)
     top.set_title(
@@ -650,16 +671,14 @@ def plot_drone_context(
             gid=f"claim:{row.event_id}",
         )[0]
         subject = f" ({row.subject})" if isinstance(row.subject, str) else ""
-        lo, hi = mdates.date2num(nights.index.min()), mdates.date2num(nights.index.max()) + 1
-        right = (cend - lo) / max(hi - lo, 1) < 0.5  # the label goes where there is room
-        bottom.annotate(
+        _label_beside(
+            bottom,
             f"{theme.fit(row.claimant, 40, 1)}:\n"
             + theme.fit(f"{wording.claim_value(row)} {str(row.metric_label).lower()}{subject}", 40),
-            xy=(cend if right else cstart, 0),
-            xytext=(6 if right else -6, 0),
-            textcoords="offset points",
-            ha="left" if right else "right",
-            va="center",
+            cstart,
+            cend,
+            0,
+            (mdates.date2num(nights.index.min()), mdates.date2num(nights.index.max()) + 1),
             fontsize=10,
             fontweight="bold",
             color=bar.get_facecolor(),
@@ -709,20 +728,7 @@ def plot_losses_context(
     top.set_title(theme.fit(f"{who}: Russian personnel losses claimed per day{qualified}", 80), loc="left", fontsize=11)
     top.set_ylabel("People per day (as claimed)")
     top.set_ylim(0, max(np.nanmax(daily) if np.isfinite(daily).any() else 1, 1) * 1.2)
-    start, end = mdates.date2num(article[0]), mdates.date2num(article[1] + ONE_DAY)
-    for ax in (top, bottom):
-        ax.axvspan(start, end, color="#FFD54F", alpha=0.35, lw=0, gid="article-days")
-    top.annotate(
-        "the article’s days",
-        xy=(end, 1.0),
-        xycoords=("data", "axes fraction"),
-        xytext=(4, -4),
-        textcoords="offset points",
-        ha="left",
-        va="top",
-        fontsize=9,
-        color="#6D4C00",
-    )
+    start, end = _mark_article((top, bottom), article, "the article’s days", "article-days")
     casualty = claims[claims["family"].astype(str) == vocab.CASUALTIES].sort_values(["date_start", "metric"])
     lo, hi = x.min() if len(x) else start, (x.max() + 1) if len(x) else end
     for i, row in enumerate(casualty.itertuples()):
@@ -736,19 +742,18 @@ def plot_losses_context(
             color=theme.side_color(row.claimant_side),
             gid=f"claim:{row.event_id}",
         )
-        right = (cend - lo) / max(hi - lo, 1) < 0.5
         label = theme.fit(
             f"{row.claimant}: {str(row.metric_label).lower()}, {wording.claim_value(row)}"
             + (f" ({row.subject})" if isinstance(row.subject, str) else ""),
             46,
         )
-        bottom.annotate(
+        _label_beside(
+            bottom,
             label,
-            xy=(cend if right else cstart, y),
-            xytext=(6 if right else -6, 0),
-            textcoords="offset points",
-            ha="left" if right else "right",
-            va="center",
+            cstart,
+            cend,
+            y,
+            (lo, hi),
             fontsize=9.5,
             fontweight="bold",
             color=theme.side_color(row.claimant_side),
