@@ -508,3 +508,29 @@ def test_a_refreshed_dataset_rebuilds_exactly_the_reports_that_use_it(rebuilt, m
     outcome = build(rebuilt, progress=False)
     assert outcome.built == ["casualties--general-staff-context"]
     assert json.loads((rebuilt / "reports" / "external.json").read_text())["general-staff"]["last_date"] == "2025-05-30"
+
+
+def test_the_territory_report_against_the_maps_is_built_when_the_snapshots_are_there(rebuilt, monkeypatch):
+    entry = """  - notebook: territory
+    requires: [data/external/deepstate/region.geojson]
+    parameter_sets:
+      deepstate-context:
+        snapshots: data/external/deepstate/geojsons
+        region_geojson: data/external/deepstate/region.geojson
+"""
+    (rebuilt / "reports.yaml").write_text(REPORTS + entry)
+    shutil.copy(ROOT / "data" / "external.yaml", rebuilt / "data" / "external.yaml")
+    monkeypatch.setattr(workers, "run_all", no_kernels)
+    assert [r for r, _ in build(rebuilt, progress=False).skipped] == ["territory--deepstate-context"]
+    monkeypatch.undo()
+    folder = rebuilt / "data" / "external" / "deepstate" / "geojsons"
+    folder.mkdir(parents=True)
+    fixtures = ROOT / "tests" / "fixtures" / "territory"
+    shutil.copy(fixtures / "snapshot_1720000000.geojson", folder)
+    shutil.copy(fixtures / "region.geojson", folder.parent / "region.geojson")
+    outcome = build(rebuilt, progress=False)
+    assert "territory--deepstate-context" in outcome.built and outcome.failed == []
+    assert (rebuilt / "build" / "cache" / "territory").is_dir()  # the areas are kept for the next build
+    # A new snapshot in the folder rebuilds that report, and only it.
+    shutil.copy(fixtures / "snapshot_1720086400.geojson", folder)
+    assert build(rebuilt, progress=False).built == ["territory--deepstate-context"]

@@ -88,6 +88,12 @@ def test_committed_without_outputs_and_with_a_parameters_cell(path):
         ("territory", {}, 1, ["nearly 1,400 km²", "draws it as a bracket"]),
         ("territory", {"territory_unit": "mi2"}, 1, ["nearly 540 sq mi", "rounded to the precision"]),
         ("territory", {"start_date": "2026-01-01"}, 0, ["No territory claims match"]),
+        (
+            "territory",
+            {"snapshots": "tests/fixtures/territory", "region_geojson": "tests/fixtures/territory/region.geojson"},
+            1,
+            ["The map snapshots given hold no day between 1 Aug 2024 – 30 Apr 2025"],
+        ),
     ],
 )
 def test_notebook_executes(tmp_path, name, parameters, n_figures, expect):

@@ -25,6 +25,7 @@ _EXPORTS = {
     "check_unit": "warclaims.charts.parameters",
     "load_attacks_parameter": "warclaims.charts.selection",
     "load_losses_parameter": "warclaims.charts.selection",
+    "load_territory_parameter": "warclaims.charts.selection",
     "select_claims": "warclaims.charts.selection",
 }
 _MODULES = {

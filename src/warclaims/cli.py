@@ -110,15 +110,22 @@ def _build(args: argparse.Namespace) -> int:
     return 0 if outcome.ok else 1
 
 
+def _out_ok(out: str | None) -> bool:
+    """--out names a file in an existing folder (else one line says what is wrong)."""
+    if out and (Path(out).is_dir() or not Path(out).parent.is_dir()):
+        where = "is a folder" if Path(out).is_dir() else "is in a folder that does not exist"
+        print(f"--out {out}: {where}; give a CSV file's path in an existing folder", file=sys.stderr)
+        return False
+    return True
+
+
 def _import_attacks(args: argparse.Namespace) -> int:
     import time
 
     from warclaims.external.attacks import load_attacks
 
     started = time.perf_counter()
-    if args.out and (Path(args.out).is_dir() or not Path(args.out).parent.is_dir()):
-        where = "is a folder" if Path(args.out).is_dir() else "is in a folder that does not exist"
-        print(f"--out {args.out}: {where}; give a CSV file's path in an existing folder", file=sys.stderr)
+    if not _out_ok(args.out):
         return 1
     models = args.models or str(Path(args.path).with_name("missiles_and_uavs.csv"))
     result = load_attacks(args.path, models, skip_bad_rows=args.skip_bad_rows, shown=args.path)
@@ -160,6 +167,9 @@ def _fetch(args: argparse.Namespace) -> int:
         return 1
     failed = 0
     for name in names:
+        if declared[name].manual:
+            print(f"{name}: not fetched by warclaims; {declared[name].manual}")
+            continue
         try:
             for fetched in fetch_dataset(
                 declared[name],
@@ -209,6 +219,28 @@ def _import_losses(args: argparse.Namespace) -> int:
     for p in [*result.skipped, *result.corrections]:
         print(f"{'skipped' if p in result.skipped else 'corrected'} {p}", file=sys.stderr)
     print(result.summary(args.path) + f" ({time.perf_counter() - started:.2f} s)")
+    return 0
+
+
+def _import_territory(args: argparse.Namespace) -> int:
+    import time
+
+    from warclaims.external.territory import load_territory
+    from warclaims.paths import build_cache, repo_root
+
+    started = time.perf_counter()
+    if not _out_ok(args.out):
+        return 1
+    cache = Path(args.cache) if args.cache else build_cache(repo_root()) / "territory"
+    result = load_territory(args.paths, args.region, skip_bad_rows=args.skip_bad_rows, cache=cache, jobs=args.jobs)
+    for p in result.skipped:
+        print(f"skipped {p}", file=sys.stderr)
+    if args.out:
+        from warclaims.reports.build import write_atomic
+
+        write_atomic(Path(args.out), result.frame.to_csv(index=False).encode("utf-8"))
+    shown = args.paths[0] if len(args.paths) == 1 else f"{len(args.paths)} paths"
+    print(result.summary(shown) + f" ({time.perf_counter() - started:.2f} s)")
     return 0
 
 
@@ -265,6 +297,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--skip-bad-rows", action="store_true", help="leave out records that cannot be read, and say how many"
     )
     p.set_defaults(func=_import_losses)
+    p = sub.add_parser("import-territory", help="areas held, grey and occupied inside a region, per DeepState snapshot")
+    p.add_argument("paths", nargs="+", help="snapshot .geojson files or folders of them")
+    p.add_argument("--region", required=True, help="the region to measure in (a GeoJSON polygon)")
+    p.add_argument("--skip-bad-rows", action="store_true", help="leave out files that cannot be read, and say how many")
+    p.add_argument("--jobs", type=int, default=None, help="worker processes (default: one per core)")
+    p.add_argument("--out", help="write the areas to this CSV")
+    p.add_argument(
+        "--cache", metavar="DIR", help="where each snapshot's areas are kept (default build/cache/territory)"
+    )
+    p.set_defaults(func=_import_territory)
     p = sub.add_parser("schema", help="print the data dictionary (the table contract) as Markdown")
     p.set_defaults(func=_schema)
     return parser

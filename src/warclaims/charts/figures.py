@@ -201,13 +201,38 @@ def casualty_figure(data: pd.DataFrame, selection: str = "") -> ClaimFigure | No
     return ClaimFigure("casualties", wide, _alt(chart, rows.sort_values(["date_start", "metric"])), small)
 
 
-def territory_figure(data: pd.DataFrame, unit: str = "km2", selection: str = "") -> ClaimFigure | NoClaims:
+def territory_figure(data: pd.DataFrame, unit: str = "km2", selection: str = "", mapped=None) -> ClaimFigure | NoClaims:
+    """The territory claims; with `mapped` (a territory import), DeepState's mapped areas beneath them."""
     rows = data[data["metric"].astype(str) == vocab.TERRITORY_HELD_KM2]
     if rows.empty:
         return NoClaims("territory", selection)
-    wide, small = _both(plots.plot_territory, data, unit=unit, rows=len(rows))
+    series = _mapped_series(mapped, rows)
+    caption = (
+        mapped.dataset.caption() if mapped is not None and mapped.dataset is not None else "DeepState map snapshots"
+    )
+    wide, small = _both(plots.plot_territory, data, unit=unit, rows=len(rows), mapped=series, mapped_caption=caption)
     chart = "Chart of territory held as claimed; a value whose day the text does not give is a bracket over its window"
-    return ClaimFigure(f"territory_{unit}", wide, _alt(chart, rows.sort_values("date_end"), unit=unit), small)
+    alt = _alt(chart, rows.sort_values("date_end"), unit=unit)
+    if series is not None and len(series):
+        peak = series["held_km2"].idxmax()
+        alt += (
+            f" Beneath the claims, DeepState’s mapped area held by Ukraine, "
+            f"{wording.format_window(series.index.min(), series.index.max())}: largest "
+            f"{series.loc[peak, 'held_km2']:,.0f} km² on {wording.format_window(peak, peak)}; a map, not a party’s claim."
+        )
+    name = f"territory_{unit}" + ("_mapped" if series is not None and len(series) else "")
+    return ClaimFigure(name, wide, alt, small)
+
+
+def _mapped_series(mapped, rows: pd.DataFrame) -> pd.DataFrame | None:
+    """The mapped daily areas over the claims' dates (with a month either side), or None."""
+    if mapped is None or mapped.frame.empty:
+        return None
+    from warclaims.external.territory import daily
+
+    series = daily(mapped.frame)
+    first, last = rows["date_start"].min() - pd.Timedelta(days=31), rows["date_end"].max() + pd.Timedelta(days=31)
+    return series.loc[first:last]
 
 
 def timeline_figure(data: pd.DataFrame, selection: str = "") -> ClaimFigure | NoClaims:

@@ -98,6 +98,8 @@ CHECKS = {
     "territory_unit": check_unit,
     "context_days": check_days,
     "losses_json": lambda v: check_path("losses_json", v),
+    "snapshots": lambda v: check_path("snapshots", v),
+    "region_geojson": lambda v: check_path("region_geojson", v),
     "losses_days": lambda v: check_days(v, "losses_days"),
 }
 
@@ -134,6 +136,8 @@ def describe(parameters: dict) -> str:
         parts.append("with the Air Force’s nightly counts")
     if parameters.get("losses_json"):
         parts.append("with the General Staff’s daily claims")
+    if parameters.get("snapshots"):
+        parts.append("against DeepState’s maps")
     return "; ".join(parts)
 
 

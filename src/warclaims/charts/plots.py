@@ -274,10 +274,20 @@ def plot_casualties(data: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
 WIDE = pd.Timedelta(days=7)  # a window longer than this means the text does not give the day
 
 
-def plot_territory(data: pd.DataFrame, *, unit: str = "km2", ax: Axes | None = None) -> Axes:
+def plot_territory(
+    data: pd.DataFrame,
+    *,
+    unit: str = "km2",
+    ax: Axes | None = None,
+    mapped: pd.DataFrame | None = None,
+    mapped_caption: str = "",
+) -> Axes:
     """Territory held as claimed: a value whose day the text gives (within a week) is a mark on its
     window; a value whose date is only known to lie in a longer window is a bracket over that window
-    ("date not given"), never a plateau. Derived values are drawn hollow and say so."""
+    ("date not given"), never a plateau. Derived values are drawn hollow and say so.
+
+    mapped: a daily series of mapped areas (index: date; held_km2, grey_km2), drawn under the claims
+    as its own claimant's line, with the grey zone as a band above it (not counted as held)."""
     if unit not in vocab.UNITS:
         raise ValueError(f"unknown unit {unit!r}; use one of {', '.join(vocab.UNITS)}")
     unit_label, _ = vocab.UNITS[unit]
@@ -285,6 +295,8 @@ def plot_territory(data: pd.DataFrame, *, unit: str = "km2", ax: Axes | None = N
     _require(rows, "territory")
     ax = _axes(ax)
     handles = theme.side_handles(rows["claimant_side"])
+    if mapped is not None and len(mapped):
+        handles += _draw_mapped(ax, mapped, vocab.UNITS[unit][1])
     context = data[(data["metric"].astype(str) == vocab.EVENT) & data["incident"].isin(rows["incident"].unique())]
     for row in context.itertuples():  # e.g. the incursion the claims are about, with its own legend entry
         ax.axvspan(
@@ -367,6 +379,9 @@ def plot_territory(data: pd.DataFrame, *, unit: str = "km2", ax: Axes | None = N
             )
     first = min(rows["date_start"].min(), context["date_start"].min() if len(context) else rows["date_start"].min())
     last = max(rows["date_end"].max(), context["date_end"].max() if len(context) else rows["date_end"].max())
+    if mapped is not None and len(mapped):
+        first, last = min(first, mapped.index.min()), max(last, mapped.index.max())
+        top = max(top, float((mapped["held_km2"] + mapped["grey_km2"]).max() * vocab.UNITS[unit][1]))
     span = max((last - first).days, 30)
     left, right = mdates.date2num(first) - span * 0.06, mdates.date2num(last + ONE_DAY) + span * 0.06
     label_idx = range(len(rows)) if len(rows) <= 12 else sorted({int(np.argmax(values)), len(rows) - 1})
@@ -428,8 +443,28 @@ def plot_territory(data: pd.DataFrame, *, unit: str = "km2", ax: Axes | None = N
     subjects = rows["subject"].dropna().astype(str).unique()
     theme.headline(ax, f"{subjects[0] if len(subjects) == 1 else 'Territory held'}, as claimed ({unit_label})")
     theme.legend(ax, handles, ncol=2)
-    theme.add_caption(ax, rows)
+    if mapped is not None and len(mapped):
+        theme.set_caption(ax, f"{theme.caption_text(rows)} Mapped areas: {mapped_caption}.")
+    else:
+        theme.add_caption(ax, rows)
     return ax
+
+
+def _draw_mapped(ax: Axes, mapped: pd.DataFrame, factor: float) -> list:
+    """The mapped series under the claims: held as a line, the grey zone as a band above it. Days
+    without a snapshot break the line (a gap in the archive is not a straight line between maps)."""
+    mapped = mapped.asfreq("D")
+    x = mdates.date2num(mapped.index)
+    held = mapped["held_km2"].to_numpy(dtype=float) * factor
+    grey = mapped["grey_km2"].to_numpy(dtype=float) * factor
+    ax.fill_between(x, held, held + grey, color="#9E9E9E", alpha=0.35, lw=0, zorder=1, gid="mapped:grey")
+    ax.plot(x, held, color=theme.MAPPED_COLOR, lw=1.6, marker="o", ms=2.5, zorder=2, gid="mapped:held")
+    return [
+        mpl.lines.Line2D(
+            [], [], color=theme.MAPPED_COLOR, lw=1.6, label="DeepState maps: held by Ukraine, per snapshot"
+        ),
+        mpl.patches.Patch(facecolor="#9E9E9E", alpha=0.35, label="DeepState maps: grey zone (not counted as held)"),
+    ]
 
 
 def timeline_label(row) -> str:

@@ -132,7 +132,7 @@ def casualties(sel: Selection) -> Prose:
     return Prose("\n".join(out))
 
 
-def territory(sel: Selection, unit: str) -> Prose:
+def territory(sel: Selection, unit: str, mapped=None) -> Prose:
     rows = sel.claims[sel.claims["metric"].astype(str) == vocab.TERRITORY_HELD_KM2].sort_values("date_end")
     if rows.empty:
         return Prose(f"> **No territory claims match** this selection ({md(sel.description)}).")
@@ -153,7 +153,41 @@ def territory(sel: Selection, unit: str) -> Prose:
             f"\nValues are stored in km² and shown in {vocab.UNITS[unit][0]}, rounded to the precision of the "
             "claim they convert (1 sq mi = 2.589988 km²)."
         )
+    if mapped is not None and not mapped.frame.empty:
+        out.append(_mapped_comparison(rows, mapped, unit, peak))
     return Prose("\n".join(out))
+
+
+def _mapped_comparison(rows: pd.DataFrame, mapped, unit: str, peak) -> str:
+    """What the maps show beside the claims, in numbers the data gives (never typed)."""
+    from warclaims.external.territory import daily
+
+    series = daily(mapped.frame)
+    first, last = rows["date_start"].min(), rows["date_end"].max()
+    window = series.loc[first:last]
+    if window.empty:
+        return (
+            f"\nThe map snapshots given hold no day between {wording.format_window(first, last)}, so they "
+            "say nothing about these claims."
+        )
+    factor, name = vocab.UNITS[unit][1], vocab.UNITS[unit][0]
+    held_day = window["held_km2"].idxmax()
+    total = window["held_km2"] + window["grey_km2"]
+    total_day = total.idxmax()
+    who = md(mapped.dataset.claimant) if mapped.dataset is not None else "DeepState"
+
+    def area(km2: float) -> str:
+        return f"{wording.format_number(round(km2 * factor, -1 if km2 * factor >= 100 else 0))} {name}"
+
+    return (
+        f"\n**Against the maps.** {who} maps the area it shows held by Ukraine in the region day by day "
+        f"({len(window):,} snapshots between {wording.format_window(window.index.min(), window.index.max())}; "
+        f"{mapped.files:,} files read, {len(mapped.skipped):,} left out). The largest area mapped as held is "
+        f"**{area(window.loc[held_day, 'held_km2'])}** on {wording.format_window(held_day, held_day)}; counting the grey "
+        f"zone as well, at most **{area(total.loc[total_day])}** ({wording.format_window(total_day, total_day)}). "
+        f"The claim is {md(wording.claim_value(peak, unit))}. The maps are one team’s reading, not a count by either "
+        "side, and the grey zone is not counted as held."
+    )
 
 
 class ClaimTable:

@@ -93,6 +93,36 @@ def load_attacks_parameter(attacks_csv: str | None, attacks_models_csv: str | No
     return result
 
 
+def load_territory_parameter(snapshots: str | None, region_geojson: str | None):
+    """DeepState map snapshots a notebook was given (None when not given), paths checked first:
+    `snapshots`, a folder of .geojson snapshots; `region_geojson`, the region to measure inside."""
+    if snapshots is None or snapshots == "":
+        return None
+    folder = parameters.check_path("snapshots", snapshots)
+    if not resolve(folder, "").is_dir():
+        raise ParameterError(
+            f"snapshots: folder {folder!r} not found (relative paths are read from the repository root)"
+        )
+    if not region_geojson:
+        raise ParameterError("region_geojson: give the region to measure in (a GeoJSON polygon) with the snapshots")
+    region = _existing("region_geojson", region_geojson)
+    import os
+
+    from warclaims.external.territory import load_territory
+    from warclaims.paths import CACHE_ENV
+
+    cache = os.environ.get(CACHE_ENV)  # set by the build: areas are kept per snapshot between builds
+    result = load_territory(
+        resolve(folder, ""),
+        resolve(region, ""),
+        skip_bad_rows=True,
+        jobs=1,  # a kernel does not fork workers
+        cache=Path(cache) / "territory" if cache else None,
+    )
+    result.dataset = _declared("deepstate")
+    return result
+
+
 def load_losses_parameter(losses_json: str | None, losses_days: int = 14):
     """The General Staff's losses a notebook was given (None when not given), its path checked first.
 

@@ -21,6 +21,7 @@ from warclaims.claims.wording import format_window, side_phrase
 
 SIDE_COLORS = {"russia": "#D55E00", "ukraine": "#0072B2", "other": "#6E6E6E"}
 QUALIFIED_HATCH = "///"  # bars whose value is a bound or an approximation
+MAPPED_COLOR = "#009E73"  # a mapped series (DeepState): its own claimant, neither side's colour
 FIGSIZE = (9.0, 4.8)
 DPI = 110
 NARROW_WIDTH = 4.0  # inches: the chart a phone shows, its text at full size rather than shrunk to fit

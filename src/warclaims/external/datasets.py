@@ -20,6 +20,7 @@ DECLARATIONS = "data/external.yaml"
 FOLDER = "data/external"
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _FIELDS = ("title", "producer", "claimant", "claimant_side", "licence", "citation", "importer", "base_url", "files")
+_OPTIONAL = ("manual",)  # how to get an archive that `warclaims fetch` does not download (files: [])
 
 
 class DatasetListError(Exception):
@@ -38,6 +39,7 @@ class Dataset:
     importer: str
     base_url: str
     files: tuple[str, ...]
+    manual: str = ""
 
     def folder(self, root: Path) -> Path:
         return root / FOLDER / self.name
@@ -52,7 +54,8 @@ class Dataset:
         return f"{base.rstrip('/')}/{file}"
 
     def fetched(self, root: Path) -> bool:
-        return all(self.path(root, f).is_file() for f in self.files)
+        """Every declared file is on disk (an archive got by hand, with no file list, never counts)."""
+        return bool(self.files) and all(self.path(root, f).is_file() for f in self.files)
 
     def provenance(self, root: Path) -> list[dict]:
         """What the fetched files' sidecars say (source URL, time retrieved, sha256, size)."""
@@ -98,7 +101,7 @@ def load_datasets(root: Path) -> dict[str, Dataset]:
             problems.append(f"{label}: expected a mapping of {', '.join(_FIELDS)}")
             continue
         missing = [f for f in _FIELDS if f not in entry]
-        unknown = sorted(set(entry) - set(_FIELDS))
+        unknown = sorted(set(entry) - set(_FIELDS) - set(_OPTIONAL))
         if missing or unknown:
             problems.append(
                 f"{label}: "
@@ -109,8 +112,11 @@ def load_datasets(root: Path) -> dict[str, Dataset]:
             )
             continue
         files = entry["files"]
-        if not isinstance(files, list) or not files or not all(isinstance(f, str) and "/" not in f for f in files):
+        if not isinstance(files, list) or not all(isinstance(f, str) and "/" not in f for f in files):
             problems.append(f"{label}: files must be a list of file names")
+            continue
+        if not files and not entry.get("manual"):
+            problems.append(f"{label}: files is empty; list the files, or say under 'manual' how to get them")
             continue
         if entry["claimant_side"] not in SIDES:
             problems.append(f"{label}: claimant_side must be one of {', '.join(SIDES)}")
@@ -118,7 +124,12 @@ def load_datasets(root: Path) -> dict[str, Dataset]:
         if not str(entry["base_url"]).startswith(("https://", "http://")):
             problems.append(f"{label}: base_url must be an http(s) address")
             continue
-        out[name] = Dataset(name, *(str(entry[f]).strip() for f in _FIELDS[:-1]), tuple(files))
+        out[name] = Dataset(
+            name,
+            *(str(entry[f]).strip() for f in _FIELDS[:-1]),
+            tuple(files),
+            " ".join(str(entry.get("manual", "")).split()),
+        )
     if problems:
         raise DatasetListError("\n".join(problems))
     return out

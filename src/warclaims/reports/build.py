@@ -45,11 +45,23 @@ def file_hashes(root: Path, patterns=DEPENDENCY_GLOBS) -> dict[str, str]:
 
 
 def _named_files(root: Path, params: dict) -> dict[str, str]:
-    """Files that a parameter value names (an alternative events table, say): part of the report's key."""
+    """Files and folders that a parameter value names (an alternative events table, a folder of map
+    snapshots): part of the report's key. A file is keyed on its content; a folder, which may hold a
+    gigabyte of snapshots, on its files' names, sizes and modification times."""
     out = {}
     for value in params.values():
-        if isinstance(value, str) and value and (root / value).is_file():
-            out[value] = sha256((root / value).read_bytes())
+        if not isinstance(value, str) or not value:
+            continue
+        path = root / value
+        if path.is_file():
+            out[value] = sha256(path.read_bytes())
+        elif path.is_dir():
+            listing = sorted(
+                f"{p.relative_to(path).as_posix()}\0{p.stat().st_size}\0{p.stat().st_mtime_ns}"
+                for p in path.rglob("*")
+                if p.is_file()
+            )
+            out[value + "/"] = sha256("\n".join(listing).encode())
     return out
 
 

@@ -1,0 +1,293 @@
+"""Import DeepState map snapshots: for each snapshot, the area of each status inside a region.
+
+DeepState UA (a Ukrainian open-source mapping team, not the Ukrainian state) publishes its front
+line as GeoJSON; public archives keep a snapshot about once a day (e.g. DanielRose2310/
+deepstatemaps-history, `geojsons/<unix time>.geojson`). `load_territory(paths, region)` returns one
+row per snapshot: `time` (UTC, from the file name's unix time, or a `time` property when the
+collection has one), `date`, `held_km2`, `grey_km2`, `occupied_km2`, `file`, `sha256`.
+
+What is counted, and why:
+- A polygon's status is the token its bilingual `name` ends with, read after folding white space
+  (names carry non-breaking spaces and newlines): `geoJSON.status.dismissed` and its dated variant
+  `dismissed_at` ("Liberated") are held by Ukraine; `geoJSON.status.unknown` (also when truncated,
+  `...status.unkno`) is the grey zone; `geoJSON.status.occupied` and the political
+  `geoJSON.territories.*` polygons are occupied. Other polygons and all points are not counted.
+- Polygons of one status are unioned, so overlaps count once; where statuses overlap, held wins
+  over grey, and both over occupied. Invalid polygons (self-intersections) are repaired with
+  shapely's make_valid, keeping their polygonal parts.
+- Only what lies inside the region counts (the region keeps out political polygons far from the
+  front), and areas are geodesic (pyproj, WGS84 ellipsoid), not planar degrees.
+- A file that cannot be read (not JSON, not a GeoJSON FeatureCollection, no polygons, no readable
+  time) is reported as `path: message` and stops the import, or is skipped and counted.
+
+Each snapshot's areas are cached by the file's content hash and the region's (under
+build/cache/territory/), so a daily refresh reads only the new snapshots; files are read on a
+process pool, one worker per core.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from warclaims.errors import InputError, Problem
+
+HELD, GREY, OCCUPIED = "held", "grey", "occupied"
+_TOKEN = re.compile(r"geoJSON\.(status|territories)\.([A-Za-z_-]*)")
+_UNIX = re.compile(r"(?<!\d)(\d{9,11})(?!\d)")
+CACHE_FORMAT = 1
+
+
+class TerritoryError(InputError):
+    """A map snapshot or the region cannot be read."""
+
+    what = "a map snapshot cannot be read"
+
+
+@dataclass
+class TerritoryImport:
+    frame: pd.DataFrame
+    files: int
+    skipped: list[Problem] = field(default_factory=list)
+    cached: int = 0
+    dataset: object = None  # its declaration in data/external.yaml, where known
+
+    def summary(self, shown: str) -> str:
+        f = self.frame
+        span = f"{f['date'].min():%Y-%m-%d} to {f['date'].max():%Y-%m-%d}" if len(f) else "no snapshots"
+        peak = f.loc[f["held_km2"].idxmax()] if len(f) else None
+        top = f"; most held: {peak['held_km2']:,.0f} km² on {peak['date']:%Y-%m-%d}" if peak is not None else ""
+        return (
+            f"{shown}: {self.files:,} files, {len(f):,} snapshots ({span}){top}; {self.cached:,} from the cache; "
+            f"{len(self.skipped):,} bad files skipped"
+        )
+
+
+def status_of(name: object) -> str | None:
+    """held, grey, occupied or None (not counted), from a polygon's name."""
+    text = " ".join(str(name or "").split())
+    found = _TOKEN.findall(text)
+    if not found:
+        return None
+    kind, token = found[-1]
+    token = token.lower()
+    if kind == "territories":
+        return OCCUPIED
+    if token.startswith("dismiss"):
+        return HELD
+    if len(token) >= 3 and "unknown".startswith(token):
+        return GREY
+    if token.startswith("occup"):
+        return OCCUPIED
+    return None
+
+
+def read_region(path: Path):
+    """The region as one shapely geometry, from a GeoJSON Feature, FeatureCollection or geometry."""
+    import shapely
+    from shapely.geometry import shape
+
+    try:
+        doc = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise TerritoryError([Problem(str(path), -1, "", f"cannot read the region ({exc})")]) from None
+    features = doc.get("features") if doc.get("type") == "FeatureCollection" else [doc]
+    geoms = []
+    for f in features or []:
+        geom = f.get("geometry") if f.get("type") == "Feature" else f
+        if geom and geom.get("type") in ("Polygon", "MultiPolygon"):
+            geoms.append(shapely.make_valid(shape(geom)))
+    if not geoms:
+        raise TerritoryError([Problem(str(path), -1, "", "the region has no polygon")])
+    return shapely.union_all(geoms)
+
+
+def _time_of(path: Path, doc: dict) -> pd.Timestamp | None:
+    value = (doc.get("properties") or {}).get("time") if isinstance(doc, dict) else None
+    if value is not None:
+        stamp = pd.to_datetime(value, utc=True, errors="coerce")
+        if pd.notna(stamp):
+            return stamp
+    found = _UNIX.findall(path.name)
+    return pd.Timestamp(int(found[-1]), unit="s", tz="UTC") if found else None
+
+
+def snapshot_areas(path: Path, region, region_bounds) -> dict:
+    """Areas (km²) of held, grey and occupied inside the region for one snapshot; raises ValueError
+    with a message for a file that cannot be read."""
+    import shapely
+    from pyproj import Geod
+
+    try:
+        doc = json.loads(path.read_bytes())
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
+        raise ValueError(f"not JSON ({str(exc).splitlines()[0][:80]})") from None
+    if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection" or not isinstance(doc.get("features"), list):
+        raise ValueError("not a GeoJSON FeatureCollection")
+    time = _time_of(path, doc)
+    if time is None:
+        raise ValueError("no unix time in the file name and no time property: cannot date the snapshot")
+    minx, miny, maxx, maxy = region_bounds
+    parts: dict[str, list] = {HELD: [], GREY: [], OCCUPIED: []}
+    polygons = 0
+    for feature in doc["features"]:
+        geom = (feature or {}).get("geometry") or {}
+        if geom.get("type") not in ("Polygon", "MultiPolygon"):
+            continue
+        polygons += 1
+        status = status_of((feature.get("properties") or {}).get("name"))
+        if status is None:
+            continue
+        try:
+            shaped = _shape(geom)
+        except (ValueError, TypeError, AttributeError, IndexError, shapely.errors.ShapelyError):
+            continue  # a polygon without usable coordinates: nothing to count
+        x0, y0, x1, y1 = shaped.bounds
+        if x1 < minx or x0 > maxx or y1 < miny or y0 > maxy:
+            continue  # far from the region: never inside it
+        parts[status].append(shaped if shaped.is_valid else shapely.make_valid(shaped))
+    if polygons == 0:
+        raise ValueError("no polygons (a snapshot of the front has status polygons)")
+    geod = Geod(ellps="WGS84")
+    claimed = None
+    areas = {}
+    for status in (HELD, GREY, OCCUPIED):  # held wins over grey, both over occupied
+        union = shapely.union_all(parts[status]) if parts[status] else shapely.Polygon()
+        inside = shapely.intersection(union, region)
+        if claimed is not None:
+            inside = shapely.difference(inside, claimed)
+        claimed = inside if claimed is None else shapely.union(claimed, inside)
+        areas[status] = _geodesic_km2(inside, geod)
+    return {"time": time.isoformat(), "held_km2": areas[HELD], "grey_km2": areas[GREY], "occupied_km2": areas[OCCUPIED]}
+
+
+def _rings(rings) -> tuple:
+    arrays = [np.asarray(r, dtype=float)[:, :2] for r in rings]
+    return arrays[0], arrays[1:]
+
+
+def _shape(geom: dict):
+    """A GeoJSON (Multi)Polygon as a shapely geometry, its coordinates read as arrays (fast for the
+    thousands of vertices a snapshot's polygons have), the third (height) coordinate dropped."""
+    import shapely
+
+    if geom["type"] == "Polygon":
+        return shapely.Polygon(*_rings(geom["coordinates"]))
+    return shapely.MultiPolygon([shapely.Polygon(*_rings(p)) for p in geom["coordinates"]])
+
+
+def _geodesic_km2(geom, geod) -> float:
+    """The area of the polygonal parts of `geom` on the WGS84 ellipsoid, in km² (holes subtracted)."""
+    import shapely
+
+    total = 0.0
+    for part in shapely.get_parts(geom):
+        for polygon in shapely.get_parts(part) if part.geom_type == "MultiPolygon" else [part]:
+            if polygon.geom_type != "Polygon" or polygon.is_empty:
+                continue
+            rings = [polygon.exterior, *polygon.interiors]
+            areas = [abs(geod.polygon_area_perimeter(*shapely.get_coordinates(r).T)[0]) for r in rings]
+            total += areas[0] - sum(areas[1:])
+    return total / 1e6
+
+
+_REGION: dict = {}
+
+
+def _worker(job: tuple[str, str, str]) -> tuple[str, dict | str]:
+    path, region_path, _ = job
+    if region_path not in _REGION:
+        region = read_region(Path(region_path))
+        _REGION.clear()
+        _REGION[region_path] = (region, region.bounds)
+    region, bounds = _REGION[region_path]
+    try:
+        return path, snapshot_areas(Path(path), region, bounds)
+    except ValueError as exc:
+        return path, str(exc)
+
+
+def snapshot_files(paths) -> list[Path]:
+    """The .geojson files of the given files and folders, in name order."""
+    out = []
+    for p in map(Path, [paths] if isinstance(paths, (str, os.PathLike)) else paths):
+        if p.is_dir():
+            out += sorted(p.glob("*.geojson"))
+        else:
+            out.append(p)
+    return out
+
+
+def load_territory(
+    paths,
+    region: str | Path,
+    *,
+    skip_bad_rows: bool = False,
+    cache: Path | None = None,
+    jobs: int | None = None,
+) -> TerritoryImport:
+    """Areas by status inside `region` for every snapshot in `paths` (files or folders); see the module."""
+    region = Path(region)
+    files = snapshot_files(paths)
+    missing = [f for f in files if not f.is_file()]
+    if missing:
+        raise TerritoryError([Problem(str(f), -1, "", "file not found") for f in missing])
+    read_region(region)  # a bad region is one error, before any snapshot is read
+    region_key = hashlib.sha256(region.read_bytes()).hexdigest()[:16]
+    digests = {str(f): hashlib.sha256(f.read_bytes()).hexdigest() for f in files}
+    results: dict[str, dict | str] = {}
+    cached = 0
+    if cache is not None:
+        for f, digest in digests.items():
+            entry = cache / f"{digest[:32]}-{region_key}.json"
+            try:
+                doc = json.loads(entry.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue
+            if isinstance(doc, dict) and doc.get("format") == CACHE_FORMAT and "areas" in doc:
+                results[f] = doc["areas"]
+                cached += 1
+    todo = [(str(f), str(region), "") for f in files if str(f) not in results]
+    if todo:
+        workers = max(1, min(len(todo), jobs or os.cpu_count() or 1))
+        if workers == 1 or len(todo) < 4:
+            done = map(_worker, todo)
+        else:
+            pool = ProcessPoolExecutor(max_workers=workers)
+            done = pool.map(_worker, todo, chunksize=max(1, len(todo) // (workers * 8)))
+        for path, outcome in done:
+            results[path] = outcome
+            if cache is not None and isinstance(outcome, dict):
+                cache.mkdir(parents=True, exist_ok=True)
+                entry = cache / f"{digests[path][:32]}-{region_key}.json"
+                tmp = entry.with_name(f".{entry.name}.{os.getpid()}")
+                tmp.write_text(json.dumps({"format": CACHE_FORMAT, "areas": outcome}), encoding="utf-8")
+                os.replace(tmp, entry)
+        if workers > 1 and len(todo) >= 4:
+            pool.shutdown()
+    problems = [Problem(f, -1, "", outcome) for f, outcome in results.items() if isinstance(outcome, str)]
+    if problems and not skip_bad_rows:
+        raise TerritoryError(problems)
+    rows = [
+        {**outcome, "file": Path(f).name, "sha256": digests[f]}
+        for f, outcome in results.items()
+        if isinstance(outcome, dict)
+    ]
+    frame = pd.DataFrame(rows, columns=["time", "held_km2", "grey_km2", "occupied_km2", "file", "sha256"])
+    frame["time"] = pd.to_datetime(frame["time"], utc=True)
+    frame.insert(1, "date", frame["time"].dt.tz_convert(None).dt.normalize())
+    frame = frame.sort_values("time").reset_index(drop=True)
+    return TerritoryImport(frame, len(files), sorted(problems), cached)
+
+
+def daily(snapshots: pd.DataFrame) -> pd.DataFrame:
+    """One row per day: the day's last snapshot (an archive sometimes holds two in a day)."""
+    return snapshots.sort_values("time").groupby("date").last()[["held_km2", "grey_km2", "occupied_km2"]]

@@ -1,0 +1,194 @@
+"""The DeepState snapshot importer: the geometry rules on synthetic snapshots (statuses from names,
+overlaps counted once, held over grey over occupied, repairs, the region's edge, geodesic areas),
+bad files, the per-file cache, the chart and notebook, and the four real snapshots in ../shared."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import matplotlib.dates as mdates
+import pandas as pd
+import pytest
+import shapely
+from pyproj import Geod
+from shapely.geometry import box
+
+from warclaims.external.territory import TerritoryError, load_territory, status_of
+
+from conftest import ROOT
+
+FIXTURES = Path(__file__).parent / "fixtures" / "territory"
+REGION = FIXTURES / "region.geojson"
+SHARED = ROOT.parent / "shared" / "data" / "deepstate"
+GEOD = Geod(ellps="WGS84")
+
+
+def km2(geom) -> float:
+    return sum(abs(GEOD.geometry_area_perimeter(g)[0]) for g in shapely.get_parts(geom)) / 1e6
+
+
+@pytest.mark.parametrize(
+    "name, status",
+    [
+        ("Звільнено /// Liberated /// geoJSON.status.dismissed", "held"),
+        ("Liberated 25.03 /// geoJSON.status.dismissed_at {{at:25.03}}", "held"),
+        ("Статус невідомий /// Unknown status\u00a0/// geoJSON.status.unknown", "grey"),
+        ("тус невідомий /// Unknown\nstatus /// geoJSON.status.unkno", "grey"),
+        ("Окуповано /// Occupied /// geoJSON.status.occupied ", "occupied"),
+        ("аний Крим /// Occupied Crimea /// geoJSON.territories.crimea", "occupied"),
+        ("Зміїний /// Snake Island /// geoJSON.zmiinyi_island", None),
+        ("", None),
+    ],
+)
+def test_status_comes_from_the_token_at_the_end_of_the_name(name, status):
+    assert status_of(name) == status
+
+
+@pytest.fixture(scope="module")
+def snapshots():
+    return load_territory([FIXTURES / "snapshot_1720000000.geojson", FIXTURES / "snapshot_1720086400.geojson"], REGION)
+
+
+def test_overlaps_count_once_and_held_wins_over_grey_over_occupied(snapshots):
+    region = box(30.0, 50.0, 30.2, 50.2)
+    held = shapely.union(box(30.0, 50.0, 30.06, 50.1), box(30.04, 50.0, 30.1, 50.1))  # overlapping: once
+    bowtie = shapely.make_valid(shapely.Polygon([(30.1, 50.1), (30.2, 50.2), (30.2, 50.1), (30.1, 50.2)]))
+    grey = shapely.union(box(30.08, 50.0, 30.16, 50.1), bowtie).difference(held)
+    occupied = box(30.0, 50.1, 30.1, 50.25).intersection(region).difference(held).difference(grey)
+    first = snapshots.frame.iloc[0]
+    assert first["held_km2"] == pytest.approx(km2(held), rel=1e-6)
+    assert first["grey_km2"] == pytest.approx(km2(grey), rel=1e-6)
+    assert first["occupied_km2"] == pytest.approx(km2(occupied), rel=1e-6)  # clipped at the region's edge
+    assert 79 < first["held_km2"] < 80.5  # 0.1° × 0.1° at 50° N: about 79.6 km² on the ellipsoid, not 0.01 "degrees²"
+
+
+def test_time_comes_from_the_file_name(snapshots):
+    assert list(snapshots.frame["date"].dt.strftime("%Y-%m-%d")) == ["2024-07-03", "2024-07-04"]
+    assert snapshots.frame["time"].iloc[0] == pd.Timestamp(1720000000, unit="s", tz="UTC")
+
+
+@pytest.mark.parametrize(
+    "file, message",
+    [
+        ("notjson_1720000000.geojson", "not JSON"),
+        ("feature_1720000000.geojson", "not a GeoJSON FeatureCollection"),
+        ("points_1720000000.geojson", "no polygons"),
+        ("undated.geojson", "no unix time in the file name and no time property"),
+    ],
+)
+def test_a_bad_file_is_named_and_stops_the_import(file, message):
+    with pytest.raises(TerritoryError) as info:
+        load_territory([FIXTURES / "snapshot_1720000000.geojson", FIXTURES / "bad" / file], REGION)
+    [problem] = info.value.problems
+    assert str(problem).startswith(f"{FIXTURES / 'bad' / file}: {message}")
+
+
+def test_skipping_bad_files_counts_them_and_keeps_the_rest():
+    result = load_territory([FIXTURES / "snapshot_1720000000.geojson", FIXTURES / "bad"], REGION, skip_bad_rows=True)
+    assert len(result.frame) == 1 and len(result.skipped) == 4 and result.files == 5
+
+
+def test_a_refresh_reads_only_new_snapshots(tmp_path):
+    folder = tmp_path / "snapshots"
+    folder.mkdir()
+    shutil.copy(FIXTURES / "snapshot_1720000000.geojson", folder)
+    cache = tmp_path / "cache"
+    first = load_territory(folder, REGION, cache=cache)
+    assert first.cached == 0 and len(list(cache.iterdir())) == 1
+    shutil.copy(FIXTURES / "snapshot_1720086400.geojson", folder)
+    second = load_territory(folder, REGION, cache=cache)
+    assert second.cached == 1 and len(second.frame) == 2
+    assert second.frame.iloc[0]["held_km2"] == first.frame.iloc[0]["held_km2"]
+
+
+def test_the_command_line(tmp_path):
+    out, cache = tmp_path / "areas.csv", ["--cache", str(tmp_path / "cache")]
+    run = subprocess.run(
+        [sys.executable, "-m", "warclaims", "import-territory", str(FIXTURES / "bad"), "--region", str(REGION), *cache],
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 1 and run.stderr.count("\n") == 4 and "Traceback" not in run.stderr
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "warclaims",
+            "import-territory",
+            str(FIXTURES / "snapshot_1720000000.geojson"),
+            "--region",
+            str(REGION),
+            "--out",
+            str(out),
+            "--jobs",
+            "1",
+            *cache,
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0 and "1 snapshots (2024-07-03 to 2024-07-03)" in run.stdout
+    assert pd.read_csv(out).columns.tolist()[:5] == ["time", "date", "held_km2", "grey_km2", "occupied_km2"]
+
+
+def test_the_four_shared_snapshots_give_areas_that_can_be_explained():
+    if not SHARED.is_dir():
+        pytest.skip("../shared/data/deepstate is not beside the project")
+    files = sorted(SHARED.glob("deepstate_full_*.geojson"))
+    result = load_territory(files, SHARED / "kursk_salient_study_area.geojson")
+    held = dict(zip(result.frame["date"].dt.strftime("%Y-%m-%d"), result.frame["held_km2"].round(), strict=True))
+    grey = dict(zip(result.frame["date"].dt.strftime("%Y-%m-%d"), result.frame["grey_km2"].round(), strict=True))
+    # The README beside the data: ≈ 820 + 430, 900 + 340, 25 + 67, 25 + 72 km² (held + grey).
+    assert held == {"2024-08-21": 824, "2024-09-01": 905, "2025-04-26": 25, "2025-05-21": 25}
+    assert grey == {"2024-08-21": 431, "2024-09-01": 338, "2025-04-26": 67, "2025-05-21": 72}
+
+
+@pytest.fixture
+def mapped():
+    """A made-up mapped series inside the claims' window, as load_territory returns it."""
+    from warclaims.external.datasets import load_datasets
+    from warclaims.external.territory import TerritoryImport
+
+    days = pd.to_datetime(["2024-08-10", "2024-08-20", "2024-09-01", "2025-04-26"])
+    frame = pd.DataFrame(
+        {
+            "time": days.tz_localize("UTC"),
+            "date": days,
+            "held_km2": [400.0, 820.0, 900.0, 25.0],
+            "grey_km2": [300.0, 430.0, 340.0, 67.0],
+            "occupied_km2": 0.0,
+            "file": "x",
+            "sha256": "0",
+        }
+    )
+    return TerritoryImport(frame, 4, dataset=load_datasets(ROOT)["deepstate"])
+
+
+def test_the_chart_draws_the_mapped_line_and_the_grey_band_under_the_claims(mapped):
+    import warclaims
+    from warclaims import figures
+
+    fig = figures.territory_figure(warclaims.load_claims(), mapped=mapped)
+    ax = fig.figure.axes[0]
+    [line] = [drawn for drawn in ax.lines if drawn.get_gid() == "mapped:held"]
+    drawn = pd.Series(line.get_ydata(), index=pd.to_datetime(mdates.num2date(line.get_xdata())).tz_localize(None))
+    assert list(drawn.dropna()) == [400.0, 820.0, 900.0, 25.0]
+    assert drawn.isna().sum() > 200  # the days between snapshots break the line
+    assert any(c.get_gid() == "mapped:grey" for c in ax.collections)
+    legend = [t.get_text() for leg in fig.figure.legends for t in leg.get_texts()]
+    assert "DeepState maps: grey zone (not counted as held)" in legend
+    assert "DanielRose2310/deepstatemaps-history" in " ".join(fig.figure.get_supxlabel().split())
+    assert fig.name == "territory_km2_mapped" and "largest 900 km² on 1 Sep 2024" in fig.alt
+
+
+def test_the_prose_compares_from_the_data(mapped):
+    import warclaims
+    from warclaims import prose
+
+    text = prose.territory(warclaims.select_claims(), "km2", mapped)
+    assert "The largest area mapped as held is **900 km²** on 1 Sep 2024" in text
+    assert "counting the grey zone as well, at most **1,250 km²** (20 Aug 2024)" in text
+    assert "The claim is nearly 1,400 km²" in text
