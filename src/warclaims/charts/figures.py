@@ -272,15 +272,22 @@ def drone_context_figure(sel, attacks, days: int = 14) -> ClaimFigure | NoClaims
         if on is not None and pd.notna(on["launched"])
         else ""
     )
-    below = _sentences(claims.head(3)) if len(claims) else "no drone claim from the article in this selection"
-    alt = (
+    alt = _context_alt(
         f"Line chart of the Ukrainian Air Force’s nightly counts of Russian drones launched at Ukraine and destroyed, "
-        f"{wording.format_window(nights.index.min(), nights.index.max())}{night}; below it, as a separate panel, "
-        f"{below}. Claimed by Ukraine’s Air Force"
-        + (f" and by {theme.claimants_phrase(claims)}" if len(claims) else "")
-        + "; not independently verified."
+        f"{wording.format_window(nights.index.min(), nights.index.max())}{night}",
+        "Ukraine’s Air Force",
+        claims.head(3),
+        "no drone claim from the article in this selection",
     )
     return ClaimFigure("drone_context", wide, alt, small)
+
+
+def _context_alt(above: str, claimant: str, rows: pd.DataFrame, nothing: str) -> str:
+    """Alt text of a context chart: the series above, the article's claims below (or `nothing`), and
+    who claims each, not verified."""
+    below = _sentences(rows) if len(rows) else nothing
+    also = f" and by {theme.claimants_phrase(rows)}" if len(rows) else ""
+    return f"{above}; below it, as a separate panel, {below}. Claimed by {claimant}{also}; not independently verified."
 
 
 def losses_context_figure(sel, losses, days: int = 14) -> ClaimFigure | NoClaims | None:
@@ -305,13 +312,12 @@ def losses_context_figure(sel, losses, days: int = 14) -> ClaimFigure | NoClaims
         plots.plot_losses_context, series, sel.claims, article=(first, last), claimant=claimant, caption=caption
     )
     casualty = sel.claims[sel.claims["family"].astype(str) == vocab.CASUALTIES]
-    below = _sentences(casualty.head(4)) if len(casualty) else "no casualty claim from the article in this selection"
     shown = series["daily"].dropna()
-    alt = (
+    alt = _context_alt(
         f"Bar chart of {claimant}’s daily claims of Russian personnel losses, "
-        f"{wording.format_window(series.index.min(), series.index.max())} (median {shown.median():,.0f} a day); below it, "
-        f"as a separate panel, {below}. Claimed by {claimant}"
-        + (f" and by {theme.claimants_phrase(casualty)}" if len(casualty) else "")
-        + "; not independently verified."
+        f"{wording.format_window(series.index.min(), series.index.max())} (median {shown.median():,.0f} a day)",
+        claimant,
+        casualty.head(4),
+        "no casualty claim from the article in this selection",
     )
     return ClaimFigure("losses_context", wide, alt, small)

@@ -8,6 +8,7 @@ stops there; invalid data raises `ClaimTableError`, shown as its list of located
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -106,8 +107,6 @@ def load_territory_parameter(snapshots: str | None, region_geojson: str | None):
     if not region_geojson:
         raise ParameterError("region_geojson: give the region to measure in (a GeoJSON polygon) with the snapshots")
     region = _existing("region_geojson", region_geojson)
-    import os
-
     from warclaims.external.territory import load_territory
     from warclaims.paths import CACHE_ENV
 

@@ -27,6 +27,7 @@ process pool, one worker per core.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -202,8 +203,8 @@ def _geodesic_km2(geom, geod) -> float:
 _REGION: dict = {}
 
 
-def _worker(job: tuple[str, str, str]) -> tuple[str, dict | str]:
-    path, region_path, _ = job
+def _worker(job: tuple[str, str]) -> tuple[str, dict | str]:
+    path, region_path = job
     if region_path not in _REGION:
         region = read_region(Path(region_path))
         _REGION.clear()
@@ -243,11 +244,15 @@ def load_territory(
     read_region(region)  # a bad region is one error, before any snapshot is read
     region_key = hashlib.sha256(region.read_bytes()).hexdigest()[:16]
     digests = {str(f): hashlib.sha256(f.read_bytes()).hexdigest() for f in files}
+
+    def entry_of(f: str) -> Path:  # one cache entry per snapshot's content and region
+        return cache / f"{digests[f][:32]}-{region_key}.json"
+
     results: dict[str, dict | str] = {}
     cached = 0
     if cache is not None:
-        for f, digest in digests.items():
-            entry = cache / f"{digest[:32]}-{region_key}.json"
+        for f in digests:
+            entry = entry_of(f)
             try:
                 doc = json.loads(entry.read_text(encoding="utf-8"))
             except (OSError, ValueError):
@@ -255,24 +260,19 @@ def load_territory(
             if isinstance(doc, dict) and doc.get("format") == CACHE_FORMAT and "areas" in doc:
                 results[f] = doc["areas"]
                 cached += 1
-    todo = [(str(f), str(region), "") for f in files if str(f) not in results]
-    if todo:
-        workers = max(1, min(len(todo), jobs or os.cpu_count() or 1))
-        if workers == 1 or len(todo) < 4:
-            done = map(_worker, todo)
-        else:
-            pool = ProcessPoolExecutor(max_workers=workers)
-            done = pool.map(_worker, todo, chunksize=max(1, len(todo) // (workers * 8)))
+    todo = [(str(f), str(region)) for f in files if str(f) not in results]
+    workers = max(1, min(len(todo), jobs or os.cpu_count() or 1))
+    parallel = workers > 1 and len(todo) >= 4  # a pool costs more than a few files take
+    with ProcessPoolExecutor(max_workers=workers) if parallel else contextlib.nullcontext() as pool:
+        done = pool.map(_worker, todo, chunksize=max(1, len(todo) // (workers * 8))) if parallel else map(_worker, todo)
         for path, outcome in done:
             results[path] = outcome
             if cache is not None and isinstance(outcome, dict):
                 cache.mkdir(parents=True, exist_ok=True)
-                entry = cache / f"{digests[path][:32]}-{region_key}.json"
+                entry = entry_of(path)
                 tmp = entry.with_name(f".{entry.name}.{os.getpid()}")
                 tmp.write_text(json.dumps({"format": CACHE_FORMAT, "areas": outcome}), encoding="utf-8")
                 os.replace(tmp, entry)
-        if workers > 1 and len(todo) >= 4:
-            pool.shutdown()
     problems = [Problem(f, -1, "", outcome) for f, outcome in results.items() if isinstance(outcome, str)]
     if problems and not skip_bad_rows:
         raise TerritoryError(problems)

@@ -176,9 +176,9 @@ def _build(
             todo.append(report)
 
     results = {}
+    sources = read_sources(root)
     if todo:
         check_writable(out)
-        sources = read_sources(root)
         # The table is validated while the forkserver loads; nothing runs or is written unless it is valid.
         workers.start_forkserver()
         _validate(root)
@@ -247,7 +247,7 @@ def _build(
         from warclaims.external.guard import summarize
 
         files["external.json"] = (json.dumps(summarize(root), indent=1, sort_keys=True) + "\n").encode()
-    files["index.html"] = index_html(entries, read_sources(root), data_changed(root))
+    files["index.html"] = index_html(entries, sources, data_changed(root))
     new_manifest = {
         "format": FORMAT,
         "index.html": sha256(files["index.html"]),
@@ -350,14 +350,13 @@ def _write(path: Path, data: bytes) -> None:
 
 def navigation(root: Path, reports: list[Report]) -> list[dict]:
     """Every report a page links to: its id and title (the notebook's heading and the filter, in words)."""
-    from warclaims.charts.parameters import describe
     from warclaims.reports.reportlist import notebook_title
 
     titles = {nb: notebook_title(root / nb) for nb in {r.notebook for r in reports}}
     out = []
     for r in reports:
-        title = titles[r.notebook] + (f": {describe(r.parameters)}" if describe(r.parameters) else "")
-        out.append({"id": r.id, "title": title})
+        words = describe(r.parameters)
+        out.append({"id": r.id, "title": titles[r.notebook] + (f": {words}" if words else "")})
     return out
 
 
