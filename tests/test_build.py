@@ -251,7 +251,7 @@ def test_a_bad_parameter_in_the_list_stops_before_anything_runs(rebuilt):
 
 
 def test_a_run_that_left_no_notebook_still_gets_its_failure_page(rebuilt, monkeypatch):
-    def kernel_died(payloads, jobs, progress):
+    def kernel_died(payloads, jobs, progress, **kwargs):
         return {
             p["id"]: {
                 "id": p["id"],
@@ -330,8 +330,24 @@ def wait_until(condition, seconds: float, what: str):
     raise AssertionError(f"timed out after {seconds} s waiting for {what}")
 
 
+def parent_of(pid: int) -> int | None:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return int(stat[stat.rfind(")") + 2 :].split()[1])
+
+
 def kernels_of(mark: str) -> dict[int, str]:
-    return {pid: cmd for pid, cmd in marked(mark).items() if "ipykernel_launcher" in cmd}
+    """The build's kernels: forked by its zygote (a zygote's child runs the same command line), or
+    started cold (`ipykernel_launcher`)."""
+    procs = marked(mark)
+    zygotes = {pid for pid, cmd in procs.items() if "warclaims.reports.zygote" in cmd}
+    return {
+        pid: cmd
+        for pid, cmd in procs.items()
+        if "ipykernel_launcher" in cmd or (pid in zygotes and parent_of(pid) in zygotes)
+    }
 
 
 @pytest.fixture

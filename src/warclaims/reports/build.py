@@ -10,7 +10,6 @@ leaves a half-written report, and a failed report keeps its last good HTML publi
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sys
@@ -19,15 +18,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from warclaims.charts.parameters import describe
+from warclaims.paths import build_cache
 from warclaims.reports import workers
-from warclaims.reports.reportlist import Report, load_report_list
+from warclaims.reports.digests import Digests, sha256
+from warclaims.reports.reportlist import Report, load_cached
 
 FORMAT = 1  # bump when the build's output format changes: every report is rebuilt
 DEPENDENCY_GLOBS = ("data/*.csv", "seeds/*", "src/warclaims/**/*", "requirements.lock")
-
-
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def claims_csv_name(data: bytes) -> str:
@@ -35,16 +32,17 @@ def claims_csv_name(data: bytes) -> str:
     return f"data/claims-{sha256(data)[:16]}.csv"
 
 
-def file_hashes(root: Path, patterns=DEPENDENCY_GLOBS) -> dict[str, str]:
+def file_hashes(root: Path, patterns=DEPENDENCY_GLOBS, digests: Digests | None = None) -> dict[str, str]:
+    digests = digests or Digests()
     out = {}
     for pattern in patterns:
         for path in sorted(root.glob(pattern)):
             if path.is_file() and "__pycache__" not in path.parts:
-                out[path.relative_to(root).as_posix()] = sha256(path.read_bytes())
+                out[path.relative_to(root).as_posix()] = digests.of(path)
     return dict(sorted(out.items()))
 
 
-def _named_files(root: Path, params: dict) -> dict[str, str]:
+def _named_files(root: Path, params: dict, digests: Digests) -> dict[str, str]:
     """Files and folders that a parameter value names (an alternative events table, a folder of map
     snapshots): part of the report's key. A file is keyed on its content; a folder, which may hold a
     gigabyte of snapshots, on its files' names, sizes and modification times."""
@@ -54,7 +52,7 @@ def _named_files(root: Path, params: dict) -> dict[str, str]:
             continue
         path = root / value
         if path.is_file():
-            out[value] = sha256(path.read_bytes())
+            out[value] = digests.of(path)
         elif path.is_dir():
             listing = sorted(
                 f"{p.relative_to(path).as_posix()}\0{p.stat().st_size}\0{p.stat().st_mtime_ns}"
@@ -66,13 +64,19 @@ def _named_files(root: Path, params: dict) -> dict[str, str]:
 
 
 def report_key(
-    report: Report, common: dict[str, str], root: Path, show_code: bool, nav: list | None = None
+    report: Report,
+    common: dict[str, str],
+    root: Path,
+    show_code: bool,
+    nav: list | None = None,
+    digests: Digests | None = None,
 ) -> tuple[str, dict[str, str]]:
+    digests = digests or Digests()
     inputs = {
         **common,
-        report.notebook: sha256((root / report.notebook).read_bytes()),
-        **_named_files(root, report.parameters),
-        **{r: sha256((root / r).read_bytes()) for r in report.requires if (root / r).is_file()},
+        report.notebook: digests.of(root / report.notebook),
+        **_named_files(root, report.parameters, digests),
+        **{r: digests.of(root / r) for r in report.requires if (root / r).is_file()},
     }
     blob = json.dumps(
         {"format": FORMAT, "inputs": inputs, "parameters": report.parameters, "show_code": show_code, "nav": nav},
@@ -107,10 +111,9 @@ def write_atomic(path: Path, data: bytes) -> bool:
     return True
 
 
-def _outputs_intact(out: Path, entry: dict) -> bool:
+def _outputs_intact(out: Path, entry: dict, digests: Digests) -> bool:
     return all(
-        (out / rel).is_file() and sha256((out / rel).read_bytes()) == digest
-        for rel, digest in entry.get("outputs", {}).items()
+        (out / rel).is_file() and digests.of(out / rel) == digest for rel, digest in entry.get("outputs", {}).items()
     )
 
 
@@ -128,12 +131,15 @@ def build(
     jobs: int | None = None,
     timeout: int = 300,
     progress: bool = True,
+    pool: workers.Pool | None = None,
 ) -> Outcome:
+    """Build what changed. `pool`: workers and zygote kept by the caller (watch mode), else started for this build."""
     out = out or root / "reports"
-    reports = load_report_list(reports_file or root / "reports.yaml", root)
+    digests = Digests(build_cache(root) / "digests.json")
+    reports = load_cached(reports_file or root / "reports.yaml", root, digests)
     with build_lock(root):
         remove_temporary_files(out)
-        return _build(root, reports, out, force, show_code, jobs, timeout, progress)
+        return _build(root, reports, out, force, show_code, jobs, timeout, progress, pool, digests)
 
 
 def _build(
@@ -145,6 +151,8 @@ def _build(
     jobs: int | None,
     timeout: int,
     progress: bool,
+    pool: workers.Pool | None,
+    digests: Digests,
 ) -> Outcome:
     import time
 
@@ -157,7 +165,7 @@ def _build(
     except (OSError, ValueError):  # none yet, unreadable or not JSON: everything is rebuilt
         manifest = {}
     previous = manifest.get("reports", {})
-    common = file_hashes(root)
+    common = file_hashes(root, digests=digests)
     outcome = Outcome()
     todo, keys = [], {}
     present = [r for r in reports if all((root / f).is_file() for f in r.requires)]
@@ -167,10 +175,10 @@ def _build(
         if missing:
             outcome.skipped.append((report.id, f"needs {', '.join(missing)} (not present)"))
             continue
-        key, inputs = report_key(report, common, root, show_code, nav)
+        key, inputs = report_key(report, common, root, show_code, nav, digests)
         keys[report.id] = (key, inputs)
         prev = previous.get(report.id, {})
-        if not force and prev.get("key") == key and prev.get("status") == "ok" and _outputs_intact(out, prev):
+        if not force and prev.get("key") == key and prev.get("status") == "ok" and _outputs_intact(out, prev, digests):
             outcome.unchanged.append(report.id)
         else:
             todo.append(report)
@@ -179,9 +187,6 @@ def _build(
     sources = read_sources(root)
     if todo:
         check_writable(out)
-        # The table is validated while the forkserver loads; nothing runs or is written unless it is valid.
-        workers.start_forkserver()
-        _validate(root)
         payloads = [
             {
                 "id": r.id,
@@ -197,7 +202,11 @@ def _build(
             }
             for r in todo
         ]
-        results = workers.run_all(payloads, jobs, progress)
+        with _workers(pool, root, jobs, len(todo)) as running:
+            # The table is validated while the zygote and the forkserver load; nothing runs or is
+            # written unless it is valid.
+            _validate(root)
+            results = workers.run_all(payloads, jobs, progress, pool=running)
 
     skipped = dict(outcome.skipped)
     entries = {}
@@ -241,7 +250,7 @@ def _build(
         for p in (out / "data").glob("*.csv")
         if p.relative_to(out).as_posix() not in linked
     ]
-    external = file_hashes(root, ("data/external/**/*",))
+    external = file_hashes(root, ("data/external/**/*",), digests)
     if external and (manifest.get("external_inputs") != external or not (out / "external.json").is_file()):
         # What the fetched datasets hold now, published so the next refresh can be checked against it.
         from warclaims.external.guard import summarize
@@ -256,7 +265,18 @@ def _build(
     }
     files["manifest.json"] = (json.dumps(new_manifest, sort_keys=True, indent=1, ensure_ascii=False) + "\n").encode()
     publish(out, files, removed)
+    digests.save()
     return outcome
+
+
+@contextmanager
+def _workers(pool: workers.Pool | None, root: Path, jobs: int | None, reports: int):
+    """`pool` when the caller keeps one (watch mode); else a pool for this build, sized to its reports."""
+    if pool is not None:
+        yield pool
+        return
+    with workers.Pool(root, min(reports, jobs or workers.default_jobs())) as own:
+        yield own
 
 
 def _published(report_id: str, res: dict, files: dict[str, bytes]) -> dict:

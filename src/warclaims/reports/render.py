@@ -23,6 +23,7 @@ from nbconvert.preprocessors import TagRemovePreprocessor
 
 from warclaims.charts import CLAIMS_CSV_ENV, FIGURE_MIME, TABLE_MIME
 from warclaims.paths import CACHE_ENV, build_cache
+from warclaims.reports import kernels
 from warclaims.reports.build import claims_csv_name
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -137,6 +138,7 @@ def run_report(job: dict) -> dict:
         executed = Path(tmp) / "executed.ipynb"
         claims_csv = Path(tmp) / "claims.csv"
         os.environ[CLAIMS_CSV_ENV] = str(claims_csv)  # where the notebook's ClaimsCSV writes the page's claims
+        kernels.ADDRESS = job.get("zygote")  # fork the kernel from the build's zygote when there is one
         try:
             pm.execute_notebook(
                 str(root / job["notebook"]),
@@ -150,6 +152,9 @@ def run_report(job: dict) -> dict:
                 # Saved once at the end (also after a failure), not after every cell: the
                 # per-cell save re-validates and rewrites the notebook, CPU the other kernel needs.
                 request_save_on_cell_execute=False,
+                kernel_manager_class=kernels.ForkedKernelManager,
+                # The outputs are complete once the last cell replies; a polite shutdown only waits.
+                shutdown_kernel="immediate",
             )
         except pm.PapermillExecutionError as exc:
             status, error = (

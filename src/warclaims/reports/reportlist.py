@@ -7,14 +7,17 @@ Parameter names are read from each notebook's `parameters` cell without starting
 from __future__ import annotations
 
 import ast
+import contextlib
+import functools
 import json
+import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import yaml
-
 from warclaims.charts import parameters
+from warclaims.paths import build_cache
+from warclaims.reports.digests import Digests, sha256
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
@@ -63,37 +66,45 @@ def notebook_parameters(path: Path) -> dict[str, object]:
     return {}
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """YAML as people write reports.yaml: no aliases (an alias bomb expands to gigabytes), and a key
-    written twice in one mapping is an error naming both lines, not a silent last-one-wins."""
+@functools.cache
+def _strict_loader():
+    """The YAML loader for reports.yaml (PyYAML is imported on first use: a no-op build never parses
+    the list, see `load_cached`)."""
+    import yaml
 
-    def compose_node(self, parent, index):
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise yaml.composer.ComposerError(
-                None, None, f"aliases (*{event.anchor}) are not allowed in the report list", event.start_mark
-            )
-        return super().compose_node(parent, index)
+    class _StrictLoader(yaml.SafeLoader):
+        """YAML as people write reports.yaml: no aliases (an alias bomb expands to gigabytes), and a key
+        written twice in one mapping is an error naming both lines, not a silent last-one-wins."""
 
-    def construct_mapping(self, node, deep=False):
-        first: dict[object, int] = {}
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=True)
-            try:
-                seen = first.get(key)
-            except TypeError:
-                raise yaml.constructor.ConstructorError(
-                    None, None, "a key must be a plain value, not a list or mapping", key_node.start_mark
-                ) from None
-            if seen is not None:
-                raise yaml.constructor.ConstructorError(
-                    None,
-                    None,
-                    f"key {key!r} appears twice (lines {seen} and {key_node.start_mark.line + 1})",
-                    key_node.start_mark,
+        def compose_node(self, parent, index):
+            if self.check_event(yaml.AliasEvent):
+                event = self.peek_event()
+                raise yaml.composer.ComposerError(
+                    None, None, f"aliases (*{event.anchor}) are not allowed in the report list", event.start_mark
                 )
-            first[key] = key_node.start_mark.line + 1
-        return super().construct_mapping(node, deep=deep)
+            return super().compose_node(parent, index)
+
+        def construct_mapping(self, node, deep=False):
+            first: dict[object, int] = {}
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=True)
+                try:
+                    seen = first.get(key)
+                except TypeError:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, "a key must be a plain value, not a list or mapping", key_node.start_mark
+                    ) from None
+                if seen is not None:
+                    raise yaml.constructor.ConstructorError(
+                        None,
+                        None,
+                        f"key {key!r} appears twice (lines {seen} and {key_node.start_mark.line + 1})",
+                        key_node.start_mark,
+                    )
+                first[key] = key_node.start_mark.line + 1
+            return super().construct_mapping(node, deep=deep)
+
+    return _StrictLoader
 
 
 def _read(path: Path, shown: str):
@@ -112,8 +123,10 @@ def _read(path: Path, shown: str):
         raise ReportListError(
             f"{shown}:{line}: not UTF-8 text (byte 0x{data[exc.start]:02x}); save it as UTF-8"
         ) from None
+    import yaml
+
     try:
-        return yaml.load(text, Loader=_StrictLoader)
+        return yaml.load(text, Loader=_strict_loader())
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f":{mark.line + 1}: column {mark.column + 1}" if mark else ""
@@ -200,4 +213,40 @@ def load_report_list(path: Path, root: Path) -> list[Report]:
             )
     if problems:
         raise ReportListError("\n".join(problems))
+    return reports
+
+
+def load_cached(path: Path, root: Path, digests: Digests) -> list[Report]:
+    """`load_report_list`, remembered in build/cache/ under a key of everything it reads (the list,
+    the notebooks, this checking code), so a build with nothing to do skips parsing YAML."""
+    store = build_cache(root) / "reportlist.json"
+    try:
+        key = sha256(
+            json.dumps(
+                [
+                    str(path),
+                    digests.of(path),
+                    [(p.name, digests.of(p)) for p in sorted((root / "notebooks").glob("*.ipynb"))],
+                    digests.of(Path(__file__)),
+                    digests.of(Path(parameters.__file__)),
+                ]
+            ).encode()
+        )
+    except OSError:  # an unreadable notebook or list: load_report_list says so
+        return load_report_list(path, root)
+    try:
+        cached = json.loads(store.read_text(encoding="utf-8"))
+        if cached.get("key") == key:
+            return [
+                Report(r["id"], r["notebook"], r["set_name"], r["parameters"], tuple(r["requires"]))
+                for r in cached["reports"]
+            ]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):  # none yet, or damaged: parse
+        pass
+    reports = load_report_list(path, root)
+    with contextlib.suppress(OSError):
+        store.parent.mkdir(parents=True, exist_ok=True)
+        tmp = store.with_name(f".{store.name}.tmp-{os.getpid()}")
+        tmp.write_text(json.dumps({"key": key, "reports": [asdict(r) for r in reports]}), encoding="utf-8")
+        os.replace(tmp, store)
     return reports

@@ -20,50 +20,118 @@ from pathlib import Path
 STOP_SECONDS = 2.0  # how long stopped workers get to end their kernels before they are killed
 
 
-def run_all(
-    payloads: list[dict], jobs: int | None, progress: bool, on_result: Callable[[dict], None] | None = None
-) -> dict:
-    """Run `render.run_report` for every payload on a pool; returns results by report id.
+class Pool:
+    """The build's workers and the zygote their kernels are forked from (`zygote`), for one build
+    or, in watch mode, for many.
 
-    A worker that crashes fails its report only. KeyboardInterrupt stops every worker and kernel
-    before it propagates.
+    Entering starts the zygote and the forkserver at once, so their imports overlap the claim
+    table's validation; the workers start with the first `run`. Leaving stops the workers, the
+    zygote and every kernel.
     """
-    import concurrent.futures as cf
-    import multiprocessing
 
-    from tqdm import tqdm
+    def __init__(self, root: Path, jobs: int | None = None):
+        self.root = root
+        self.jobs = max(1, jobs or default_jobs())
+        self._stack = contextlib.ExitStack()
+        self._executor = None
+        self.address: str | None = None
 
-    workers = max(1, min(len(payloads), jobs or os.cpu_count() or 1))
-    pool = cf.ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=multiprocessing.get_context("forkserver"),
-        initializer=_worker_init,
-        initargs=(os.getpid(),),
-    )
-    results: dict[str, dict] = {}
-    try:
-        futures = {pool.submit(_run_report, p): p["id"] for p in payloads}
-        with tqdm(total=len(futures), desc="reports", unit="report", disable=not progress, file=sys.stderr) as bar:
-            for fut in cf.as_completed(futures):
-                report_id = futures[fut]
-                try:
-                    results[report_id] = fut.result()
-                except Exception as exc:  # the worker itself crashed: that report failed, the pool goes on
-                    results[report_id] = {
-                        "id": report_id,
-                        "status": "failed",
-                        "error": f"{type(exc).__name__}: {exc}",
-                        "notebook": None,
-                    }
-                if on_result:
-                    on_result(results[report_id])
-                bar.set_postfix_str(report_id)
-                bar.update()
-    except BaseException:
-        stop(pool)
-        raise
-    pool.shutdown(wait=True)
-    return results
+    def __enter__(self) -> Pool:
+        from warclaims.reports import zygote
+
+        self.address = self._stack.enter_context(zygote.running(self.root))
+        start_forkserver()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._executor is not None:
+            stop(self._executor)
+            self._executor = None
+        self._stack.close()
+
+    def run(self, payloads: list[dict], progress: bool, on_result: Callable[[dict], None] | None = None) -> dict:
+        """Run `render.run_report` for every payload; returns results by report id.
+
+        A report whose worker died is run once more on fresh workers (another report's crash
+        breaks the whole executor); a report whose worker dies twice is failed, and the pool goes
+        on. KeyboardInterrupt stops every worker and kernel before it propagates.
+        """
+        import concurrent.futures as cf
+
+        from tqdm import tqdm
+
+        payloads = [{**p, "zygote": self.address} for p in payloads]
+        results: dict[str, dict] = {}
+        tries = dict.fromkeys((p["id"] for p in payloads), 0)
+        try:
+            with tqdm(total=len(payloads), desc="reports", unit="report", disable=not progress, file=sys.stderr) as bar:
+                while payloads:
+                    executor = self._start()
+                    futures = {executor.submit(_run_report, p): p for p in payloads}
+                    payloads = []
+                    for fut in cf.as_completed(futures):
+                        job = futures[fut]
+                        try:
+                            result = fut.result()
+                        except cf.process.BrokenProcessPool as exc:
+                            tries[job["id"]] += 1
+                            self._executor = None  # broken: the next round starts fresh workers
+                            if tries[job["id"]] < 2:
+                                payloads.append(job)
+                                continue
+                            result = _crashed(job["id"], exc)
+                        except Exception as exc:
+                            result = _crashed(job["id"], exc)
+                        results[job["id"]] = result
+                        if on_result:
+                            on_result(result)
+                        bar.set_postfix_str(job["id"])
+                        bar.update()
+        except BaseException:
+            self.close()
+            raise
+        return results
+
+    def _start(self):
+        import concurrent.futures as cf
+        import multiprocessing
+
+        if self._executor is None:
+            self._executor = cf.ProcessPoolExecutor(
+                max_workers=self.jobs,
+                mp_context=multiprocessing.get_context("forkserver"),
+                initializer=_worker_init,
+                initargs=(os.getpid(),),
+            )
+        return self._executor
+
+
+def default_jobs() -> int:
+    """Workers per build: one per core and one more, so a core is not idle while a worker waits on
+    its kernel (starting, replying) rather than computing."""
+    return (os.cpu_count() or 1) + 1
+
+
+def run_all(
+    payloads: list[dict],
+    jobs: int | None,
+    progress: bool,
+    on_result: Callable[[dict], None] | None = None,
+    pool: Pool | None = None,
+) -> dict:
+    """Run every payload's report on `pool`, or on a pool of its own; returns results by report id."""
+    if pool is not None:
+        return pool.run(payloads, progress, on_result)
+    with Pool(Path(payloads[0]["root"]), min(len(payloads), jobs or default_jobs())) as own:
+        return own.run(payloads, progress, on_result)
+
+
+def _crashed(report_id: str, exc: BaseException) -> dict:
+    """The result of a report whose worker itself failed: that report failed, the pool goes on."""
+    return {"id": report_id, "status": "failed", "error": f"{type(exc).__name__}: {exc}", "notebook": None}
 
 
 def stop(pool) -> None:

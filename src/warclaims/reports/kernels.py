@@ -1,0 +1,172 @@
+"""Warm kernels, the worker side: jupyter_client machinery that takes each report's kernel from
+the build's zygote (`zygote`) instead of starting Python.
+
+`ForkedKernelManager` is an `AsyncKernelManager` (papermill passes it to nbclient) whose
+provisioner, `ForkedProvisioner`, is a `LocalProvisioner` that asks the zygote for the process
+instead of running the kernelspec's command. The kernel is the zygote's child, not the worker's,
+so `ForkedProcess` holds it by a pidfd: polling, waiting and signals cannot reach a reused pid.
+When no zygote is set or it cannot be reached, or the kernelspec is not this Python's ipykernel,
+the provisioner starts the kernel the usual way.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import signal
+import socket
+import sys
+from typing import Any
+
+from jupyter_client.asynchronous import AsyncKernelClient
+from jupyter_client.manager import AsyncKernelManager
+from jupyter_client.provisioning import LocalProvisioner
+from traitlets import DottedObjectName, Type
+
+from warclaims.reports.zygote import read_line
+
+REQUEST_TIMEOUT = 60.0  # seconds a worker waits for its kernel (the zygote may still be importing)
+KILL_WAIT = 1.0  # seconds to wait for a killed kernel to be gone
+ADDRESS: str | None = None  # the zygote's socket, set in a build worker (render.run_report)
+
+
+class ForkedProcess:
+    """The `subprocess.Popen` surface `LocalProvisioner` uses, for a process that is not our child.
+
+    It is held by a pidfd, which becomes readable when the process exits. Its exit status belongs
+    to its parent (the zygote), so `returncode` is -1 once it has exited.
+    """
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, pid: int):
+        self.pid = pid
+        self.returncode: int | None = None
+        self._fd: int | None = os.pidfd_open(pid)
+
+    def poll(self) -> int | None:
+        if self.returncode is None and self._fd is not None and select.select([self._fd], [], [], 0)[0]:
+            self._exited()
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int | None:
+        if self.returncode is None and self._fd is not None and select.select([self._fd], [], [], timeout)[0]:
+            self._exited()
+        return self.returncode
+
+    def send_signal(self, signum: int) -> None:
+        if self.returncode is not None or self._fd is None:
+            raise ProcessLookupError(3, "No such process")  # what LocalProvisioner tolerates
+        signal.pidfd_send_signal(self._fd, signum)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+    def _exited(self) -> None:
+        self.returncode = -1
+        os.close(self._fd)
+        self._fd = None
+
+
+class ForkedProvisioner(LocalProvisioner):
+    """LocalProvisioner, except that the kernel process comes from the zygote when one is running."""
+
+    async def launch_kernel(self, cmd: list[str], **kwargs: Any):
+        pid = _spawn(cmd, kwargs) if ADDRESS else None
+        if pid is None:
+            return await super().launch_kernel(cmd, **kwargs)
+        self.process = ForkedProcess(pid)
+        self.pid = self.pgid = pid
+        self.cwd = kwargs.get("cwd") or os.getcwd()
+        return self.connection_info
+
+    async def kill(self, restart: bool = False) -> None:
+        """Kill the kernel's process group and wait (briefly) for it to go: jupyter_client would
+        otherwise find it still alive and sleep 0.1 s before looking again."""
+        await super().kill(restart)
+        if isinstance(self.process, ForkedProcess):
+            self.process.wait(KILL_WAIT)
+
+
+class ForkedKernelClient(AsyncKernelClient):
+    """jupyter_client's AsyncKernelClient, waiting for a new kernel without its fixed pauses.
+
+    Its `wait_for_ready` asks for kernel_info until the reply comes and an IOPub message shows the
+    IOPub channel is connected, then drains IOPub until it has been quiet for 0.2 s: a pause that
+    is most of a warm kernel's start. Here the drain takes what is already queued and stops; a
+    late status message is harmless, because nbclient only reads the messages answering its own
+    requests.
+    """
+
+    async def wait_for_ready(self, timeout: float | None = None) -> None:
+        import time
+        from queue import Empty
+
+        deadline = time.monotonic() + (timeout if timeout is not None else float("inf"))
+        while True:
+            self.kernel_info()
+            try:
+                msg = await self.shell_channel.get_msg(timeout=1)
+            except Empty:
+                pass
+            else:
+                if msg["msg_type"] == "kernel_info_reply":
+                    try:
+                        await self.iopub_channel.get_msg(timeout=0.2)  # IOPub is connected once this arrives
+                    except Empty:
+                        pass
+                    else:
+                        self._handle_kernel_info_reply(msg)
+                        break
+            if not await self.is_alive():
+                raise RuntimeError("Kernel died before replying to kernel_info")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
+        while await self.iopub_channel.msg_ready():
+            await self.iopub_channel.get_msg(timeout=0)
+
+
+class ForkedKernelManager(AsyncKernelManager):
+    """The kernel manager papermill (nbclient) uses in build workers."""
+
+    client_class = DottedObjectName("warclaims.reports.kernels.ForkedKernelClient")
+    client_factory = Type(klass="warclaims.reports.kernels.ForkedKernelClient")
+
+    async def _async_pre_start_kernel(self, **kw: Any):
+        if self.provisioner is None:
+            import uuid
+
+            self.kernel_id = self.kernel_id or kw.pop("kernel_id", str(uuid.uuid4()))
+            self.provisioner = ForkedProvisioner(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self)
+        return await super()._async_pre_start_kernel(**kw)
+
+
+def _spawn(cmd: list[str], kwargs: dict) -> int | None:
+    """Ask the zygote for a kernel running `cmd`; None when it cannot give one (start it cold then)."""
+    if len(cmd) < 3 or cmd[1:3] != ["-m", "ipykernel_launcher"] or not _same_python(cmd[0]):
+        return None
+    request = {
+        "argv": cmd[3:],
+        "cwd": str(kwargs.get("cwd") or os.getcwd()),
+        "env": dict(kwargs.get("env") or os.environ),
+    }
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+            conn.settimeout(REQUEST_TIMEOUT)
+            conn.connect(ADDRESS)
+            conn.sendall(json.dumps(request).encode() + b"\n")
+            reply = json.loads(read_line(conn))
+    except (OSError, ValueError):
+        return None
+    return reply.get("pid")
+
+
+def _same_python(executable: str) -> bool:
+    try:
+        return os.path.samefile(executable, sys.executable)
+    except OSError:
+        return False

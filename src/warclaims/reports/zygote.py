@@ -1,0 +1,232 @@
+"""The zygote: one process per build that has imported what the notebooks import, and forks a
+fresh IPython kernel for each report.
+
+A cold kernel spends most of a small report's time starting Python, then IPython, then importing
+pandas, matplotlib, seaborn and warclaims. The zygote is started as `python -m
+warclaims.reports.zygote`, the way jupyter_client starts `python -m ipykernel_launcher` (same
+interpreter, working folder and environment; the working folder off sys.path while it loads). It
+imports PRELOAD once and never runs a line of a notebook. For each request on its Unix socket it
+forks a child, and the child becomes an ordinary `ipykernel` kernel (`IPKernelApp`) on the
+connection file jupyter_client wrote. Every report therefore starts from the same untouched
+interpreter state: a variable, an rcParams change, a monkeypatch or an open figure dies with the
+report's own process.
+
+The zygote is single-threaded, so each fork is clean. It ignores Ctrl-C (the build decides), kills
+its kernels' process groups and exits on SIGTERM, and exits the same way when the build process
+ends, however it ends. This module uses the standard library only: the build imports it without
+loading jupyter_client. The worker side is `kernels`.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import select
+import signal
+import socket
+import subprocess
+import sys
+from contextlib import contextmanager, suppress
+from pathlib import Path
+
+MPLBACKEND = "module://matplotlib_inline.backend_inline"  # what ipykernel sets for its kernels
+# What a notebook imports, loaded once in the zygote (each module's own imports come with it).
+PRELOAD = (
+    # ipykernel and what it loads while it starts (its debugger brings debugpy: 0.2 s alone)
+    "ipykernel_launcher",
+    "ipykernel.kernelapp",
+    "ipykernel.ipkernel",
+    "ipykernel.zmqshell",
+    "ipykernel.debugger",
+    "IPython.core.completerlib",
+    "IPython.core.debugger",
+    "IPython.core.oinspect",
+    "IPython.extensions.storemagic",
+    "psutil",
+    "sqlite3",
+    "tornado.queues",
+    # the notebooks' libraries, with what drawing and validating load on first use
+    "pandas",
+    "pandera.backends.pandas.register",
+    "matplotlib.pyplot",
+    "matplotlib.backends.backend_agg",
+    "matplotlib.backends.backend_svg",
+    "PIL.PngImagePlugin",
+    "seaborn",
+    "warclaims.claims.coverage",
+    "warclaims.charts.selection",
+    "warclaims.charts.figures",
+    "warclaims.charts.prose",
+    "warclaims.charts.plots",
+)
+
+
+@contextmanager
+def running(root: Path):
+    """Run a zygote for a build of `root` for the duration of the block; yields its socket's address.
+
+    The socket is bound here, before the zygote starts, so a worker can connect at once: its
+    request waits in the socket's queue while the zygote imports. Leaving the block ends the
+    zygote and every kernel it forked.
+    """
+    import shutil
+    import tempfile
+
+    folder = tempfile.mkdtemp(prefix="warclaims-zygote-")
+    address = os.path.join(folder, "zygote.sock")
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as listener:
+            listener.bind(address)
+            listener.listen(64)
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "warclaims.reports.zygote", str(listener.fileno()), str(os.getpid())],
+                cwd=root,
+                pass_fds=(listener.fileno(),),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        try:
+            yield address
+        finally:
+            stop(proc)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def stop(proc: subprocess.Popen, seconds: float = 2.0) -> None:
+    """End the zygote and, with it, every kernel it forked."""
+    if proc.poll() is None:
+        proc.terminate()
+    try:
+        proc.wait(seconds)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def serve(listener: socket.socket, build_pid: int) -> None:
+    """The zygote's main loop: fork a kernel per request on `listener`, until the build process
+    `build_pid` is gone or SIGTERM arrives. Single-threaded, so every fork is clean."""
+    from warclaims.reports.workers import _exit_now
+
+    gc.disable()  # as the gc.freeze documentation advises for a process that forks without exec
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, lambda signum, frame: _exit_now(143))
+    signal.signal(signal.SIGCHLD, lambda signum, frame: _reap())
+    try:
+        build = os.pidfd_open(build_pid)
+    except ProcessLookupError:
+        _exit_now(1)
+    _preload()
+    gc.freeze()  # what the preload made stays out of the kernels' collections: fewer pages copied
+    while True:
+        ready, _, _ = select.select([listener, build], [], [])
+        if build in ready:
+            _exit_now(1)
+        conn, _ = listener.accept()
+        with conn:
+            try:
+                request = json.loads(read_line(conn))
+                pid = _fork_kernel(request, close=(listener.fileno(), build, conn.fileno()))
+                conn.sendall(json.dumps({"pid": pid}).encode() + b"\n")
+            except (OSError, ValueError, KeyError, TypeError) as exc:
+                with suppress(OSError):
+                    conn.sendall(json.dumps({"error": f"{type(exc).__name__}: {exc}"}).encode() + b"\n")
+
+
+def _preload() -> None:
+    """Import PRELOAD as a kernel would see them. matplotlib reads MPLBACKEND when it is imported,
+    so it is set first, as ipykernel does; the backend itself is resolved (and its IPython hooks
+    installed) only in the kernel, when a notebook first draws."""
+    import importlib
+
+    os.environ.setdefault("MPLBACKEND", MPLBACKEND)
+    for name in PRELOAD:
+        importlib.import_module(name)
+
+
+def read_line(conn: socket.socket) -> bytes:
+    data = b""
+    while not data.endswith(b"\n"):
+        chunk = conn.recv(65536)
+        if not chunk:
+            raise ValueError("request ended early")
+        data += chunk
+    return data
+
+
+def _reap() -> None:
+    """Collect every kernel that has exited (the zygote is their parent)."""
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+
+
+def _fork_kernel(request: dict, close: tuple[int, ...]) -> int:
+    """Fork a kernel for `request` (argv, cwd, env); returns its pid once it leads its own session."""
+    argv, cwd, env = [str(a) for a in request["argv"]], str(request["cwd"]), dict(request["env"])
+    started_r, started_w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the kernel: it never returns from here
+        code = 1
+        try:
+            os.close(started_r)
+            os.setsid()  # its own process group: the build kills the kernel and whatever it started
+            os.close(started_w)
+            for fd in close:
+                os.close(fd)
+            _become_kernel(argv, cwd, env)
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(started_w)
+    os.read(started_r, 1)  # EOF once the child has its session (or has died)
+    os.close(started_r)
+    return pid
+
+
+def _become_kernel(argv: list[str], cwd: str, env: dict[str, str]) -> None:
+    """Turn this freshly forked process into what `python -m ipykernel_launcher ARGV` would be."""
+    gc.enable()
+    for signum, handler in (
+        (signal.SIGINT, signal.default_int_handler),
+        (signal.SIGTERM, signal.SIG_DFL),
+        (signal.SIGCHLD, signal.SIG_DFL),
+    ):
+        signal.signal(signum, handler)
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(devnull, fd)
+    os.close(devnull)
+    os.chdir(cwd)
+    os.environ.clear()
+    os.environ.update(env)
+    # ipykernel exits when its parent does; its parent is the zygote (jupyter_client would name the worker).
+    os.environ["JPY_PARENT_PID"] = str(os.getppid())
+    import ipykernel_launcher
+
+    sys.argv = [ipykernel_launcher.__file__, *argv]
+    from ipykernel.kernelapp import IPKernelApp
+
+    app = IPKernelApp.instance()
+    app.initialize(argv)
+    app.start()
+
+
+def main(argv: list[str]) -> None:
+    """`python -m warclaims.reports.zygote LISTENING_FD BUILD_PID` (started by `running`)."""
+    # As ipykernel_launcher does: the working folder is not on sys.path while the kernel loads.
+    if sys.path and (sys.path[0] == "" or Path(sys.path[0]) == Path.cwd()):
+        del sys.path[0]
+    listener = socket.socket(fileno=int(argv[0]))
+    serve(listener, int(argv[1]))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
