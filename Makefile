@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.warclaims-installed
 LINTED := src tests bench notebooks
 
 .DEFAULT_GOAL := help
-.PHONY: help setup report test lint format browser lab validate coverage lock clean
+.PHONY: help setup report watch test lint format browser lab validate coverage lock clean
 
 help: ## list the targets
 	@awk -F ':.*## ' '/^[a-z][a-z-]*:.*## / { printf "  make %-10s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
@@ -26,9 +26,14 @@ setup: ## create or repair .venv from requirements.lock
 	  $(PY) -m ipykernel install --sys-prefix --name warclaims --display-name "warclaims (.venv)" >/dev/null && \
 	  echo "$$want" > $(STAMP); \
 	fi
+	@# The package's bytecode, as a regular install has it: a no-op build is mostly Python starting.
+	@$(PY) -m compileall -q src/warclaims
 
 report: setup ## validate the claim table and build the HTML reports into reports/
 	$(VENV)/bin/warclaims build
+
+watch: setup ## build, then rebuild on every save until Ctrl-C (warclaims build --watch)
+	$(VENV)/bin/warclaims build --watch
 
 test: setup browser lint ## lint, then run the whole test suite (in random order)
 	$(PY) -m pytest --screenshots build/screenshots

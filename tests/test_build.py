@@ -2,25 +2,20 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import re
 import shutil
 import signal
-import subprocess
-import sys
 import time
-import uuid
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 
 from warclaims.reports import workers
 from warclaims.reports.build import DataInvalid, build, build_lock, sha256
 
-from conftest import ROOT, edit_row, tree
+from conftest import ROOT, cli, edit_row, kernels_of, marked, tree, wait_until
 
 REPORTS = """reports:
   - notebook: overview
@@ -213,17 +208,6 @@ def test_failing_notebook_keeps_last_good_html_and_is_marked(rebuilt):
     assert outcome.built == ["overview--default"] and not (out / "failed" / "overview--default.html").exists()
 
 
-def cli(root: Path, *args: str, **kwargs) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "warclaims", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "WARCLAIMS_ROOT": str(root), **kwargs.pop("env", {})},
-        **kwargs,
-    )
-
-
 def test_cli_names_a_failure_and_exits_non_zero(rebuilt):
     (rebuilt / "reports.yaml").write_text(
         REPORTS.replace("{claimant_sides: [ukraine]}", "{events_csv: data/missing.csv}")
@@ -303,61 +287,6 @@ def test_reports_that_cannot_be_written_are_said_before_anything_runs(rebuilt, m
     _, err = (proc := cli(rebuilt, "build", "--quiet")).communicate(timeout=60)
     assert proc.returncode == 1
     assert err.splitlines() == ["cannot write reports/: file exists"]
-
-
-def marked(mark: str) -> dict[int, str]:
-    """Processes whose environment carries this test's mark: the build, its forkserver, workers and kernels."""
-    found = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if f"WARCLAIMS_TEST_MARK={mark}".encode() in (entry / "environ").read_bytes().split(b"\0"):
-                    found[int(entry.name)] = (
-                        (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-                    )
-            except OSError:
-                continue
-    return found
-
-
-def wait_until(condition, seconds: float, what: str):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"timed out after {seconds} s waiting for {what}")
-
-
-def parent_of(pid: int) -> int | None:
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    return int(stat[stat.rfind(")") + 2 :].split()[1])
-
-
-def kernels_of(mark: str) -> dict[int, str]:
-    """The build's kernels: forked by its zygote (a zygote's child runs the same command line), or
-    started cold (`ipykernel_launcher`)."""
-    procs = marked(mark)
-    zygotes = {pid for pid, cmd in procs.items() if "warclaims.reports.zygote" in cmd}
-    return {
-        pid: cmd
-        for pid, cmd in procs.items()
-        if "ipykernel_launcher" in cmd or (pid in zygotes and parent_of(pid) in zygotes)
-    }
-
-
-@pytest.fixture
-def mark():
-    """A unique mark in the environment of a build started by the test; whatever carries it is killed afterwards."""
-    value = uuid.uuid4().hex
-    yield value
-    for pid in marked(value):
-        with contextlib.suppress(OSError):
-            os.kill(pid, signal.SIGKILL)
 
 
 def test_ctrl_c_exits_130_in_one_line_and_leaves_no_process_or_half_report(rebuilt, mark):

@@ -68,6 +68,17 @@ def _build(args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     root = repo_root()
+    if args.watch:
+        from warclaims.reports.watch import watch
+
+        return watch(
+            root,
+            reports_file=args.reports,
+            show_code=args.show_code,
+            jobs=args.jobs,
+            timeout=args.timeout,
+            warm_kernels=not args.cold_kernels,
+        )
     try:
         outcome = build(
             root,
@@ -77,6 +88,7 @@ def _build(args: argparse.Namespace) -> int:
             jobs=args.jobs,
             timeout=args.timeout,
             progress=not args.quiet,
+            warm_kernels=not args.cold_kernels,
         )
     except (ReportListError, DataInvalid, BuildLocked, PublishError) as exc:
         print(exc, file=sys.stderr)
@@ -84,29 +96,7 @@ def _build(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print("build interrupted; reports/ unchanged for unfinished reports", file=sys.stderr)
         return 130
-    if args.timings:
-        for report_id, (start, seconds) in sorted(outcome.timings.items(), key=lambda kv: kv[1][0]):
-            print(f"  {report_id:<32} started at {start:5.2f} s, took {seconds:5.2f} s", file=sys.stderr)
-    for report_id, n in outcome.warnings.items():
-        print(
-            f"warning: {report_id} wrote {n} output(s) to stderr, left out of its page; "
-            f"see reports/notebooks/{report_id}.ipynb",
-            file=sys.stderr,
-        )
-    for first, second in outcome.identical:
-        print(
-            f"warning: {first} and {second} draw identical figures; does the second parameter set select "
-            "anything different?",
-            file=sys.stderr,
-        )
-    for report_id, reason in outcome.skipped:
-        print(f"skipped {report_id}: {reason}", file=sys.stderr)
-    for report_id, error in outcome.failed:
-        print(f"FAILED {report_id}: {error} (see reports/failed/{report_id}.html)", file=sys.stderr)
-    print(
-        f"reports/index.html: {len(outcome.built)} built, {len(outcome.unchanged)} unchanged, "
-        f"{len(outcome.failed)} failed, {len(outcome.skipped)} skipped in {time.perf_counter() - started:.2f} s"
-    )
+    outcome.print_summary(time.perf_counter() - started, timings=args.timings)
     return 0 if outcome.ok else 1
 
 
@@ -262,11 +252,19 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("build", help="execute the report list and render shareable HTML into reports/")
     p.add_argument("--force", action="store_true", help="rebuild every report, changed or not")
     p.add_argument("--show-code", action="store_true", help="include the notebooks' code in the HTML")
-    p.add_argument("--jobs", type=int, default=None, help="worker processes (default: one per core)")
+    p.add_argument("--jobs", type=int, default=None, help="worker processes (default: one per core, and one more)")
     p.add_argument("--timeout", type=int, default=300, help="seconds a notebook cell may run (default 300)")
     p.add_argument("--reports", metavar="FILE", type=_absolute, help="report list (default reports.yaml)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--timings", action="store_true", help="print when each report started and how long it took")
+    p.add_argument(
+        "--watch", action="store_true", help="stay running: rebuild when the table, a notebook or the list is saved"
+    )
+    p.add_argument(
+        "--cold-kernels",
+        action="store_true",
+        help="start each report's kernel as a new Python process instead of forking it from a warm one",
+    )
     p.set_defaults(func=_build)
     p = sub.add_parser(
         "import-attacks", help="read the public daily missile and drone attack dataset into a tidy table"

@@ -94,10 +94,38 @@ class Outcome:
     timings: dict[str, tuple[float, float]] = field(default_factory=dict)  # id -> (start after build start, seconds)
     warnings: dict[str, int] = field(default_factory=dict)  # id -> stderr outputs left out of its page
     identical: list[tuple[str, str]] = field(default_factory=list)  # reports of one notebook with the same figures
+    cold: dict[str, str] = field(default_factory=dict)  # id -> why its kernel was started cold, not forked
 
     @property
     def ok(self) -> bool:
         return not self.failed
+
+    def print_summary(self, seconds: float, timings: bool = False) -> None:
+        """What the command line says about a build: problems on stderr, then the summary line."""
+        if timings:
+            for report_id, (start, took) in sorted(self.timings.items(), key=lambda kv: kv[1][0]):
+                _log(f"  {report_id:<32} started at {start:5.2f} s, took {took:5.2f} s")
+        for report_id, n in self.warnings.items():
+            _log(
+                f"warning: {report_id} wrote {n} output(s) to stderr, left out of its page; "
+                f"see reports/notebooks/{report_id}.ipynb"
+            )
+        for first, second in self.identical:
+            _log(
+                f"warning: {first} and {second} draw identical figures; does the second parameter set select "
+                "anything different?"
+            )
+        for report_id, reason in self.cold.items():
+            _log(f"note: {report_id} started its kernel cold: {reason}")
+        for report_id, reason in self.skipped:
+            _log(f"skipped {report_id}: {reason}")
+        for report_id, error in self.failed:
+            _log(f"FAILED {report_id}: {error} (see reports/failed/{report_id}.html)")
+        print(
+            f"reports/index.html: {len(self.built)} built, {len(self.unchanged)} unchanged, "
+            f"{len(self.failed)} failed, {len(self.skipped)} skipped in {seconds:.2f} s",
+            flush=True,
+        )
 
 
 def write_atomic(path: Path, data: bytes) -> bool:
@@ -132,14 +160,17 @@ def build(
     timeout: int = 300,
     progress: bool = True,
     pool: workers.Pool | None = None,
+    warm_kernels: bool = True,
 ) -> Outcome:
-    """Build what changed. `pool`: workers and zygote kept by the caller (watch mode), else started for this build."""
+    """Build what changed. `pool`: workers and zygote kept by the caller (watch mode), else started
+    for this build; `warm_kernels=False` starts every kernel cold instead of forking it."""
     out = out or root / "reports"
     digests = Digests(build_cache(root) / "digests.json")
     reports = load_cached(reports_file or root / "reports.yaml", root, digests)
     with build_lock(root):
         remove_temporary_files(out)
-        return _build(root, reports, out, force, show_code, jobs, timeout, progress, pool, digests)
+        pool = pool or workers.Pool(root, jobs, warm_kernels)  # started only if something is to be built
+        return _build(root, reports, out, force, show_code, timeout, progress, pool, digests)
 
 
 def _build(
@@ -148,10 +179,9 @@ def _build(
     out: Path,
     force: bool,
     show_code: bool,
-    jobs: int | None,
     timeout: int,
     progress: bool,
-    pool: workers.Pool | None,
+    pool: workers.Pool,
     digests: Digests,
 ) -> Outcome:
     import time
@@ -202,11 +232,11 @@ def _build(
             }
             for r in todo
         ]
-        with _workers(pool, root, jobs, len(todo)) as running:
+        with pool.running(len(todo)):
             # The table is validated while the zygote and the forkserver load; nothing runs or is
             # written unless it is valid.
             _validate(root)
-            results = workers.run_all(payloads, jobs, progress, pool=running)
+            results = workers.run_all(payloads, pool.jobs, progress, pool=pool)
 
     skipped = dict(outcome.skipped)
     entries = {}
@@ -232,6 +262,8 @@ def _build(
             base.update(title=res.get("title") or report.id, status=res["status"], inputs=inputs)
             if res.get("warnings"):
                 outcome.warnings[report.id] = res["warnings"]
+            if res.get("started_cold"):
+                outcome.cold[report.id] = res["started_cold"]
             if res["status"] == "ok":
                 entries[report.id] = {**base, **_published(report.id, res, files), "key": key}
                 removed += [p.relative_to(out).as_posix() for p in (out / "failed").glob(f"{report.id}.*")]
@@ -267,16 +299,6 @@ def _build(
     publish(out, files, removed)
     digests.save()
     return outcome
-
-
-@contextmanager
-def _workers(pool: workers.Pool | None, root: Path, jobs: int | None, reports: int):
-    """`pool` when the caller keeps one (watch mode); else a pool for this build, sized to its reports."""
-    if pool is not None:
-        yield pool
-        return
-    with workers.Pool(root, min(reports, jobs or workers.default_jobs())) as own:
-        yield own
 
 
 def _published(report_id: str, res: dict, files: dict[str, bytes]) -> dict:

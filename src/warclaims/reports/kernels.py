@@ -29,6 +29,7 @@ from warclaims.reports.zygote import read_line
 REQUEST_TIMEOUT = 60.0  # seconds a worker waits for its kernel (the zygote may still be importing)
 KILL_WAIT = 1.0  # seconds to wait for a killed kernel to be gone
 ADDRESS: str | None = None  # the zygote's socket, set in a build worker (render.run_report)
+STARTED_COLD = ""  # why the last kernel this worker asked for was started cold ("" when it was forked)
 
 
 class ForkedProcess:
@@ -76,7 +77,8 @@ class ForkedProvisioner(LocalProvisioner):
     """LocalProvisioner, except that the kernel process comes from the zygote when one is running."""
 
     async def launch_kernel(self, cmd: list[str], **kwargs: Any):
-        pid = _spawn(cmd, kwargs) if ADDRESS else None
+        global STARTED_COLD
+        pid, STARTED_COLD = _spawn(cmd, kwargs) if ADDRESS else (None, "")
         if pid is None:
             return await super().launch_kernel(cmd, **kwargs)
         self.process = ForkedProcess(pid)
@@ -145,10 +147,11 @@ class ForkedKernelManager(AsyncKernelManager):
         return await super()._async_pre_start_kernel(**kw)
 
 
-def _spawn(cmd: list[str], kwargs: dict) -> int | None:
-    """Ask the zygote for a kernel running `cmd`; None when it cannot give one (start it cold then)."""
+def _spawn(cmd: list[str], kwargs: dict) -> tuple[int | None, str]:
+    """Ask the zygote for a kernel running `cmd`: (its pid, ""), or (None, why not) when it cannot
+    give one (the kernel is started cold then)."""
     if len(cmd) < 3 or cmd[1:3] != ["-m", "ipykernel_launcher"] or not _same_python(cmd[0]):
-        return None
+        return None, f"the kernelspec runs {' '.join(cmd[:3])}, not this Python's ipykernel"
     request = {
         "argv": cmd[3:],
         "cwd": str(kwargs.get("cwd") or os.getcwd()),
@@ -160,9 +163,11 @@ def _spawn(cmd: list[str], kwargs: dict) -> int | None:
             conn.connect(ADDRESS)
             conn.sendall(json.dumps(request).encode() + b"\n")
             reply = json.loads(read_line(conn))
-    except (OSError, ValueError):
-        return None
-    return reply.get("pid")
+    except (OSError, ValueError) as exc:
+        return None, f"the zygote did not answer ({type(exc).__name__}: {exc})"
+    if not isinstance(reply.get("pid"), int):
+        return None, str(reply.get("error") or "the zygote gave no kernel")
+    return reply["pid"], ""
 
 
 def _same_python(executable: str) -> bool:

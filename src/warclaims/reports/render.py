@@ -130,6 +130,10 @@ def run_report(job: dict) -> dict:
 
     started = time.time()
     root = Path(job["root"])
+    # The kernel's environment is the build's (a worker's own was copied when the forkserver started).
+    if job.get("environment") is not None:
+        os.environ.clear()
+        os.environ.update(job["environment"])
     # The kernel inherits these: it reads this project's table, and reuses the build's validation.
     os.environ["WARCLAIMS_ROOT"] = str(root)
     os.environ[CACHE_ENV] = str(build_cache(root))
@@ -139,6 +143,7 @@ def run_report(job: dict) -> dict:
         claims_csv = Path(tmp) / "claims.csv"
         os.environ[CLAIMS_CSV_ENV] = str(claims_csv)  # where the notebook's ClaimsCSV writes the page's claims
         kernels.ADDRESS = job.get("zygote")  # fork the kernel from the build's zygote when there is one
+        kernels.STARTED_COLD = ""
         try:
             pm.execute_notebook(
                 str(root / job["notebook"]),
@@ -211,6 +216,7 @@ def run_report(job: dict) -> dict:
         "html": html.encode("utf-8"),
         "figures": figures_of(nb) if status == "ok" else [],
         "data_csv": data_csv if status == "ok" else None,
+        "started_cold": kernels.STARTED_COLD if job.get("zygote") else "",
         "started": started,
         "seconds": time.time() - started,
     }

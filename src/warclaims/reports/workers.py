@@ -29,28 +29,58 @@ class Pool:
     zygote and every kernel.
     """
 
-    def __init__(self, root: Path, jobs: int | None = None):
+    def __init__(self, root: Path, jobs: int | None = None, warm: bool = True):
         self.root = root
         self.jobs = max(1, jobs or default_jobs())
+        self.warm = warm  # False: every kernel starts cold, as jupyter_client starts it (--cold-kernels)
         self._stack = contextlib.ExitStack()
         self._executor = None
+        self._started = False
         self.address: str | None = None
+        self.environment: dict[str, str] = {}
 
     def __enter__(self) -> Pool:
-        from warclaims.reports import zygote
-
-        self.address = self._stack.enter_context(zygote.running(self.root))
-        start_forkserver()
+        self.start()
         return self
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+    @property
+    def started(self) -> bool:
+        return self._started
+
+    def start(self) -> None:
+        """Start the zygote and the forkserver (once)."""
+        from warclaims.reports import zygote
+
+        if self._started:
+            return
+        self._started = True
+        # The kernels' environment, fixed now: the zygote's libraries read it when they are imported,
+        # and what the build imports afterwards (validation) may change the build's own.
+        self.environment = dict(os.environ)
+        if self.warm:
+            self.address = self._stack.enter_context(zygote.running(self.root, self.environment))
+        start_forkserver()
+
+    @contextlib.contextmanager
+    def running(self, reports: int):
+        """For one build of `reports` reports: a pool started here (no more workers than reports) is
+        closed at the end; one already started (watch mode) stays up, unless the build is interrupted."""
+        if self._started:
+            yield self
+            return
+        self.jobs = min(self.jobs, max(1, reports))
+        with self:
+            yield self
 
     def close(self) -> None:
         if self._executor is not None:
             stop(self._executor)
             self._executor = None
         self._stack.close()
+        self._started = False
 
     def run(self, payloads: list[dict], progress: bool, on_result: Callable[[dict], None] | None = None) -> dict:
         """Run `render.run_report` for every payload; returns results by report id.
@@ -63,7 +93,8 @@ class Pool:
 
         from tqdm import tqdm
 
-        payloads = [{**p, "zygote": self.address} for p in payloads]
+        self.start()
+        payloads = [{**p, "zygote": self.address, "environment": self.environment} for p in payloads]
         results: dict[str, dict] = {}
         tries = dict.fromkeys((p["id"] for p in payloads), 0)
         try:

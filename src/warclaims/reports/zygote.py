@@ -25,12 +25,25 @@ import os
 import select
 import signal
 import socket
+import struct
 import subprocess
 import sys
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
 MPLBACKEND = "module://matplotlib_inline.backend_inline"  # what ipykernel sets for its kernels
+# Environment variables that differ from one report's kernel to the next (the build's own, and
+# jupyter_client's), read when a notebook runs rather than when a library is imported.
+PER_REPORT = frozenset(
+    {
+        "JPY_PARENT_PID",
+        "JPY_SESSION_NAME",
+        "JPY_INTERRUPT_EVENT",
+        "WARCLAIMS_ROOT",
+        "WARCLAIMS_CACHE_DIR",
+        "WARCLAIMS_CLAIMS_CSV",
+    }
+)
 # What a notebook imports, loaded once in the zygote (each module's own imports come with it).
 PRELOAD = (
     # ipykernel and what it loads while it starts (its debugger brings debugpy: 0.2 s alone)
@@ -48,7 +61,6 @@ PRELOAD = (
     "tornado.queues",
     # the notebooks' libraries, with what drawing and validating load on first use
     "pandas",
-    "pandera.backends.pandas.register",
     "matplotlib.pyplot",
     "matplotlib.backends.backend_agg",
     "matplotlib.backends.backend_svg",
@@ -63,8 +75,9 @@ PRELOAD = (
 
 
 @contextmanager
-def running(root: Path):
-    """Run a zygote for a build of `root` for the duration of the block; yields its socket's address.
+def running(root: Path, environment: dict[str, str]):
+    """Run a zygote for a build of `root`, with `environment` (its kernels' own), for the duration of
+    the block; yields its socket's address.
 
     The socket is bound here, before the zygote starts, so a worker can connect at once: its
     request waits in the socket's queue while the zygote imports. Leaving the block ends the
@@ -82,6 +95,7 @@ def running(root: Path):
             proc = subprocess.Popen(
                 [sys.executable, "-m", "warclaims.reports.zygote", str(listener.fileno()), str(os.getpid())],
                 cwd=root,
+                env=environment,
                 pass_fds=(listener.fileno(),),
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
@@ -108,32 +122,82 @@ def stop(proc: subprocess.Popen, seconds: float = 2.0) -> None:
 
 def serve(listener: socket.socket, build_pid: int) -> None:
     """The zygote's main loop: fork a kernel per request on `listener`, until the build process
-    `build_pid` is gone or SIGTERM arrives. Single-threaded, so every fork is clean."""
+    `build_pid` is gone or SIGTERM arrives. Single-threaded, so every fork is clean.
+
+    Each kernel belongs to the worker that asked for it (the socket's peer): when a worker dies
+    (killed, or crashed), its kernels are killed too, so none outlives the report it ran.
+    """
     from warclaims.reports.workers import _exit_now
 
     gc.disable()  # as the gc.freeze documentation advises for a process that forks without exec
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, lambda signum, frame: _exit_now(143))
-    signal.signal(signal.SIGCHLD, lambda signum, frame: _reap())
+    wake_r, wake_w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
+    signal.set_wakeup_fd(wake_w)  # a kernel's exit wakes the loop, which collects it
+    signal.signal(signal.SIGCHLD, lambda signum, frame: None)
     try:
         build = os.pidfd_open(build_pid)
     except ProcessLookupError:
         _exit_now(1)
+    started_with = dict(os.environ)
     _preload()
+    # What importing did to the environment (MPLBACKEND, debugpy's PYDEVD_USE_FRAME_EVAL): each
+    # kernel gets it as its own imports would have done it, on the same environment.
+    preload_env = {k: v for k, v in os.environ.items() if started_with.get(k) != v}
     gc.freeze()  # what the preload made stays out of the kernels' collections: fewer pages copied
+    owners: dict[int, tuple[int, set[int]]] = {}  # worker pid -> (its pidfd, its running kernels)
     while True:
-        ready, _, _ = select.select([listener, build], [], [])
+        watched = [fd for fd, _ in owners.values()]
+        ready, _, _ = select.select([listener, build, wake_r, *watched], [], [])
         if build in ready:
             _exit_now(1)
+        if wake_r in ready:
+            with suppress(OSError):
+                os.read(wake_r, 4096)
+            gone = _reap()
+            for _, kernels in owners.values():
+                kernels -= gone
+        for owner, (fd, kernels) in list(owners.items()):
+            if fd in ready:  # the worker is gone: so are its kernels
+                for kernel in kernels:
+                    with suppress(OSError):
+                        os.killpg(kernel, signal.SIGKILL)
+                os.close(fd)
+                del owners[owner]
+        if listener not in ready:
+            continue
         conn, _ = listener.accept()
         with conn:
             try:
                 request = json.loads(read_line(conn))
-                pid = _fork_kernel(request, close=(listener.fileno(), build, conn.fileno()))
+                different = _differs(request["env"], started_with)
+                if different:
+                    raise ValueError(f"the kernel's environment differs from the zygote's in {', '.join(different)}")
+                request["env"] = {**request["env"], **preload_env}
+                owner = _peer(conn)
+                if owner not in owners:
+                    owners[owner] = (os.pidfd_open(owner), set())
+                keep_out = (listener.fileno(), build, wake_r, wake_w, conn.fileno(), *(fd for fd, _ in owners.values()))
+                pid = _fork_kernel(request, close=keep_out)
+                owners[owner][1].add(pid)
                 conn.sendall(json.dumps({"pid": pid}).encode() + b"\n")
             except (OSError, ValueError, KeyError, TypeError) as exc:
                 with suppress(OSError):
                     conn.sendall(json.dumps({"error": f"{type(exc).__name__}: {exc}"}).encode() + b"\n")
+
+
+def _differs(env: dict[str, str], started_with: dict[str, str]) -> list[str]:
+    """Names whose values differ between a kernel's environment and the zygote's, leaving out those
+    set per report and read only when a notebook runs. The zygote's libraries read the environment
+    when they were imported; a kernel that needs another one is started cold instead."""
+    names = (set(env) | set(started_with)) - PER_REPORT
+    return sorted(n for n in names if env.get(n) != started_with.get(n))
+
+
+def _peer(conn: socket.socket) -> int:
+    """The pid of the process on the other end of a Unix socket (from the kernel, not from the request)."""
+    pid, _, _ = struct.unpack("3i", conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i")))
+    return pid
 
 
 def _preload() -> None:
@@ -157,15 +221,17 @@ def read_line(conn: socket.socket) -> bytes:
     return data
 
 
-def _reap() -> None:
-    """Collect every kernel that has exited (the zygote is their parent)."""
+def _reap() -> set[int]:
+    """Collect every kernel that has exited (the zygote is their parent); returns their pids."""
+    gone = set()
     while True:
         try:
             pid, _ = os.waitpid(-1, os.WNOHANG)
         except ChildProcessError:
-            return
+            return gone
         if pid == 0:
-            return
+            return gone
+        gone.add(pid)
 
 
 def _fork_kernel(request: dict, close: tuple[int, ...]) -> int:
@@ -194,6 +260,7 @@ def _fork_kernel(request: dict, close: tuple[int, ...]) -> int:
 def _become_kernel(argv: list[str], cwd: str, env: dict[str, str]) -> None:
     """Turn this freshly forked process into what `python -m ipykernel_launcher ARGV` would be."""
     gc.enable()
+    signal.set_wakeup_fd(-1)
     for signum, handler in (
         (signal.SIGINT, signal.default_int_handler),
         (signal.SIGTERM, signal.SIG_DFL),
@@ -214,7 +281,11 @@ def _become_kernel(argv: list[str], cwd: str, env: dict[str, str]) -> None:
     sys.argv = [ipykernel_launcher.__file__, *argv]
     from ipykernel.kernelapp import IPKernelApp
 
-    app = IPKernelApp.instance()
+    # These two are read from the environment when ipykernel is imported, which the zygote did
+    # before this kernel's environment existed.
+    app = IPKernelApp.instance(
+        parent_handle=int(os.environ["JPY_PARENT_PID"]), interrupt=int(os.environ.get("JPY_INTERRUPT_EVENT") or 0)
+    )
     app.initialize(argv)
     app.start()
 

@@ -1,0 +1,296 @@
+"""Warm kernels: every report's kernel is forked from the build's zygote, starts from the state a
+cold kernel starts from, shares nothing with the report before it, and fails alone."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from warclaims.reports.build import build
+
+from conftest import cli, copy_project, kernels_of, marked, parent_of, tree, wait_until
+
+# One notebook that can leave state behind (taint), look for what an earlier report left (check),
+# or both in one kernel (the control: the check must see what the taint left).
+PROBE = r"""
+import builtins, os, sys, warnings
+import matplotlib as mpl
+import pandas as pd
+from warclaims.charts import theme
+
+
+def leaks():
+    found = []
+    if hasattr(builtins, "LEAKED"):
+        found.append("a builtin")
+    if "leaked_variable" in globals():
+        found.append("a variable")
+    if mpl.rcParams["lines.linewidth"] != mpl.rcParamsDefault["lines.linewidth"]:
+        found.append("an rcParam")
+    if theme.SIDE_COLORS["russia"] != "#D55E00":
+        found.append("a monkeypatch")
+    if pd.get_option("display.max_rows") != 60:
+        found.append("a pandas option")
+    if "leaked_module" in sys.modules:
+        found.append("an imported module")
+    if "WARCLAIMS_LEAKED" in os.environ:
+        found.append("an environment variable")
+    if ("error", None, Warning, None, 0) in warnings.filters:
+        found.append("a warnings filter")
+    if os.getcwd() != os.environ["WARCLAIMS_ROOT"]:
+        found.append("the working folder")
+    return found
+
+
+with open(f"/proc/{os.getppid()}/cmdline", "rb") as f:
+    parent = f.read().replace(b"\0", b" ").decode()
+print(json.dumps({"pid": os.getpid(), "parent": os.getppid(), "parent_cmdline": parent}))
+if role in ("taint", "both"):
+    builtins.LEAKED = True
+    leaked_variable = 1
+    mpl.rcParams["lines.linewidth"] = 9
+    theme.SIDE_COLORS["russia"] = "#000000"
+    pd.set_option("display.max_rows", 3)
+    sys.modules["leaked_module"] = type(sys)("leaked_module")
+    os.environ["WARCLAIMS_LEAKED"] = "1"
+    warnings.simplefilter("error")
+    os.chdir("/")
+if role in ("check", "both") and leaks():
+    raise AssertionError("state left by an earlier report: " + ", ".join(leaks()))
+if role == "crash":
+    os.kill(os.getpid(), signal.SIGKILL)
+if role == "kill-zygote":
+    os.kill(os.getppid(), signal.SIGKILL)
+    time.sleep(3)  # ipykernel notices its parent is gone (it looks every second) and exits
+if role == "hang":
+    time.sleep(600)
+if role == "slow":
+    time.sleep(3)
+"""
+
+# What a kernel's interpreter looks like from inside: compared between a forked and a cold kernel.
+STATE = r"""
+import gc, json, multiprocessing, os, re, signal, sys, threading, warnings
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+
+ip = get_ipython()
+fig = plt.figure()
+state = {
+    "sys.path": sys.path,
+    "argv0": os.path.basename(sys.argv[0]),
+    "cwd": os.getcwd(),
+    "environment names": sorted(os.environ),
+    "MPLBACKEND": os.environ.get("MPLBACKEND"),
+    "signals": {s: repr(signal.getsignal(getattr(signal, s))) for s in ("SIGINT", "SIGTERM", "SIGCHLD", "SIGPIPE", "SIGHUP")},
+    "threads": sorted(re.sub(r"-\d+", "-N", t.name) for t in threading.enumerate()),
+    "process": [multiprocessing.current_process().name, repr(multiprocessing.parent_process())],
+    "start method": multiprocessing.get_start_method(allow_none=True),
+    "warnings": sorted(repr(f) for f in warnings.filters),
+    "rcParams": {k: repr(v) for k, v in mpl.rcParams.items()},
+    "backend": mpl.get_backend(),
+    "post_execute": sorted(f.__name__ for f in ip.events.callbacks["post_execute"]),
+    "display formats": sorted(ip.display_formatter.active_types),
+    "session leader": os.getsid(0) == os.getpid(),
+    "gc enabled": gc.isenabled(),
+    "stdin": type(sys.stdin).__name__,
+    "stdout": type(sys.stdout).__name__,
+    "__main__": type(sys.modules["__main__"]).__name__,
+    "recursion limit": sys.getrecursionlimit(),
+}
+plt.close(fig)
+print(json.dumps(state))
+"""
+
+
+def notebook(*sources: str, parameters: str = "") -> str:
+    cells = [{"cell_type": "markdown", "id": "title", "metadata": {}, "source": "# Probe"}]
+    if parameters:
+        cells.append(
+            {
+                "cell_type": "code",
+                "id": "parameters",
+                "metadata": {"tags": ["parameters"]},
+                "execution_count": None,
+                "outputs": [],
+                "source": parameters,
+            }
+        )
+    for n, source in enumerate(sources):
+        cells.append(
+            {
+                "cell_type": "code",
+                "id": f"c{n}",
+                "metadata": {},
+                "execution_count": None,
+                "outputs": [],
+                "source": source,
+            }
+        )
+    meta = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
+    return json.dumps({"cells": cells, "metadata": meta, "nbformat": 4, "nbformat_minor": 5}, indent=1)
+
+
+@pytest.fixture
+def probe_project(tmp_path) -> Path:
+    root = copy_project(tmp_path / "project")
+    (root / "notebooks" / "probe.ipynb").write_text(
+        notebook("import json, os, signal, time", PROBE, parameters='role = "check"')
+    )
+    return root
+
+
+def report_list(root: Path, *roles: str) -> None:
+    sets = "\n".join(f"      {n}-{role}: {{role: {role}}}" for n, role in enumerate(roles))
+    (root / "reports.yaml").write_text(f"reports:\n  - notebook: probe\n    parameter_sets:\n{sets}\n")
+
+
+def printed(root: Path, report_id: str) -> dict:
+    """The JSON line the probe printed, from the executed notebook the build published."""
+    nb = json.loads((root / "reports" / "notebooks" / f"{report_id}.ipynb").read_text())
+    for cell in nb["cells"]:
+        for out in cell.get("outputs", []):
+            if out.get("name") == "stdout":
+                text = "".join(out["text"])
+                if text.startswith("{"):
+                    return json.loads(text.splitlines()[0])
+    raise AssertionError(f"{report_id} printed nothing")
+
+
+def test_no_state_passes_from_one_report_to_the_next(probe_project):
+    root = probe_project
+    report_list(root, "taint", "check", "taint", "check")
+    outcome = build(root, jobs=1, progress=False)  # one worker: every report after the one before, one zygote
+    assert outcome.failed == [] and len(outcome.built) == 4
+    seen = [printed(root, f"probe--{n}-{role}") for n, role in enumerate(("taint", "check", "taint", "check"))]
+    assert len({s["pid"] for s in seen}) == 4  # a kernel each
+    assert len({s["parent"] for s in seen}) == 1  # all forked by one process...
+    assert outcome.cold == {}
+    assert "warclaims.reports.zygote" in seen[0]["parent_cmdline"]  # ...the build's zygote, not a cold start
+
+
+def test_the_check_sees_state_left_in_its_own_kernel(probe_project):
+    """The control: tainting and checking in one kernel fails, naming every kind of state the check looks at."""
+    root = probe_project
+    report_list(root, "both")
+    outcome = build(root, jobs=1, progress=False)
+    [(report_id, error)] = outcome.failed
+    assert report_id == "probe--0-both"
+    for kind in (
+        "a builtin",
+        "a variable",
+        "an rcParam",
+        "a monkeypatch",
+        "a pandas option",
+        "an imported module",
+        "an environment variable",
+        "a warnings filter",
+        "the working folder",
+    ):
+        assert kind in error
+
+
+def test_a_forked_kernel_starts_as_a_cold_one_does(tmp_path):
+    states = {}
+    for warm in (True, False):
+        root = copy_project(tmp_path / f"warm-{warm}")
+        # The same first cell as every notebook of the project: the zygote has imported what it imports.
+        imports = "import warclaims as wc\nfrom warclaims import figures, prose\nwc.select_claims"
+        (root / "notebooks" / "state.ipynb").write_text(notebook(imports, STATE))
+        (root / "reports.yaml").write_text("reports:\n  - notebook: state\n")
+        outcome = build(root, progress=False, warm_kernels=warm)
+        assert outcome.failed == []
+        state = printed(root, "state--default")
+        state["cwd"] = state["cwd"] == str(root)
+        state["sys.path"] = [p for p in state["sys.path"] if not p.startswith(str(root))]
+        states[warm] = state
+    forked, cold = states[True], states[False]
+    assert {k for k in forked if forked[k] != cold[k]} == set()
+
+
+def test_reports_from_forked_and_cold_kernels_are_the_same_bytes(tmp_path):
+    trees = []
+    for warm in (True, False):
+        root = copy_project(tmp_path / f"warm-{warm}")
+        (root / "reports.yaml").write_text(
+            "reports:\n  - notebook: overview\n  - notebook: territory\n"
+            "    parameter_sets:\n      square-miles: {territory_unit: mi2}\n"
+        )
+        outcome = build(root, progress=False, warm_kernels=warm)
+        assert outcome.failed == []
+        trees.append(tree(root / "reports"))
+    assert trees[0].keys() == trees[1].keys()
+    assert [k for k in trees[0] if trees[0][k] != trees[1][k]] == []
+
+
+@pytest.mark.parametrize(
+    ("role", "error"),
+    [
+        ("crash", r"Kernel died"),
+        ("hang", r"CellTimeoutError|timed out|Timeout"),
+        ("kill-zygote", r"Kernel died|DeadKernelError"),
+    ],
+)
+def test_a_report_that_crashes_hangs_or_kills_the_zygote_fails_alone(probe_project, mark, role, error):
+    root = probe_project
+    report_list(root, role, "check", "check")
+    proc = cli(root, "build", "--quiet", "--jobs", "1", "--timeout", "5", env={"WARCLAIMS_TEST_MARK": mark})
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 1, err
+    failed = re.findall(r"^FAILED (\S+): (.*)$", err, re.M)
+    assert [f for f, _ in failed] == [f"probe--0-{role}"], err
+    assert re.search(error, failed[0][1]), failed[0][1]
+    assert "2 built, 0 unchanged, 1 failed" in out
+    for report_id in ("probe--1-check", "probe--2-check"):
+        assert (root / "reports" / f"{report_id}.html").is_file()
+        if role == "kill-zygote":  # the reports after it start their kernels cold, and the build says so
+            assert "warclaims.reports.zygote" not in printed(root, report_id)["parent_cmdline"]
+            assert f"note: {report_id} started its kernel cold: the zygote did not answer" in err
+    wait_until(lambda: not marked(mark), 10, "every kernel of the build to be gone")
+
+
+def test_a_worker_killed_mid_report_is_replaced_and_its_report_run_again(probe_project, mark):
+    root = probe_project
+    report_list(root, "slow", "check")
+    proc = cli(root, "build", "--quiet", "--jobs", "1", env={"WARCLAIMS_TEST_MARK": mark})
+    kernels = wait_until(lambda: kernels_of(mark), 60, "a kernel of the build to start")
+    procs = marked(mark)
+    forkserver = {pid for pid, cmd in procs.items() if "multiprocessing.forkserver" in cmd}
+    worker = next(pid for pid in forkserver if parent_of(pid) in forkserver)
+    os.kill(worker, signal.SIGKILL)
+    # The dead worker's kernel goes with it (the zygote watches whoever asked for each kernel).
+    wait_until(lambda: not set(kernels) & set(marked(mark)), 10, "the dead worker's kernel to be gone")
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    assert "2 built, 0 unchanged, 0 failed" in out
+    wait_until(lambda: not marked(mark), 10, "every process of the build to be gone")
+
+
+def test_the_zygote_is_gone_when_the_build_ends(probe_project, mark):
+    root = probe_project
+    report_list(root, "check")
+    proc = cli(root, "build", "--quiet", env={"WARCLAIMS_TEST_MARK": mark})
+    proc.communicate(timeout=120)
+    assert proc.returncode == 0
+    wait_until(lambda: not marked(mark), 10, "the zygote to exit")
+
+
+def test_cold_kernels_are_still_an_option_on_the_command_line(probe_project):
+    root = probe_project
+    report_list(root, "check")
+    run = subprocess.run(
+        [sys.executable, "-m", "warclaims", "build", "--quiet", "--cold-kernels"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "WARCLAIMS_ROOT": str(root)},
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    assert "warclaims.reports.zygote" not in printed(root, "probe--0-check")["parent_cmdline"]
