@@ -90,7 +90,7 @@ def work_floor(root: Path) -> tuple[float, dict[str, float]]:
             }
             km = AsyncKernelManager(kernel_name="python3")
             start = time.perf_counter()
-            await km.start_kernel(cwd=str(root), env=env)
+            await km.start_kernel(cwd=str(root), env=env, stderr=subprocess.DEVNULL)  # its TCP notice
             kc = km.client()
             kc.start_channels()
             try:
