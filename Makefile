@@ -36,7 +36,8 @@ watch: setup ## build, then rebuild on every save until Ctrl-C (warclaims build 
 	$(VENV)/bin/warclaims build --watch
 
 test: setup browser lint ## lint, then run the whole test suite (in random order)
-	$(PY) -m pytest --screenshots build/screenshots
+	@# "--screenshots=DIR", not "--screenshots DIR": once DIR exists, pytest would take it for the tests' folder
+	$(PY) -m pytest --screenshots=build/screenshots
 
 lint: setup ## ruff (lint and format check) and nbstripout (no outputs in committed notebooks)
 	$(VENV)/bin/ruff check --no-cache $(LINTED)

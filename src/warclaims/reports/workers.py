@@ -32,7 +32,9 @@ class Pool:
     def __init__(self, root: Path, jobs: int | None = None, warm: bool = True):
         self.root = root
         self.jobs = max(1, jobs or default_jobs())
-        self.warm = warm  # False: every kernel starts cold, as jupyter_client starts it (--cold-kernels)
+        # False: every kernel starts cold, as jupyter_client starts it (--cold-kernels; and where the
+        # system has no pidfds to hold a process that is not one's child, i.e. not Linux).
+        self.warm = warm and hasattr(os, "pidfd_open")
         self._stack = contextlib.ExitStack()
         self._executor = None
         self._started = False
