@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import signal
+import subprocess
 import time
 from html.parser import HTMLParser
 
@@ -479,3 +480,35 @@ def test_the_territory_report_against_the_maps_is_built_when_the_snapshots_are_t
     # A new snapshot in the folder rebuilds that report, and only it.
     shutil.copy(fixtures / "snapshot_1720086400.geojson", folder)
     assert build(rebuilt, progress=False).built == ["territory--deepstate-context"]
+
+
+def test_the_date_the_data_last_changed_is_asked_of_git_only_when_head_moves(tmp_path, monkeypatch):
+    from warclaims.reports import build as build_module
+
+    root = tmp_path / "project"
+    shutil.copytree(ROOT / "data", root / "data")
+    shutil.copytree(ROOT / "seeds", root / "seeds")
+    assert build_module.data_changed(root) is None  # no history above the project: git is not asked
+
+    def git(*args, date):
+        env = {**os.environ, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
+        env |= {
+            "GIT_AUTHOR_NAME": "t",
+            "GIT_AUTHOR_EMAIL": "t@t",
+            "GIT_COMMITTER_NAME": "t",
+            "GIT_COMMITTER_EMAIL": "t@t",
+        }
+        subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True)
+
+    git("init", "-q", "-b", "main", date="2025-06-01T12:00:00")
+    git("add", "-A", date="2025-06-01T12:00:00")
+    git("commit", "-q", "-m", "data", date="2025-06-01T12:00:00")
+    assert build_module.data_changed(root) == "2025-06-01"
+    asked = []
+    real = build_module._git_data_changed
+    monkeypatch.setattr(build_module, "_git_data_changed", lambda r: asked.append(r) or real(r))
+    assert build_module.data_changed(root) == "2025-06-01" and asked == []  # HEAD unchanged: remembered
+    (root / "data" / "notes.txt").write_text("a change\n")
+    git("add", "-A", date="2025-07-02T12:00:00")
+    git("commit", "-q", "-m", "more data", date="2025-07-02T12:00:00")
+    assert build_module.data_changed(root) == "2025-07-02" and len(asked) == 1  # HEAD moved: asked again

@@ -70,3 +70,16 @@ def test_console_script_is_installed():
     assert script, "the warclaims console script is not installed next to this Python"
     out = subprocess.run([script, "schema"], capture_output=True, text=True)
     assert out.returncode == 0 and "### data/events.csv" in out.stdout
+
+
+def test_every_subcommand_is_listed_for_the_parser_built_per_command():
+    """main() builds only the named subcommand's parser (a no-op build is mostly start-up), so
+    COMMANDS must name every subcommand, and each must parse the same alone as among all."""
+    from warclaims.cli import COMMANDS, build_parser
+
+    full = build_parser()
+    assert list(full._subparsers._group_actions[0].choices) == list(COMMANDS)
+    for command in COMMANDS:
+        alone = build_parser(command)._subparsers._group_actions[0].choices[command]
+        among_all = full._subparsers._group_actions[0].choices[command]
+        assert alone.format_help() == among_all.format_help()

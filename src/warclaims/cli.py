@@ -234,22 +234,51 @@ def _import_territory(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
+COMMANDS = (
+    "validate",
+    "coverage",
+    "summary",
+    "build",
+    "import-attacks",
+    "fetch",
+    "check-external",
+    "import-losses",
+    "import-territory",
+    "schema",
+)
+
+
+class _NotBuilt:
+    """The parser of a subcommand this run does not name: not built (a no-op build is mostly start-up)."""
+
+    def add_argument(self, *args, **kwargs) -> None:
+        pass
+
+    def set_defaults(self, **kwargs) -> None:
+        pass
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The command line's parser; with `command`, only that subcommand's parser is built in full."""
     parser = argparse.ArgumentParser(
         prog="warclaims", description="Claims from war reporting: validate the table, chart it, build reports."
     )
-    sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("validate", help="check data/*.csv and the seeds; exit 1 listing every problem")
+    subparsers = parser.add_subparsers(dest="command", required=True)
+
+    def add(name: str, **kwargs):
+        return subparsers.add_parser(name, **kwargs) if command in (None, name) else _NotBuilt()
+
+    p = add("validate", help="check data/*.csv and the seeds; exit 1 listing every problem")
     p.add_argument(
         "--events", metavar="FILE", help="an edited copy of the claim table to check instead of data/events.csv"
     )
     p.set_defaults(func=_validate)
-    p = sub.add_parser("coverage", help="list every number in the source texts and what accounts for it")
+    p = add("coverage", help="list every number in the source texts and what accounts for it")
     p.set_defaults(func=_coverage)
-    p = sub.add_parser("summary", help="print the claim table, one line per claim")
+    p = add("summary", help="print the claim table, one line per claim")
     p.add_argument("--events", metavar="FILE", help="an alternative claim table")
     p.set_defaults(func=_summary)
-    p = sub.add_parser("build", help="execute the report list and render shareable HTML into reports/")
+    p = add("build", help="execute the report list and render shareable HTML into reports/")
     p.add_argument("--force", action="store_true", help="rebuild every report, changed or not")
     p.add_argument("--show-code", action="store_true", help="include the notebooks' code in the HTML")
     p.add_argument("--jobs", type=int, default=None, help="worker processes (default: one per core, and one more)")
@@ -266,36 +295,34 @@ def build_parser() -> argparse.ArgumentParser:
         help="start each report's kernel as a new Python process instead of forking it from a warm one",
     )
     p.set_defaults(func=_build)
-    p = sub.add_parser(
-        "import-attacks", help="read the public daily missile and drone attack dataset into a tidy table"
-    )
+    p = add("import-attacks", help="read the public daily missile and drone attack dataset into a tidy table")
     p.add_argument("path", help="missile_attacks_daily.csv as published")
     p.add_argument("--models", help="the model reference table (default: missiles_and_uavs.csv beside PATH)")
     p.add_argument("--skip-bad-rows", action="store_true", help="leave out rows that cannot be read, and say how many")
     p.add_argument("--out", help="write the tidy table to this CSV")
     p.set_defaults(func=_import_attacks)
-    p = sub.add_parser("fetch", help="download the datasets declared in data/external.yaml into data/external/")
+    p = add("fetch", help="download the datasets declared in data/external.yaml into data/external/")
     p.add_argument("names", nargs="*", metavar="NAME", help="datasets to fetch (default: all)")
     p.add_argument("--force", action="store_true", help="fetch again files already on disk")
     p.add_argument("--base-url", help="fetch NAME's files from this address instead (a mirror or a local copy)")
     p.add_argument("--timeout", type=float, default=30.0, help="seconds without data before giving up (default 30)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=_fetch)
-    p = sub.add_parser("check-external", help="the guard: check fetched datasets against the last published summary")
+    p = add("check-external", help="the guard: check fetched datasets against the last published summary")
     p.add_argument("--previous", metavar="FILE", help="the published summary (default reports/external.json)")
     p.add_argument(
         "--factor", type=float, default=5.0, help="a new daily figure above FACTOR x the 90-day largest trips it"
     )
     p.add_argument("--shrink", type=float, default=0.10, help="a file smaller by more than this share trips it")
     p.set_defaults(func=_check_external)
-    p = sub.add_parser("import-losses", help="read the General Staff's daily losses (JSON) into a tidy table")
+    p = add("import-losses", help="read the General Staff's daily losses (JSON) into a tidy table")
     p.add_argument("path", help="russia_losses_personnel.json as published")
     p.add_argument("--equipment", help="russia_losses_equipment.json, read too")
     p.add_argument(
         "--skip-bad-rows", action="store_true", help="leave out records that cannot be read, and say how many"
     )
     p.set_defaults(func=_import_losses)
-    p = sub.add_parser("import-territory", help="areas held, grey and occupied inside a region, per DeepState snapshot")
+    p = add("import-territory", help="areas held, grey and occupied inside a region, per DeepState snapshot")
     p.add_argument("paths", nargs="+", help="snapshot .geojson files or folders of them")
     p.add_argument("--region", required=True, help="the region to measure in (a GeoJSON polygon)")
     p.add_argument("--skip-bad-rows", action="store_true", help="leave out files that cannot be read, and say how many")
@@ -305,13 +332,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--cache", metavar="DIR", help="where each snapshot's areas are kept (default build/cache/territory)"
     )
     p.set_defaults(func=_import_territory)
-    p = sub.add_parser("schema", help="print the data dictionary (the table contract) as Markdown")
+    p = add("schema", help="print the data dictionary (the table contract) as Markdown")
     p.set_defaults(func=_schema)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    given = sys.argv[1:] if argv is None else argv
+    command = given[0] if given and given[0] in COMMANDS else None
+    args = build_parser(command).parse_args(given)
     try:
         return args.func(args)
     except InputError as exc:

@@ -416,7 +416,60 @@ def read_sources(root: Path) -> list[dict]:
 
 
 def data_changed(root: Path) -> str | None:
-    """The date of the last commit that changed data/ or seeds/ (None outside a git checkout)."""
+    """The date of the last commit that changed data/ or seeds/ (None outside a git checkout).
+
+    Asking git costs a process; the answer is kept in build/cache/ for as long as the checkout's
+    HEAD has not moved (the same HEAD file, branch ref and packed refs), so a no-op build asks
+    nothing.
+    """
+    head = _head_state(root)
+    if head is None:  # no .git above the project: no history to ask
+        return None
+    store = build_cache(root) / "data-changed.json"
+    if head:
+        try:
+            known = json.loads(store.read_text(encoding="utf-8"))
+            if known.get("head") == head:
+                return known.get("date")
+        except (OSError, ValueError, AttributeError):
+            pass
+    date = _git_data_changed(root)
+    if head:
+        try:
+            store.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(store, json.dumps({"head": head, "date": date}).encode())
+        except OSError:
+            pass
+    return date
+
+
+def _head_state(root: Path) -> list | None:
+    """What identifies the checkout's HEAD commit without running git: None with no .git above the
+    project, [] where it cannot be told from files (a worktree's .git file), else the HEAD file's
+    text and the size, time and inode of the ref it names and of packed-refs."""
+
+    def stamp(path: Path):
+        try:
+            st = path.stat()
+        except OSError:
+            return None
+        return [st.st_size, st.st_mtime_ns, st.st_ino]
+
+    for folder in (root, *root.parents):
+        git = folder / ".git"
+        if git.is_dir():
+            try:
+                text = (git / "HEAD").read_text(encoding="utf-8").strip()
+            except OSError:
+                return []
+            ref = text.removeprefix("ref: ") if text.startswith("ref: ") else None
+            return [str(git), text, stamp(git / ref) if ref else None, stamp(git / "packed-refs")]
+        if git.exists():
+            return []
+    return None
+
+
+def _git_data_changed(root: Path) -> str | None:
     import subprocess
 
     try:
