@@ -73,6 +73,13 @@ def test_watch_rebuilds_on_save_and_stops_on_ctrl_c(tmp_path, mark):
         out.wait_for(r"^reports\.yaml: reports\.yaml:\d+: column \d+: not valid YAML")
         (root / "reports.yaml").write_text(good)
         out.wait_for(r"^reports\.yaml saved: no report changed$")
+
+        # The package's source changed: the command starts again (same process, new code), warm again.
+        os.utime(root / "src" / "warclaims" / "cli.py")
+        out.wait_for(r"^src/warclaims/cli\.py changed: restarting with the new code$")
+        out.wait_for(r"^watching project/ for saves")
+        add_markdown(root / "notebooks" / "overview.ipynb", "Saved after the restart.")
+        out.wait_for(r"^notebooks/overview\.ipynb saved: rebuilt overview--default;")
         assert proc.poll() is None
     finally:
         os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
