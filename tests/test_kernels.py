@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from warclaims.reports import workers
 from warclaims.reports.build import build
 
 from conftest import cli, copy_project, kernels_of, marked, parent_of, tree, wait_until
@@ -271,6 +272,18 @@ def test_a_worker_killed_mid_report_is_replaced_and_its_report_run_again(probe_p
     assert proc.returncode == 0, err
     assert "2 built, 0 unchanged, 0 failed" in out
     wait_until(lambda: not marked(mark), 10, "every process of the build to be gone")
+
+
+def test_a_pool_kept_between_builds_replaces_a_zygote_a_notebook_killed(probe_project):
+    """Watch mode keeps one pool: after a report kills the zygote, the next build forks again."""
+    root = probe_project
+    with workers.Pool(root, 1) as pool:
+        report_list(root, "kill-zygote")
+        build(root, progress=False, pool=pool)
+        report_list(root, "check")
+        outcome = build(root, progress=False, pool=pool)
+    assert outcome.built == ["probe--0-check"] and outcome.cold == {}
+    assert "warclaims.reports.zygote" in printed(root, "probe--0-check")["parent_cmdline"]
 
 
 def test_the_zygote_is_gone_when_the_build_ends(probe_project, mark):

@@ -25,8 +25,8 @@ class Pool:
     or, in watch mode, for many.
 
     Entering starts the zygote and the forkserver at once, so their imports overlap the claim
-    table's validation; the workers start with the first `run`. Leaving stops the workers, the
-    zygote and every kernel.
+    table's validation; the workers start with the first `run`, and a zygote a notebook killed is
+    replaced at the next. Leaving stops the workers, the zygote and every kernel.
     """
 
     def __init__(self, root: Path, jobs: int | None = None, warm: bool = True):
@@ -35,10 +35,9 @@ class Pool:
         # False: every kernel starts cold, as jupyter_client starts it (--cold-kernels; and where the
         # system has no pidfds to hold a process that is not one's child, i.e. not Linux).
         self.warm = warm and hasattr(os, "pidfd_open")
-        self._stack = contextlib.ExitStack()
         self._executor = None
         self._started = False
-        self.address: str | None = None
+        self._zygote = None
         self.environment: dict[str, str] = {}
 
     def __enter__(self) -> Pool:
@@ -47,10 +46,6 @@ class Pool:
 
     def __exit__(self, *exc) -> None:
         self.close()
-
-    @property
-    def started(self) -> bool:
-        return self._started
 
     def start(self) -> None:
         """Start the zygote and the forkserver (once)."""
@@ -63,7 +58,7 @@ class Pool:
         # and what the build imports afterwards (validation) may change the build's own.
         self.environment = dict(os.environ)
         if self.warm:
-            self.address = self._stack.enter_context(zygote.running(self.root, self.environment))
+            self._zygote = zygote.Zygote(self.root, self.environment)
         start_forkserver()
 
     @contextlib.contextmanager
@@ -81,7 +76,9 @@ class Pool:
         if self._executor is not None:
             stop(self._executor)
             self._executor = None
-        self._stack.close()
+        if self._zygote is not None:
+            self._zygote.stop()
+            self._zygote = None
         self._started = False
 
     def run(self, payloads: list[dict], progress: bool, on_result: Callable[[dict], None] | None = None) -> dict:
@@ -96,7 +93,8 @@ class Pool:
         from tqdm import tqdm
 
         self.start()
-        payloads = [{**p, "zygote": self.address, "environment": self.environment} for p in payloads]
+        address = self._zygote.ensure() if self._zygote else None  # a new one if a notebook killed it
+        payloads = [{**p, "zygote": address, "environment": self.environment} for p in payloads]
         results: dict[str, dict] = {}
         tries = dict.fromkeys((p["id"] for p in payloads), 0)
         try:

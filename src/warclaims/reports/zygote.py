@@ -28,7 +28,7 @@ import socket
 import struct
 import subprocess
 import sys
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from pathlib import Path
 
 MPLBACKEND = "module://matplotlib_inline.backend_inline"  # what ipykernel sets for its kernels
@@ -85,50 +85,56 @@ PRELOAD = (
 )
 
 
-@contextmanager
-def running(root: Path, environment: dict[str, str]):
-    """Run a zygote for a build of `root`, with `environment` (its kernels' own), for the duration of
-    the block; yields its socket's address.
+class Zygote:
+    """The zygote of one build (or of a watch session), started for `root` with `environment` (its
+    kernels' own).
 
     The socket is bound here, before the zygote starts, so a worker can connect at once: its
-    request waits in the socket's queue while the zygote imports. Leaving the block ends the
-    zygote and every kernel it forked.
+    request waits in the socket's queue while the zygote imports. `stop` ends the zygote and every
+    kernel it forked; `ensure` starts a new one if this one has died (a notebook can kill it).
     """
-    import shutil
-    import tempfile
 
-    folder = tempfile.mkdtemp(prefix="warclaims-zygote-")
-    address = os.path.join(folder, "zygote.sock")
-    try:
+    def __init__(self, root: Path, environment: dict[str, str]):
+        self.root = root
+        self.environment = environment
+        self._start()
+
+    def _start(self) -> None:
+        import tempfile
+
+        self.folder = tempfile.mkdtemp(prefix="warclaims-zygote-")
+        self.address = os.path.join(self.folder, "zygote.sock")
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as listener:
-            listener.bind(address)
+            listener.bind(self.address)
             listener.listen(64)
-            proc = subprocess.Popen(
+            self.proc = subprocess.Popen(
                 [sys.executable, "-m", "warclaims.reports.zygote", str(listener.fileno()), str(os.getpid())],
-                cwd=root,
-                env=environment,
+                cwd=self.root,
+                env=self.environment,
                 pass_fds=(listener.fileno(),),
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
             )
+
+    def ensure(self) -> str:
+        """The address of a running zygote: this one, or a new one if it has died."""
+        if self.proc.poll() is not None:
+            self.stop()
+            self._start()
+        return self.address
+
+    def stop(self, seconds: float = 2.0) -> None:
+        import shutil
+
+        if self.proc.poll() is None:
+            self.proc.terminate()
         try:
-            yield address
-        finally:
-            stop(proc)
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-def stop(proc: subprocess.Popen, seconds: float = 2.0) -> None:
-    """End the zygote and, with it, every kernel it forked."""
-    if proc.poll() is None:
-        proc.terminate()
-    try:
-        proc.wait(seconds)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
+            self.proc.wait(seconds)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def serve(listener: socket.socket, build_pid: int) -> None:
@@ -302,7 +308,7 @@ def _become_kernel(argv: list[str], cwd: str, env: dict[str, str]) -> None:
 
 
 def main(argv: list[str]) -> None:
-    """`python -m warclaims.reports.zygote LISTENING_FD BUILD_PID` (started by `running`)."""
+    """`python -m warclaims.reports.zygote LISTENING_FD BUILD_PID` (started by `Zygote`)."""
     # As ipykernel_launcher does: the working folder is not on sys.path while the kernel loads.
     if sys.path and (sys.path[0] == "" or Path(sys.path[0]) == Path.cwd()):
         del sys.path[0]
