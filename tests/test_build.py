@@ -236,7 +236,7 @@ def test_a_bad_parameter_in_the_list_stops_before_anything_runs(rebuilt):
 
 
 def test_a_run_that_left_no_notebook_still_gets_its_failure_page(rebuilt, monkeypatch):
-    def kernel_died(payloads, jobs, progress, **kwargs):
+    def kernel_died(payloads, pool, progress):
         return {
             p["id"]: {
                 "id": p["id"],

@@ -7,8 +7,6 @@ import json
 import os
 import re
 import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -298,12 +296,7 @@ def test_the_zygote_is_gone_when_the_build_ends(probe_project, mark):
 def test_cold_kernels_are_still_an_option_on_the_command_line(probe_project):
     root = probe_project
     report_list(root, "check")
-    run = subprocess.run(
-        [sys.executable, "-m", "warclaims", "build", "--quiet", "--cold-kernels"],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "WARCLAIMS_ROOT": str(root)},
-        timeout=120,
-    )
-    assert run.returncode == 0, run.stderr
+    proc = cli(root, "build", "--quiet", "--cold-kernels")
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
     assert "warclaims.reports.zygote" not in printed(root, "probe--0-check")["parent_cmdline"]

@@ -122,7 +122,7 @@ def _import_attacks(args: argparse.Namespace) -> int:
     for p in result.skipped:
         print(f"skipped {p}", file=sys.stderr)
     if args.out:
-        from warclaims.reports.build import write_atomic
+        from warclaims.paths import write_atomic
 
         write_atomic(Path(args.out), result.frame.to_csv(index=False).encode("utf-8"))
     print(result.summary(args.path) + f" ({time.perf_counter() - started:.2f} s)")
@@ -226,7 +226,7 @@ def _import_territory(args: argparse.Namespace) -> int:
     for p in result.skipped:
         print(f"skipped {p}", file=sys.stderr)
     if args.out:
-        from warclaims.reports.build import write_atomic
+        from warclaims.paths import write_atomic
 
         write_atomic(Path(args.out), result.frame.to_csv(index=False).encode("utf-8"))
     shown = args.paths[0] if len(args.paths) == 1 else f"{len(args.paths)} paths"

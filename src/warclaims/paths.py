@@ -9,6 +9,17 @@ _MARKERS = ("pyproject.toml", "data")
 CACHE_ENV = "WARCLAIMS_CACHE_DIR"  # where validated claim tables are cached (claims.cache); unset: no cache
 
 
+def write_atomic(path: Path, data: bytes) -> bool:
+    """Write via a temporary file and rename; returns False (and writes nothing) when unchanged."""
+    if path.exists() and path.read_bytes() == data:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+    return True
+
+
 def repo_root() -> Path:
     """The repository root: $WARCLAIMS_ROOT, else the checkout this package is installed from, else the cwd's."""
     env = os.environ.get("WARCLAIMS_ROOT")

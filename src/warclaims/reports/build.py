@@ -10,6 +10,7 @@ leaves a half-written report, and a failed report keeps its last good HTML publi
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from warclaims.charts.parameters import describe
-from warclaims.paths import build_cache
+from warclaims.paths import build_cache, write_atomic
 from warclaims.reports import workers
 from warclaims.reports.digests import Digests, sha256
 from warclaims.reports.reportlist import Report, load_cached
@@ -128,17 +129,6 @@ class Outcome:
         )
 
 
-def write_atomic(path: Path, data: bytes) -> bool:
-    """Write via a temporary file and rename; returns False (and writes nothing) when unchanged."""
-    if path.exists() and path.read_bytes() == data:
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
-    return True
-
-
 def _outputs_intact(out: Path, entry: dict, digests: Digests) -> bool:
     return all(
         (out / rel).is_file() and digests.of(out / rel) == digest for rel, digest in entry.get("outputs", {}).items()
@@ -236,7 +226,7 @@ def _build(
             # The table is validated while the zygote and the forkserver load; nothing runs or is
             # written unless it is valid.
             _validate(root)
-            results = workers.run_all(payloads, pool.jobs, progress, pool=pool)
+            results = workers.run_all(payloads, pool, progress)
 
     skipped = dict(outcome.skipped)
     entries = {}
@@ -435,11 +425,8 @@ def data_changed(root: Path) -> str | None:
             pass
     date = _git_data_changed(root)
     if head:
-        try:
-            store.parent.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(OSError):
             write_atomic(store, json.dumps({"head": head, "date": date}).encode())
-        except OSError:
-            pass
     return date
 
 

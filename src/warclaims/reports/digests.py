@@ -10,11 +10,14 @@ damaged or missing store only means everything is hashed.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import time
 from pathlib import Path
+
+from warclaims.paths import write_atomic
 
 RACY_NS = 2_000_000_000  # a file modified this recently is hashed every time
 
@@ -57,11 +60,6 @@ class Digests:
         if self.store is None or not self._changed:
             return
         known = {k: v for k, v in self._known.items() if os.path.exists(k)}
-        try:
-            self.store.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.store.with_name(f".{self.store.name}.tmp-{os.getpid()}")
-            tmp.write_text(json.dumps(known, sort_keys=True), encoding="utf-8")
-            os.replace(tmp, self.store)
-        except OSError:  # a cache: the next build hashes again
-            pass
+        with contextlib.suppress(OSError):  # a cache: the next build hashes again
+            write_atomic(self.store, json.dumps(known, sort_keys=True).encode())
         self._changed = False

@@ -216,7 +216,7 @@ def run_report(job: dict) -> dict:
         "html": html.encode("utf-8"),
         "figures": figures_of(nb) if status == "ok" else [],
         "data_csv": data_csv if status == "ok" else None,
-        "started_cold": kernels.STARTED_COLD if job.get("zygote") else "",
+        "started_cold": kernels.STARTED_COLD,
         "started": started,
         "seconds": time.time() - started,
     }

@@ -10,13 +10,12 @@ import ast
 import contextlib
 import functools
 import json
-import os
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from warclaims.charts import parameters
-from warclaims.paths import build_cache
+from warclaims.paths import build_cache, write_atomic
 from warclaims.reports.digests import Digests, sha256
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -245,8 +244,5 @@ def load_cached(path: Path, root: Path, digests: Digests) -> list[Report]:
         pass
     reports = load_report_list(path, root)
     with contextlib.suppress(OSError):
-        store.parent.mkdir(parents=True, exist_ok=True)
-        tmp = store.with_name(f".{store.name}.tmp-{os.getpid()}")
-        tmp.write_text(json.dumps({"key": key, "reports": [asdict(r) for r in reports]}), encoding="utf-8")
-        os.replace(tmp, store)
+        write_atomic(store, json.dumps({"key": key, "reports": [asdict(r) for r in reports]}).encode())
     return reports

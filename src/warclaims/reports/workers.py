@@ -14,7 +14,6 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Callable
 from pathlib import Path
 
 STOP_SECONDS = 2.0  # how long stopped workers get to end their kernels before they are killed
@@ -81,7 +80,7 @@ class Pool:
             self._zygote = None
         self._started = False
 
-    def run(self, payloads: list[dict], progress: bool, on_result: Callable[[dict], None] | None = None) -> dict:
+    def run(self, payloads: list[dict], progress: bool) -> dict:
         """Run `render.run_report` for every payload; returns results by report id.
 
         A report whose worker died is run once more on fresh workers (another report's crash
@@ -117,8 +116,6 @@ class Pool:
                         except Exception as exc:
                             result = _crashed(job["id"], exc)
                         results[job["id"]] = result
-                        if on_result:
-                            on_result(result)
                         bar.set_postfix_str(job["id"])
                         bar.update()
         except BaseException:
@@ -146,18 +143,10 @@ def default_jobs() -> int:
     return (os.cpu_count() or 1) + 1
 
 
-def run_all(
-    payloads: list[dict],
-    jobs: int | None,
-    progress: bool,
-    on_result: Callable[[dict], None] | None = None,
-    pool: Pool | None = None,
-) -> dict:
-    """Run every payload's report on `pool`, or on a pool of its own; returns results by report id."""
-    if pool is not None:
-        return pool.run(payloads, progress, on_result)
-    with Pool(Path(payloads[0]["root"]), min(len(payloads), jobs or default_jobs())) as own:
-        return own.run(payloads, progress, on_result)
+def run_all(payloads: list[dict], pool: Pool, progress: bool) -> dict:
+    """Run every payload's report on `pool`; returns results by report id (the build's one call
+    into the workers, which tests replace to build without kernels)."""
+    return pool.run(payloads, progress)
 
 
 def _crashed(report_id: str, exc: BaseException) -> dict:
@@ -195,7 +184,7 @@ def _worker_init(build_pid: int) -> None:
     from warclaims.reports.render import quiet_worker
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, lambda signum, frame: _exit_now(143))
+    signal.signal(signal.SIGTERM, lambda signum, frame: exit_now(143))
     threading.Thread(target=_watch_build, args=(build_pid,), name="watch-build", daemon=True).start()
     quiet_worker()
 
@@ -217,7 +206,7 @@ def _watch_build(build_pid: int) -> None:
             threading.Event().wait(0.25)
     else:
         select.select([fd], [], [])
-    _exit_now(1)
+    exit_now(1)
 
 
 def _alive(pid: int) -> bool:
@@ -246,7 +235,7 @@ def _children(pid: int) -> list[int]:
     return out
 
 
-def _exit_now(code: int) -> None:
+def exit_now(code: int) -> None:
     """Kill this worker's kernels (each with its process group) and exit without cleanup handlers."""
     for child in _children(os.getpid()):
         try:

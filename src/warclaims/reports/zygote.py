@@ -144,18 +144,18 @@ def serve(listener: socket.socket, build_pid: int) -> None:
     Each kernel belongs to the worker that asked for it (the socket's peer): when a worker dies
     (killed, or crashed), its kernels are killed too, so none outlives the report it ran.
     """
-    from warclaims.reports.workers import _exit_now
+    from warclaims.reports.workers import exit_now
 
     gc.disable()  # as the gc.freeze documentation advises for a process that forks without exec
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, lambda signum, frame: _exit_now(143))
+    signal.signal(signal.SIGTERM, lambda signum, frame: exit_now(143))
     wake_r, wake_w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
     signal.set_wakeup_fd(wake_w)  # a kernel's exit wakes the loop, which collects it
     signal.signal(signal.SIGCHLD, lambda signum, frame: None)
     try:
         build = os.pidfd_open(build_pid)
     except ProcessLookupError:
-        _exit_now(1)
+        exit_now(1)
     started_with = dict(os.environ)
     _preload()
     # What importing did to the environment (MPLBACKEND, debugpy's PYDEVD_USE_FRAME_EVAL): each
@@ -167,7 +167,7 @@ def serve(listener: socket.socket, build_pid: int) -> None:
         watched = [fd for fd, _ in owners.values()]
         ready, _, _ = select.select([listener, build, wake_r, *watched], [], [])
         if build in ready:
-            _exit_now(1)
+            exit_now(1)
         if wake_r in ready:
             with suppress(OSError):
                 os.read(wake_r, 4096)
