@@ -229,6 +229,63 @@ def test_reports_from_forked_and_cold_kernels_are_the_same_bytes(tmp_path):
     assert [k for k in trees[0] if trees[0][k] != trees[1][k]] == []
 
 
+# The kernel's own connection: its transport, and the sockets of its five channels.
+CONNECTION = r"""
+import json, os, stat
+from ipykernel.connect import get_connection_file
+
+with open(get_connection_file()) as f:
+    info = json.load(f)
+folder = os.path.dirname(info["ip"])
+ports = [info[f"{channel}_port"] for channel in ("shell", "iopub", "stdin", "control", "hb")]
+print(json.dumps({
+    "transport": info["transport"],
+    "folder": folder,
+    "mode": oct(os.stat(folder).st_mode & 0o777),
+    "sockets": [stat.S_ISSOCK(os.stat(f"{info['ip']}-{port}").st_mode) for port in ports],
+}))
+"""
+
+
+@pytest.mark.parametrize("warm", [True, False], ids=["forked", "cold"])
+def test_kernels_listen_on_sockets_in_a_private_folder_not_on_tcp_ports(tmp_path, warm):
+    # jupyter_client picks a TCP kernel's five ports by binding and releasing them; another process
+    # can take one before the kernel binds it, and the kernel dies before it answers (2 of 720
+    # kernels did, in parallel builds). A socket file in a folder of the report's own cannot be
+    # taken.
+    root = copy_project(tmp_path / "project")
+    (root / "notebooks" / "connection.ipynb").write_text(notebook(CONNECTION))
+    (root / "reports.yaml").write_text("reports:\n  - notebook: connection\n")
+    outcome = build(root, progress=False, warm_kernels=warm)
+    assert outcome.failed == [] and outcome.cold == {}
+    said = printed(root, "connection--default")
+    assert said["transport"] == "ipc" and said["sockets"] == [True] * 5
+    assert said["mode"] == "0o700"
+    assert not Path(said["folder"]).exists()  # removed with the report
+
+
+@pytest.mark.parametrize("warm", [True, False], ids=["forked", "cold"])
+def test_a_kernel_that_dies_while_starting_fails_its_report_with_the_kernels_reason(probe_project, tmp_path, warm):
+    # A kernel configuration that raises, with traitlets told to let configuration errors through:
+    # the kernel dies in IPKernelApp.initialize, before it answers anything.
+    profile = tmp_path / "ipython" / "profile_default"
+    profile.mkdir(parents=True)
+    (profile / "ipython_kernel_config.py").write_text("raise RuntimeError('a broken kernel configuration')\n")
+    env = {"IPYTHONDIR": str(profile.parent), "TRAITLETS_APPLICATION_RAISE_CONFIG_FILE_ERROR": "1"}
+    report_list(probe_project, "check")
+    proc = cli(probe_project, "build", "--quiet", *([] if warm else ["--cold-kernels"]), env=env)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 1, err
+    assert re.findall(r"^FAILED (\S+): (.*) \(see ", err, re.M) == [
+        (
+            "probe--0-check",
+            "RuntimeError: Kernel died before replying to kernel_info "
+            "(the kernel's last error: RuntimeError: a broken kernel configuration)",
+        )
+    ]
+    assert "started its kernel cold" not in err  # the forked one was forked: the zygote shares the environment
+
+
 @pytest.mark.parametrize(
     ("role", "error"),
     [

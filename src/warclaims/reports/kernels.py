@@ -7,6 +7,13 @@ instead of running the kernelspec's command. The kernel is the zygote's child, n
 so `ForkedProcess` holds it by a pidfd: polling, waiting and signals cannot reach a reused pid.
 When no zygote is set or it cannot be reached, or the kernelspec is not this Python's ipykernel,
 the provisioner starts the kernel the usual way.
+
+Either way the kernel talks to its worker over Unix sockets in the report's private folder
+(ZeroMQ's `ipc` transport), not TCP: jupyter_client picks a TCP kernel's five ports by binding
+and releasing them, and another process can take one before the kernel binds it ("Address
+already in use", so "Kernel died before replying to kernel_info"), as 2 of 720 kernels did in
+parallel builds. A socket file in a folder only this report uses cannot be taken.
+The kernel's stderr goes to a file in the same folder, so a kernel that dies says why.
 """
 
 from __future__ import annotations
@@ -22,14 +29,45 @@ from typing import Any
 from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
-from traitlets import DottedObjectName, Type
+from traitlets import DottedObjectName, Type, default
 
 from warclaims.reports.zygote import read_line
 
 REQUEST_TIMEOUT = 60.0  # seconds a worker waits for its kernel (the zygote may still be importing)
 KILL_WAIT = 1.0  # seconds to wait for a killed kernel to be gone
 ADDRESS: str | None = None  # the zygote's socket, set in a build worker (render.run_report)
+FOLDER: str | None = None  # the report's private folder: kernel sockets and log (render.run_report)
 STARTED_COLD = ""  # why the last kernel this worker asked for was started cold ("" when it was forked)
+LOG_NAME = "kernel-stderr.log"
+SOCKET_PATH_MAX = 100  # bytes of a Unix socket's path (sun_path is 104 on macOS, 108 on Linux)
+
+
+def socket_prefix() -> str | None:
+    """The path prefix of the report's kernel sockets (jupyter_client adds "-1" ... "-5"), or None
+    where there is no private folder or its path is too long for a Unix socket (TCP then)."""
+    if FOLDER is None or os.name != "posix":
+        return None
+    prefix = os.path.join(FOLDER, "kernel")
+    return prefix if len(os.fsencode(prefix)) + 3 <= SOCKET_PATH_MAX else None
+
+
+def kernel_log() -> str | None:
+    return os.path.join(FOLDER, LOG_NAME) if FOLDER else None
+
+
+def why_it_died() -> str:
+    """The error a kernel wrote to its stderr before it died (the last line of its last traceback),
+    or "" when it wrote none (killed by a signal, say)."""
+    path = kernel_log()
+    try:
+        with open(path, encoding="utf-8", errors="replace") as log:
+            lines = log.read().splitlines()
+    except (OSError, TypeError):
+        return ""
+    if not any(line.startswith("Traceback") for line in lines):
+        return ""
+    last = next((line.strip() for line in reversed(lines) if line.strip() and not line.startswith(" ")), "")
+    return last[:300]
 
 
 class ForkedProcess:
@@ -80,7 +118,11 @@ class ForkedProvisioner(LocalProvisioner):
         global STARTED_COLD
         pid, STARTED_COLD = _spawn(cmd, kwargs) if ADDRESS else (None, "")
         if pid is None:
-            return await super().launch_kernel(cmd, **kwargs)
+            log = kernel_log()
+            if log is None or kwargs.get("stderr") is not None:
+                return await super().launch_kernel(cmd, **kwargs)
+            with open(log, "ab") as stderr:  # the kernel has its own copy once it has started
+                return await super().launch_kernel(cmd, **{**kwargs, "stderr": stderr})
         self.process = ForkedProcess(pid)
         self.pid = self.pgid = pid
         self.cwd = kwargs.get("cwd") or os.getcwd()
@@ -138,6 +180,15 @@ class ForkedKernelManager(AsyncKernelManager):
     client_class = DottedObjectName("warclaims.reports.kernels.ForkedKernelClient")
     client_factory = Type(klass="warclaims.reports.kernels.ForkedKernelClient")
 
+    @default("transport")
+    def _transport_default(self) -> str:
+        return "ipc" if socket_prefix() else "tcp"
+
+    @default("ip")
+    def _ip_default(self) -> str:
+        prefix = socket_prefix()
+        return prefix if self.transport == "ipc" and prefix else super()._ip_default()
+
     async def _async_pre_start_kernel(self, **kw: Any):
         if self.provisioner is None:
             import uuid
@@ -156,6 +207,7 @@ def _spawn(cmd: list[str], kwargs: dict) -> tuple[int | None, str]:
         "argv": cmd[3:],
         "cwd": str(kwargs.get("cwd") or os.getcwd()),
         "env": dict(kwargs.get("env") or os.environ),
+        "stderr": kernel_log(),
     }
     try:
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:

@@ -143,6 +143,7 @@ def run_report(job: dict) -> dict:
         claims_csv = Path(tmp) / "claims.csv"
         os.environ[CLAIMS_CSV_ENV] = str(claims_csv)  # where the notebook's ClaimsCSV writes the page's claims
         kernels.ADDRESS = job.get("zygote")  # fork the kernel from the build's zygote when there is one
+        kernels.FOLDER = tmp  # the kernel's sockets and stderr: a folder no other process uses
         kernels.STARTED_COLD = ""
         try:
             pm.execute_notebook(
@@ -168,6 +169,10 @@ def run_report(job: dict) -> dict:
             )
         except Exception as exc:  # a kernel that died or timed out: still a failed report, not a failed build
             status, error = "failed", f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+            if "Kernel died" in error and (said := kernels.why_it_died()):
+                error = f"{error} (the kernel's last error: {said})"
+        finally:
+            kernels.FOLDER = None
         if not executed.exists():
             return {
                 "id": job["id"],

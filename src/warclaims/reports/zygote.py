@@ -252,8 +252,10 @@ def _reap() -> set[int]:
 
 
 def _fork_kernel(request: dict, close: tuple[int, ...]) -> int:
-    """Fork a kernel for `request` (argv, cwd, env); returns its pid once it leads its own session."""
+    """Fork a kernel for `request` (argv, cwd, env, and stderr: a file for the kernel's stderr, or
+    None); returns its pid once it leads its own session."""
     argv, cwd, env = [str(a) for a in request["argv"]], str(request["cwd"]), dict(request["env"])
+    stderr = request.get("stderr")
     started_r, started_w = os.pipe()
     pid = os.fork()
     if pid == 0:  # the kernel: it never returns from here
@@ -264,14 +266,35 @@ def _fork_kernel(request: dict, close: tuple[int, ...]) -> int:
             os.close(started_w)
             for fd in close:
                 os.close(fd)
+            _redirect_stdio(str(stderr) if stderr else None)
             _become_kernel(argv, cwd, env)
             code = 0
+        except SystemExit as exc:  # as Python itself exits: with the code, and no traceback
+            code = exc.code if isinstance(exc.code, int) else int(exc.code is not None)
+        except BaseException:  # what a cold kernel would print before dying: the worker reports it
+            with suppress(BaseException):
+                import traceback
+
+                traceback.print_exc()
+                sys.stderr.flush()
         finally:
             os._exit(code)
     os.close(started_w)
     os.read(started_r, 1)  # EOF once the child has its session (or has died)
     os.close(started_r)
     return pid
+
+
+def _redirect_stdio(stderr: str | None) -> None:
+    """The kernel's stdin and stdout are /dev/null, its stderr the file `stderr` (appended to)."""
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(devnull, fd)
+    os.close(devnull)
+    if stderr:
+        log = os.open(stderr, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC, 0o600)
+        os.dup2(log, 2)
+        os.close(log)
 
 
 def _become_kernel(argv: list[str], cwd: str, env: dict[str, str]) -> None:
@@ -284,10 +307,6 @@ def _become_kernel(argv: list[str], cwd: str, env: dict[str, str]) -> None:
         (signal.SIGCHLD, signal.SIG_DFL),
     ):
         signal.signal(signum, handler)
-    devnull = os.open(os.devnull, os.O_RDWR)
-    for fd in (0, 1, 2):
-        os.dup2(devnull, fd)
-    os.close(devnull)
     os.chdir(cwd)
     os.environ.clear()
     os.environ.update(env)
