@@ -187,24 +187,32 @@ def wait_until(condition, seconds: float, what: str):
     raise AssertionError(f"timed out after {seconds} s waiting for {what}")
 
 
-def parent_of(pid: int) -> int | None:
+def _stat(pid: int) -> list[str]:
+    """The fields of /proc/PID/stat after the command name: state, ppid, pgrp, session, ..."""
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
-        return None
-    return int(stat[stat.rfind(")") + 2 :].split()[1])
+        return []
+    return stat[stat.rfind(")") + 2 :].split()
+
+
+def parent_of(pid: int) -> int | None:
+    fields = _stat(pid)
+    return int(fields[1]) if fields else None
 
 
 def kernels_of(mark: str) -> dict[int, str]:
-    """The build's kernels: forked by its zygote (a zygote's child runs the same command line), or
+    """The build's kernels: forked by its zygote (a zygote's child runs the same command line, and
+    leads a session of its own, which a program the zygote runs while it imports does not), or
     started cold (`ipykernel_launcher`)."""
     procs = marked(mark)
     zygotes = {pid for pid, cmd in procs.items() if "warclaims.reports.zygote" in cmd}
-    return {
-        pid: cmd
-        for pid, cmd in procs.items()
-        if "ipykernel_launcher" in cmd or (pid in zygotes and parent_of(pid) in zygotes)
-    }
+
+    def forked(pid: int) -> bool:
+        fields = _stat(pid)
+        return pid in zygotes and bool(fields) and int(fields[1]) in zygotes and int(fields[3]) == pid
+
+    return {pid: cmd for pid, cmd in procs.items() if "ipykernel_launcher" in cmd or forked(pid)}
 
 
 @pytest.fixture

@@ -64,9 +64,11 @@ def _build(args: argparse.Namespace) -> int:
 
     from warclaims.paths import repo_root
     from warclaims.reports.build import BuildLocked, DataInvalid, PublishError, build
+    from warclaims.reports.interrupts import handle_ctrl_c
     from warclaims.reports.reportlist import ReportListError
 
     started = time.perf_counter()
+    handle_ctrl_c()
     root = repo_root()
     if args.watch:
         from warclaims.reports.watch import watch

@@ -13,7 +13,8 @@ Either way the kernel talks to its worker over Unix sockets in the report's priv
 and releasing them, and another process can take one before the kernel binds it ("Address
 already in use", so "Kernel died before replying to kernel_info"), as 2 of 720 kernels did in
 parallel builds. A socket file in a folder only this report uses cannot be taken.
-The kernel's stderr goes to a file in the same folder, so a kernel that dies says why.
+The kernel's connection file and stderr go in the same folder, so a kernel that dies says why,
+and a worker that is killed leaves nothing behind (`workers.exit_now` removes the folder).
 """
 
 from __future__ import annotations
@@ -36,8 +37,9 @@ from warclaims.reports.zygote import read_line
 REQUEST_TIMEOUT = 60.0  # seconds a worker waits for its kernel (the zygote may still be importing)
 KILL_WAIT = 1.0  # seconds to wait for a killed kernel to be gone
 ADDRESS: str | None = None  # the zygote's socket, set in a build worker (render.run_report)
-FOLDER: str | None = None  # the report's private folder: kernel sockets and log (render.run_report)
+FOLDER: str | None = None  # the report's private folder: its kernel's connection file, sockets and log
 STARTED_COLD = ""  # why the last kernel this worker asked for was started cold ("" when it was forked)
+FORKED: ForkedProcess | None = None  # the last kernel the zygote gave this worker
 LOG_NAME = "kernel-stderr.log"
 SOCKET_PATH_MAX = 100  # bytes of a Unix socket's path (sun_path is 104 on macOS, 108 on Linux)
 
@@ -49,6 +51,19 @@ def socket_prefix() -> str | None:
         return None
     prefix = os.path.join(FOLDER, "kernel")
     return prefix if len(os.fsencode(prefix)) + 3 <= SOCKET_PATH_MAX else None
+
+
+def end_forked_kernel() -> None:
+    """Kill the kernel the zygote gave this worker, if it still runs, and wait (briefly) for it to go
+    (a worker that is stopped: the zygote would kill it too, but only once the worker is gone)."""
+    process = FORKED
+    if process is None or process.poll() is not None:
+        return
+    try:
+        os.killpg(process.pid, signal.SIGKILL)  # alive, so its pid and process group are still its own
+    except OSError:
+        return
+    process.wait(KILL_WAIT)
 
 
 def kernel_log() -> str | None:
@@ -123,7 +138,8 @@ class ForkedProvisioner(LocalProvisioner):
                 return await super().launch_kernel(cmd, **kwargs)
             with open(log, "ab") as stderr:  # the kernel has its own copy once it has started
                 return await super().launch_kernel(cmd, **{**kwargs, "stderr": stderr})
-        self.process = ForkedProcess(pid)
+        global FORKED
+        self.process = FORKED = ForkedProcess(pid)
         self.pid = self.pgid = pid
         self.cwd = kwargs.get("cwd") or os.getcwd()
         return self.connection_info
@@ -179,6 +195,12 @@ class ForkedKernelManager(AsyncKernelManager):
 
     client_class = DottedObjectName("warclaims.reports.kernels.ForkedKernelClient")
     client_factory = Type(klass="warclaims.reports.kernels.ForkedKernelClient")
+
+    @default("connection_file")
+    def _connection_file_default(self) -> str:
+        # In the report's folder, so a killed worker's folder takes its kernel's key file with it
+        # (jupyter_client would make one with mkstemp in the temporary folder).
+        return os.path.join(FOLDER, "kernel.json") if FOLDER else ""
 
     @default("transport")
     def _transport_default(self) -> str:

@@ -42,14 +42,6 @@ def _exporter(show_code: bool):
     return exporter
 
 
-def quiet_worker() -> None:
-    """Build-worker initializer: kernels' own chatter (transport warnings, shutdown notices) goes
-    nowhere; what a report's cells print or raise is in its executed notebook."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 2)
-    os.close(devnull)
-
-
 def _scrub(text: str, root: Path) -> str:
     """Replace the build machine's paths (repo root, home) in text with neutral ones."""
     for path, repl in ((str(root), "."), (os.path.expanduser("~"), "~")):
@@ -138,12 +130,13 @@ def run_report(job: dict) -> dict:
     os.environ["WARCLAIMS_ROOT"] = str(root)
     os.environ[CACHE_ENV] = str(build_cache(root))
     status, error = "ok", ""
-    with tempfile.TemporaryDirectory(prefix="warclaims-") as tmp:
+    # In the build's temporary folder, which the build removes when it stops, whenever that is.
+    with tempfile.TemporaryDirectory(prefix="r", dir=job.get("scratch")) as tmp:
+        kernels.FOLDER = tmp  # the kernel's connection file, sockets and stderr; no other process uses it
         executed = Path(tmp) / "executed.ipynb"
         claims_csv = Path(tmp) / "claims.csv"
         os.environ[CLAIMS_CSV_ENV] = str(claims_csv)  # where the notebook's ClaimsCSV writes the page's claims
         kernels.ADDRESS = job.get("zygote")  # fork the kernel from the build's zygote when there is one
-        kernels.FOLDER = tmp  # the kernel's sockets and stderr: a folder no other process uses
         kernels.STARTED_COLD = ""
         try:
             pm.execute_notebook(
@@ -171,8 +164,6 @@ def run_report(job: dict) -> dict:
             status, error = "failed", f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
             if "Kernel died" in error and (said := kernels.why_it_died()):
                 error = f"{error} (the kernel's last error: {said})"
-        finally:
-            kernels.FOLDER = None
         if not executed.exists():
             return {
                 "id": job["id"],

@@ -6,6 +6,13 @@ Nothing else imports it.
 
 import sys
 
+from warclaims.reports.interrupts import ignore_sigint, quiet
+
+# First, because the workers forked from here inherit it: Ctrl-C is the build's (the forkserver
+# started with it blocked), and nothing is written on the build's terminal.
+ignore_sigint()
+quiet()
+
 # jsonschema imports rfc3987_syntax, when installed, for its "iri" formats; building that
 # package's grammar takes about 0.9 s per process, and no notebook schema uses those formats.
 # Build workers go without it (jsonschema treats the checker as unavailable).

@@ -11,10 +11,14 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import sys
+import tempfile
 import threading
 from pathlib import Path
+
+from warclaims.reports import interrupts
 
 STOP_SECONDS = 2.0  # how long stopped workers get to end their kernels before they are killed
 
@@ -38,6 +42,7 @@ class Pool:
         self._started = False
         self._zygote = None
         self.environment: dict[str, str] = {}
+        self.scratch: str | None = None  # the build's temporary folder: the zygote's socket, each report's files
 
     def __enter__(self) -> Pool:
         self.start()
@@ -56,8 +61,9 @@ class Pool:
         # The kernels' environment, fixed now: the zygote's libraries read it when they are imported,
         # and what the build imports afterwards (validation) may change the build's own.
         self.environment = dict(os.environ)
+        self.scratch = tempfile.mkdtemp(prefix="warclaims-build-")
         if self.warm:
-            self._zygote = zygote.Zygote(self.root, self.environment)
+            self._zygote = zygote.Zygote(self.root, self.environment, self.scratch)
         start_forkserver()
 
     @contextlib.contextmanager
@@ -78,6 +84,9 @@ class Pool:
         if self._zygote is not None:
             self._zygote.stop()
             self._zygote = None
+        if self.scratch is not None:  # the workers and kernels are gone: nothing writes there now
+            shutil.rmtree(self.scratch, ignore_errors=True)
+            self.scratch = None
         self._started = False
 
     def run(self, payloads: list[dict], progress: bool) -> dict:
@@ -93,7 +102,9 @@ class Pool:
 
         self.start()
         address = self._zygote.ensure() if self._zygote else None  # a new one if a notebook killed it
-        payloads = [{**p, "zygote": address, "environment": self.environment} for p in payloads]
+        payloads = [
+            {**p, "zygote": address, "environment": self.environment, "scratch": self.scratch} for p in payloads
+        ]
         results: dict[str, dict] = {}
         tries = dict.fromkeys((p["id"] for p in payloads), 0)
         try:
@@ -105,7 +116,7 @@ class Pool:
                     for fut in cf.as_completed(futures):
                         job = futures[fut]
                         try:
-                            result = fut.result()
+                            result = _received(fut.result())
                         except cf.process.BrokenProcessPool as exc:
                             tries[job["id"]] += 1
                             self._executor = None  # broken: the next round starts fresh workers
@@ -172,27 +183,58 @@ def start_forkserver() -> None:
     """Start the forkserver now, so its imports load while the build validates the claim table."""
     import multiprocessing
     import multiprocessing.forkserver
+    import multiprocessing.resource_tracker
 
     multiprocessing.get_context("forkserver").set_forkserver_preload(["warclaims.reports.warm"])
-    multiprocessing.forkserver.ensure_running()
+    # The forkserver starts the resource tracker, which unblocks SIGINT when it has started it:
+    # started first, it leaves the forkserver's start alone.
+    multiprocessing.resource_tracker.ensure_running()
+    with interrupts.sigint_blocked():  # `warm` ignores and unblocks it, first thing
+        multiprocessing.forkserver.ensure_running()
 
 
 # --- inside a worker ---------------------------------------------------------------------------
 
 
 def _worker_init(build_pid: int) -> None:
-    from warclaims.reports.render import quiet_worker
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Ctrl-C is ignored and stderr quiet already: the forkserver did both (`warm`).
     signal.signal(signal.SIGTERM, lambda signum, frame: exit_now(143))
     threading.Thread(target=_watch_build, args=(build_pid,), name="watch-build", daemon=True).start()
-    quiet_worker()
 
 
 def _run_report(job: dict) -> dict:
+    """Run one report; its result (pages, notebook, figures: about 1 MB) goes in a file in the
+    build's temporary folder, and only that file's name goes back through the pool's pipe.
+
+    A message of a few hundred bytes is written to the pipe at once, and a large one piece by
+    piece. A worker stopped in the middle of a large one (Ctrl-C, while it answers) would leave
+    the executor's reader thread waiting for the rest, for ever, and the build could not exit.
+    """
+    import pickle
+
     from warclaims.reports.render import run_report
 
-    return run_report(job)
+    result = run_report(job)
+    if not job.get("scratch"):
+        return result
+    path = os.path.join(job["scratch"], f"result-{os.getpid()}-{job['id']}.pickle")
+    with open(path + ".tmp", "wb") as f:
+        pickle.dump(result, f, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(path + ".tmp", path)
+    return {"id": result["id"], "result_file": path}
+
+
+def _received(result: dict) -> dict:
+    """A worker's result, read back from its file (`_run_report`)."""
+    import pickle
+
+    path = result.get("result_file")
+    if path is None:
+        return result
+    with open(path, "rb") as f:
+        full = pickle.load(f)
+    os.unlink(path)
+    return full
 
 
 def _watch_build(build_pid: int) -> None:
@@ -219,7 +261,7 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _children(pid: int) -> list[int]:
+def children_of(pid: int) -> list[int]:
     """Direct children of `pid`, from /proc (a kernel is a child of the worker that started it)."""
     out = []
     for entry in Path("/proc").iterdir():
@@ -236,11 +278,21 @@ def _children(pid: int) -> list[int]:
 
 
 def exit_now(code: int) -> None:
-    """Kill this worker's kernels (each with its process group) and exit without cleanup handlers."""
-    for child in _children(os.getpid()):
+    """Kill this worker's kernels (each with its process group), remove the running report's
+    folder once they are gone (nothing writes there then), and exit without cleanup handlers."""
+    children = children_of(os.getpid())  # the kernels started cold
+    for child in children:
         try:
             os.killpg(child, signal.SIGKILL)  # a kernel leads a session of its own
         except OSError:
             with contextlib.suppress(OSError):
                 os.kill(child, signal.SIGKILL)
+    kernels = sys.modules.get("warclaims.reports.kernels")  # loaded in a worker that has run a report
+    if kernels is not None:
+        kernels.end_forked_kernel()
+        for child in children:
+            with contextlib.suppress(OSError):
+                os.waitpid(child, 0)
+        if kernels.FOLDER:
+            shutil.rmtree(kernels.FOLDER, ignore_errors=True)
     os._exit(code)

@@ -23,6 +23,7 @@ import gc
 import json
 import os
 import select
+import shutil
 import signal
 import socket
 import struct
@@ -94,28 +95,40 @@ class Zygote:
     kernel it forked; `ensure` starts a new one if this one has died (a notebook can kill it).
     """
 
-    def __init__(self, root: Path, environment: dict[str, str]):
+    def __init__(self, root: Path, environment: dict[str, str], scratch: str = ""):
         self.root = root
         self.environment = environment
+        self.scratch = scratch  # the build's temporary folder: the zygote removes it if the build is killed
         self._start()
 
     def _start(self) -> None:
         import tempfile
 
+        from warclaims.reports.interrupts import sigint_blocked
+
+        # Its own short folder, not one inside the build's: a Unix socket's path has room for about 100 bytes.
         self.folder = tempfile.mkdtemp(prefix="warclaims-zygote-")
         self.address = os.path.join(self.folder, "zygote.sock")
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as listener:
             listener.bind(self.address)
             listener.listen(64)
-            self.proc = subprocess.Popen(
-                [sys.executable, "-m", "warclaims.reports.zygote", str(listener.fileno()), str(os.getpid())],
-                cwd=self.root,
-                env=self.environment,
-                pass_fds=(listener.fileno(),),
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
+            with sigint_blocked():  # `serve` ignores and unblocks it, first thing
+                self.proc = subprocess.Popen(
+                    [
+                        sys.executable,
+                        "-m",
+                        "warclaims.reports.zygote",
+                        str(listener.fileno()),
+                        str(os.getpid()),
+                        self.scratch,
+                    ],
+                    cwd=self.root,
+                    env=self.environment,
+                    pass_fds=(listener.fileno(),),
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
 
     def ensure(self) -> str:
         """The address of a running zygote: this one, or a new one if it has died."""
@@ -125,8 +138,6 @@ class Zygote:
         return self.address
 
     def stop(self, seconds: float = 2.0) -> None:
-        import shutil
-
         if self.proc.poll() is None:
             self.proc.terminate()
         try:
@@ -137,17 +148,18 @@ class Zygote:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def serve(listener: socket.socket, build_pid: int) -> None:
+def serve(listener: socket.socket, build_pid: int, scratch: str = "") -> None:
     """The zygote's main loop: fork a kernel per request on `listener`, until the build process
     `build_pid` is gone or SIGTERM arrives. Single-threaded, so every fork is clean.
 
     Each kernel belongs to the worker that asked for it (the socket's peer): when a worker dies
     (killed, or crashed), its kernels are killed too, so none outlives the report it ran.
     """
+    from warclaims.reports.interrupts import ignore_sigint
     from warclaims.reports.workers import exit_now
 
     gc.disable()  # as the gc.freeze documentation advises for a process that forks without exec
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    ignore_sigint()
     signal.signal(signal.SIGTERM, lambda signum, frame: exit_now(143))
     wake_r, wake_w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
     signal.set_wakeup_fd(wake_w)  # a kernel's exit wakes the loop, which collects it
@@ -166,7 +178,11 @@ def serve(listener: socket.socket, build_pid: int) -> None:
     while True:
         watched = [fd for fd, _ in owners.values()]
         ready, _, _ = select.select([listener, build, wake_r, *watched], [], [])
-        if build in ready:
+        if build in ready:  # the build is gone (killed): end the kernels, then remove what it would have
+            _end_kernels()
+            shutil.rmtree(os.path.dirname(listener.getsockname()), ignore_errors=True)
+            if scratch:
+                _remove_when_empty(scratch)
             exit_now(1)
         if wake_r in ready:
             with suppress(OSError):
@@ -236,6 +252,40 @@ def read_line(conn: socket.socket) -> bytes:
             raise ValueError("request ended early")
         data += chunk
     return data
+
+
+def _remove_when_empty(folder: str, seconds: float = 2.0) -> None:
+    """Remove the build's temporary folder once the workers, which also saw the build die, have
+    removed their reports' folders from it."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            os.rmdir(folder)
+            return
+        except FileNotFoundError:
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                return
+            time.sleep(0.02)
+
+
+def _end_kernels() -> None:
+    """Kill every kernel (each with its process group) and wait until all are gone."""
+    from warclaims.reports.workers import children_of
+
+    for kernel in children_of(os.getpid()):
+        with suppress(OSError):
+            os.killpg(kernel, signal.SIGKILL)
+    while True:
+        try:
+            os.waitpid(-1, 0)
+        except ChildProcessError:
+            return
+        except InterruptedError:
+            continue
 
 
 def _reap() -> set[int]:
@@ -327,12 +377,12 @@ def _become_kernel(argv: list[str], cwd: str, env: dict[str, str]) -> None:
 
 
 def main(argv: list[str]) -> None:
-    """`python -m warclaims.reports.zygote LISTENING_FD BUILD_PID` (started by `Zygote`)."""
+    """`python -m warclaims.reports.zygote LISTENING_FD BUILD_PID [SCRATCH]` (started by `Zygote`)."""
     # As ipykernel_launcher does: the working folder is not on sys.path while the kernel loads.
     if sys.path and (sys.path[0] == "" or Path(sys.path[0]) == Path.cwd()):
         del sys.path[0]
     listener = socket.socket(fileno=int(argv[0]))
-    serve(listener, int(argv[1]))
+    serve(listener, int(argv[1]), argv[2] if len(argv) > 2 else "")
 
 
 if __name__ == "__main__":
