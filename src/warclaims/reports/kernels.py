@@ -74,10 +74,12 @@ def why_it_died() -> str:
     """The error a kernel wrote to its stderr before it died (the last line of its last traceback),
     or "" when it wrote none (killed by a signal, say)."""
     path = kernel_log()
+    if path is None:
+        return ""
     try:
         with open(path, encoding="utf-8", errors="replace") as log:
             lines = log.read().splitlines()
-    except (OSError, TypeError):
+    except OSError:
         return ""
     if not any(line.startswith("Traceback") for line in lines):
         return ""

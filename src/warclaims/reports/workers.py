@@ -215,26 +215,20 @@ def _run_report(job: dict) -> dict:
     from warclaims.reports.render import run_report
 
     result = run_report(job)
-    if not job.get("scratch"):
-        return result
-    path = os.path.join(job["scratch"], f"result-{os.getpid()}-{job['id']}.pickle")
-    with open(path + ".tmp", "wb") as f:
-        pickle.dump(result, f, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(path + ".tmp", path)
-    return {"id": result["id"], "result_file": path}
+    # The name is sent only once the file is whole, so it needs no temporary name of its own.
+    path = Path(job["scratch"]) / f"result-{os.getpid()}-{job['id']}.pickle"
+    path.write_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+    return {"result_file": str(path)}
 
 
-def _received(result: dict) -> dict:
+def _received(sent: dict) -> dict:
     """A worker's result, read back from its file (`_run_report`)."""
     import pickle
 
-    path = result.get("result_file")
-    if path is None:
-        return result
-    with open(path, "rb") as f:
-        full = pickle.load(f)
-    os.unlink(path)
-    return full
+    path = Path(sent["result_file"])
+    result = pickle.loads(path.read_bytes())
+    path.unlink()
+    return result
 
 
 def _watch_build(build_pid: int) -> None:
@@ -277,16 +271,23 @@ def children_of(pid: int) -> list[int]:
     return out
 
 
-def exit_now(code: int) -> None:
-    """Kill this worker's kernels (each with its process group), remove the running report's
-    folder once they are gone (nothing writes there then), and exit without cleanup handlers."""
-    children = children_of(os.getpid())  # the kernels started cold
+def kill_children() -> list[int]:
+    """Kill this process's children, each with its process group (a kernel leads a session of its
+    own); returns their pids."""
+    children = children_of(os.getpid())
     for child in children:
         try:
-            os.killpg(child, signal.SIGKILL)  # a kernel leads a session of its own
+            os.killpg(child, signal.SIGKILL)
         except OSError:
             with contextlib.suppress(OSError):
                 os.kill(child, signal.SIGKILL)
+    return children
+
+
+def exit_now(code: int) -> None:
+    """Kill this worker's kernels (each with its process group), remove the running report's
+    folder once they are gone (nothing writes there then), and exit without cleanup handlers."""
+    children = kill_children()  # the kernels started cold
     kernels = sys.modules.get("warclaims.reports.kernels")  # loaded in a worker that has run a report
     if kernels is not None:
         kernels.end_forked_kernel()

@@ -274,11 +274,9 @@ def _remove_when_empty(folder: str, seconds: float = 2.0) -> None:
 
 def _end_kernels() -> None:
     """Kill every kernel (each with its process group) and wait until all are gone."""
-    from warclaims.reports.workers import children_of
+    from warclaims.reports.workers import kill_children
 
-    for kernel in children_of(os.getpid()):
-        with suppress(OSError):
-            os.killpg(kernel, signal.SIGKILL)
+    kill_children()
     while True:
         try:
             os.waitpid(-1, 0)
