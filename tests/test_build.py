@@ -8,7 +8,6 @@ import re
 import shutil
 import signal
 import subprocess
-import time
 from html.parser import HTMLParser
 
 import pytest
@@ -288,48 +287,6 @@ def test_reports_that_cannot_be_written_are_said_before_anything_runs(rebuilt, m
     _, err = (proc := cli(rebuilt, "build", "--quiet")).communicate(timeout=60)
     assert proc.returncode == 1
     assert err.splitlines() == ["cannot write reports/: file exists"]
-
-
-def test_ctrl_c_exits_130_in_one_line_and_leaves_no_process_or_half_report(rebuilt, mark, tmp_path):
-    tmp = tmp_path / "tmp"  # the build's temporary folders: the zygote's socket, each report's own
-    tmp.mkdir()
-    env = {"WARCLAIMS_TEST_MARK": mark, "TMPDIR": str(tmp)}
-    proc = cli(rebuilt, "build", "--force", "--quiet", env=env, start_new_session=True)
-    wait_until(lambda: kernels_of(mark), 60, "a kernel of the build to start")
-    os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in a terminal does: the whole foreground group
-    sent = time.monotonic()
-    _, err = proc.communicate(timeout=30)
-    took = time.monotonic() - sent
-    assert proc.returncode == 130, err
-    assert err.strip().splitlines() == ["build interrupted; reports/ unchanged for unfinished reports"], err
-    assert took < 5, f"the build took {took:.1f} s to stop"
-    wait_until(lambda: not marked(mark), 3, "every worker and kernel to be gone")
-    assert list(tmp.iterdir()) == []
-    assert [p for p in (rebuilt / "reports").rglob("*") if ".tmp-" in p.name] == []
-    for html in (rebuilt / "reports").glob("*.html"):
-        assert html.read_text(encoding="utf-8").rstrip().endswith("</html>")
-    manifest = json.loads((rebuilt / "reports" / "manifest.json").read_text())
-    for entry in manifest["reports"].values():
-        for rel, digest in entry.get("outputs", {}).items():
-            assert sha256((rebuilt / "reports" / rel).read_bytes()) == digest
-
-
-def test_ctrl_c_while_the_helpers_are_still_importing_says_one_line_too(rebuilt, mark, tmp_path):
-    # Ctrl-C reaches the whole process group. The forkserver and the zygote spend their first
-    # second importing; interrupted then, the forkserver used to print a traceback of its imports,
-    # and a KeyboardInterrupt left inside an import made the build exit by SIGINT (status -2).
-    tmp = tmp_path / "tmp"
-    tmp.mkdir()
-    env = {"WARCLAIMS_TEST_MARK": mark, "TMPDIR": str(tmp)}
-    proc = cli(rebuilt, "build", "--force", "--quiet", env=env, start_new_session=True)
-    helpers = ("multiprocessing.forkserver", "warclaims.reports.zygote")
-    wait_until(lambda: all(any(h in c for c in marked(mark).values()) for h in helpers), 30, "the helpers to start")
-    time.sleep(0.3)  # they are importing now
-    os.killpg(proc.pid, signal.SIGINT)
-    _, err = proc.communicate(timeout=30)
-    assert (proc.returncode, err.strip()) == (130, "build interrupted; reports/ unchanged for unfinished reports")
-    wait_until(lambda: not marked(mark), 5, "every helper to be gone")
-    assert list(tmp.iterdir()) == []
 
 
 def test_killed_build_leaves_no_orphans(rebuilt, mark, tmp_path):

@@ -15,16 +15,18 @@ from conftest import ROOT
 
 PACKAGE = ROOT / "src" / "warclaims"
 # Lower layers never import higher ones: cli over reports over charts over external over claims,
-# with errors and paths under everything.
+# with errors, paths and interrupts (standard library only) under everything.
 LAYERS = {
     "warclaims.errors": 0,
     "warclaims.paths": 0,
+    "warclaims.interrupts": 0,
     "warclaims.claims": 1,
     "warclaims.external": 2,
     "warclaims.charts": 3,
     "warclaims.reports": 4,
     "warclaims.environment": 5,
     "warclaims.cli": 5,
+    "warclaims.command": 5,
     "warclaims.__main__": 5,
     "warclaims": 5,
 }

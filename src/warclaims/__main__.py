@@ -1,3 +1,3 @@
-from warclaims.cli import main
+from warclaims.command import main
 
 raise SystemExit(main())

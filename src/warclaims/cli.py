@@ -64,11 +64,9 @@ def _build(args: argparse.Namespace) -> int:
 
     from warclaims.paths import repo_root
     from warclaims.reports.build import BuildLocked, DataInvalid, PublishError, build
-    from warclaims.reports.interrupts import handle_ctrl_c
     from warclaims.reports.reportlist import ReportListError
 
     started = time.perf_counter()
-    handle_ctrl_c()
     root = repo_root()
     if args.watch:
         from warclaims.reports.watch import watch
@@ -91,13 +89,11 @@ def _build(args: argparse.Namespace) -> int:
             timeout=args.timeout,
             progress=not args.quiet,
             warm_kernels=not args.cold_kernels,
+            final=True,  # once publishing begins, Ctrl-C no longer stops this process
         )
     except (ReportListError, DataInvalid, BuildLocked, PublishError) as exc:
         print(exc, file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        print("build interrupted; reports/ unchanged for unfinished reports", file=sys.stderr)
-        return 130
     outcome.print_summary(time.perf_counter() - started, timings=args.timings)
     return 0 if outcome.ok else 1
 
@@ -340,10 +336,17 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The command line. Ctrl-C, from here to the process's exit, ends any command with one line
+    and status 130 (`interrupts.say_interrupted`), or is ignored once a build has begun to publish
+    (it then ends with its summary); `build --watch` says "stopped watching" and exits 0. The
+    `warclaims` command starts in `warclaims.command`, which handles Ctrl-C before this loads."""
+    from warclaims.interrupts import handle_ctrl_c, say_interrupted
+
+    handle_ctrl_c()
     given = sys.argv[1:] if argv is None else argv
     command = given[0] if given and given[0] in COMMANDS else None
-    args = build_parser(command).parse_args(given)
     try:
+        args = build_parser(command).parse_args(given)
         return args.func(args)
     except InputError as exc:
         for line in report_lines(exc.problems):
@@ -351,7 +354,11 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except BrokenPipeError:
         return 0
+    except KeyboardInterrupt:
+        return say_interrupted(given)
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    from warclaims.command import main as command
+
+    raise SystemExit(command())

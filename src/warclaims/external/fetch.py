@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from warclaims.external.datasets import Dataset, meta_path
+from warclaims.interrupts import deferred
 
 CHUNK = 1 << 16
 PROGRESS_FROM = 1 << 20  # files larger than this get a progress bar (on a terminal)
@@ -114,8 +115,9 @@ def fetch_file(
         }
         meta_tmp = meta_path(tmp)
         meta_tmp.write_text(json.dumps(meta, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-        os.replace(tmp, path)
-        os.replace(meta_tmp, meta_path(path))
+        with deferred():  # the file and its sidecar are replaced together, or neither is
+            os.replace(tmp, path)
+            os.replace(meta_tmp, meta_path(path))
     except FetchError:
         raise
     except urllib.error.HTTPError as exc:

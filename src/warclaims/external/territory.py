@@ -32,7 +32,6 @@ import hashlib
 import json
 import os
 import re
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -216,6 +215,31 @@ def _worker(job: tuple[str, str]) -> tuple[str, dict | str]:
         return path, str(exc)
 
 
+@contextlib.contextmanager
+def _measuring(workers: int):
+    """`measure(jobs, chunksize)`: each job's (path, areas or error), in order; on `workers`
+    processes (0: in this one). The workers ignore Ctrl-C (they start with it blocked, so none is
+    caught halfway through its start) and an interrupted import stops them at once
+    (`Pool.terminate`) rather than waiting for every queued snapshot."""
+    if not workers:
+        yield lambda jobs, chunksize: map(_worker, jobs)
+        return
+    import multiprocessing
+
+    from warclaims.interrupts import ignore_sigint, sigint_blocked
+
+    with sigint_blocked():
+        pool = multiprocessing.Pool(workers, initializer=ignore_sigint)
+    try:
+        yield lambda jobs, chunksize: pool.imap(_worker, jobs, chunksize=chunksize)
+        pool.close()
+    except BaseException:
+        pool.terminate()
+        raise
+    finally:
+        pool.join()
+
+
 def snapshot_files(paths) -> list[Path]:
     """The .geojson files of the given files and folders, in name order."""
     out = []
@@ -263,16 +287,18 @@ def load_territory(
     todo = [(str(f), str(region)) for f in files if str(f) not in results]
     workers = max(1, min(len(todo), jobs or os.cpu_count() or 1))
     parallel = workers > 1 and len(todo) >= 4  # a pool costs more than a few files take
-    with ProcessPoolExecutor(max_workers=workers) if parallel else contextlib.nullcontext() as pool:
-        done = pool.map(_worker, todo, chunksize=max(1, len(todo) // (workers * 8))) if parallel else map(_worker, todo)
-        for path, outcome in done:
+    with _measuring(workers if parallel else 0) as measure:
+        for path, outcome in measure(todo, chunksize=max(1, len(todo) // (workers * 8))):
             results[path] = outcome
             if cache is not None and isinstance(outcome, dict):
                 cache.mkdir(parents=True, exist_ok=True)
                 entry = entry_of(path)
                 tmp = entry.with_name(f".{entry.name}.{os.getpid()}")
-                tmp.write_text(json.dumps({"format": CACHE_FORMAT, "areas": outcome}), encoding="utf-8")
-                os.replace(tmp, entry)
+                try:
+                    tmp.write_text(json.dumps({"format": CACHE_FORMAT, "areas": outcome}), encoding="utf-8")
+                    os.replace(tmp, entry)
+                finally:
+                    tmp.unlink(missing_ok=True)
     problems = [Problem(f, -1, "", outcome) for f, outcome in results.items() if isinstance(outcome, str)]
     if problems and not skip_bad_rows:
         raise TerritoryError(problems)

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from warclaims import interrupts
 from warclaims.charts.parameters import describe
 from warclaims.paths import build_cache, write_atomic
 from warclaims.reports import workers
@@ -151,16 +152,18 @@ def build(
     progress: bool = True,
     pool: workers.Pool | None = None,
     warm_kernels: bool = True,
+    final: bool = False,
 ) -> Outcome:
     """Build what changed. `pool`: workers and zygote kept by the caller (watch mode), else started
-    for this build; `warm_kernels=False` starts every kernel cold instead of forking it."""
+    for this build; `warm_kernels=False` starts every kernel cold instead of forking it; `final`:
+    the process ends after this build, so a Ctrl-C once publishing has begun is ignored (`publish`)."""
     out = out or root / "reports"
     digests = Digests(build_cache(root) / "digests.json")
     reports = load_cached(reports_file or root / "reports.yaml", root, digests)
     with build_lock(root):
         remove_temporary_files(out)
         pool = pool or workers.Pool(root, jobs, warm_kernels)  # started only if something is to be built
-        return _build(root, reports, out, force, show_code, timeout, progress, pool, digests)
+        return _build(root, reports, out, force, show_code, timeout, progress, pool, digests, final)
 
 
 def _build(
@@ -173,6 +176,7 @@ def _build(
     progress: bool,
     pool: workers.Pool,
     digests: Digests,
+    final: bool = False,
 ) -> Outcome:
     import time
 
@@ -286,7 +290,7 @@ def _build(
         "external_inputs": external,
     }
     files["manifest.json"] = (json.dumps(new_manifest, sort_keys=True, indent=1, ensure_ascii=False) + "\n").encode()
-    publish(out, files, removed)
+    publish(out, files, removed, final=final)
     digests.save()
     return outcome
 
@@ -346,31 +350,37 @@ def check_writable(out: Path) -> None:
         raise PublishError(f"cannot write {_shown(out)}: {(exc.strerror or str(exc)).lower()}") from None
 
 
-def publish(out: Path, files: dict[str, bytes], removed: list[str] = ()) -> None:
+def publish(out: Path, files: dict[str, bytes], removed: list[str] = (), *, final: bool = False) -> None:
     """Write every changed file of `files` under `out`, all or nothing: each is first written to a
     temporary name beside its place; only when all are written are they renamed into place (a
     rename needs no space). A write that fails (disk full) removes the temporary files and raises
-    PublishError, leaving `out` as it was."""
+    PublishError, leaving `out` as it was; so does a Ctrl-C before the renames. The renames and
+    removals run to their end once begun (`interrupts.committed`): with `final` (the process ends
+    after this build), a Ctrl-C from then on is ignored, else it is raised once they are done."""
     staged: list[tuple[Path, Path]] = []
     rel = ""
-    try:
-        for rel, data in files.items():
-            path = out / rel
-            if path.is_file() and path.read_bytes() == data:
-                continue
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-            staged.append((tmp, path))
-            _write(tmp, data)
-    except OSError as exc:
-        for tmp, _ in staged:
-            tmp.unlink(missing_ok=True)
-        reason = (exc.strerror or str(exc)).lower()
-        raise PublishError(f"{reason} writing {_shown(out, rel)}; {_shown(out)} left as it was") from None
-    for tmp, path in staged:
-        os.replace(tmp, path)
-    for rel in removed:
-        (out / rel).unlink(missing_ok=True)
+    with contextlib.ExitStack() as stack:
+        try:
+            for rel, data in files.items():
+                path = out / rel
+                if path.is_file() and path.read_bytes() == data:
+                    continue
+                path.parent.mkdir(parents=True, exist_ok=True)
+                tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+                staged.append((tmp, path))
+                _write(tmp, data)
+            stack.enter_context(interrupts.committed(final))
+        except BaseException as exc:
+            for tmp, _ in staged:
+                tmp.unlink(missing_ok=True)
+            if isinstance(exc, OSError):
+                reason = (exc.strerror or str(exc)).lower()
+                raise PublishError(f"{reason} writing {_shown(out, rel)}; {_shown(out)} left as it was") from None
+            raise
+        for tmp, path in staged:
+            os.replace(tmp, path)
+        for rel in removed:
+            (out / rel).unlink(missing_ok=True)
 
 
 def _write(path: Path, data: bytes) -> None:

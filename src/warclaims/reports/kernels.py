@@ -32,7 +32,7 @@ from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
 from traitlets import DottedObjectName, Type, default
 
-from warclaims.reports.zygote import read_line
+from warclaims.reports.zygote import SOCKET_PATH_MAX, read_line
 
 REQUEST_TIMEOUT = 60.0  # seconds a worker waits for its kernel (the zygote may still be importing)
 KILL_WAIT = 1.0  # seconds to wait for a killed kernel to be gone
@@ -41,7 +41,6 @@ FOLDER: str | None = None  # the report's private folder: its kernel's connectio
 STARTED_COLD = ""  # why the last kernel this worker asked for was started cold ("" when it was forked)
 FORKED: ForkedProcess | None = None  # the last kernel the zygote gave this worker
 LOG_NAME = "kernel-stderr.log"
-SOCKET_PATH_MAX = 100  # bytes of a Unix socket's path (sun_path is 104 on macOS, 108 on Linux)
 
 
 def socket_prefix() -> str | None:

@@ -6,7 +6,7 @@ Nothing else imports it.
 
 import sys
 
-from warclaims.reports.interrupts import ignore_sigint, quiet
+from warclaims.interrupts import ignore_sigint, quiet
 
 # First, because the workers forked from here inherit it: Ctrl-C is the build's (the forkserver
 # started with it blocked), and nothing is written on the build's terminal.

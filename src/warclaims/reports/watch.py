@@ -20,6 +20,7 @@ import sys
 import time
 from pathlib import Path
 
+from warclaims import interrupts
 from warclaims.reports import workers
 from warclaims.reports.build import BuildLocked, DataInvalid, PublishError, build
 from warclaims.reports.digests import Digests
@@ -71,6 +72,7 @@ def watch(
             saved = max((now[p][1] for p in changed if p in now), default=time.time_ns()) / 1e9
             _build(root, pool, reports_file, show_code, timeout, saved=saved, what=", ".join(changed))
     except KeyboardInterrupt:
+        interrupts.ignore_from_now()  # stopping: a second Ctrl-C changes nothing
         _log("stopped watching")
         return 0
     finally:

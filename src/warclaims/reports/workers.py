@@ -18,7 +18,7 @@ import tempfile
 import threading
 from pathlib import Path
 
-from warclaims.reports import interrupts
+from warclaims import interrupts
 
 STOP_SECONDS = 2.0  # how long stopped workers get to end their kernels before they are killed
 
@@ -78,16 +78,20 @@ class Pool:
             yield self
 
     def close(self) -> None:
-        if self._executor is not None:
-            stop(self._executor)
-            self._executor = None
-        if self._zygote is not None:
-            self._zygote.stop()
-            self._zygote = None
-        if self.scratch is not None:  # the workers and kernels are gone: nothing writes there now
-            shutil.rmtree(self.scratch, ignore_errors=True)
-            self.scratch = None
-        self._started = False
+        """Stop the workers, the zygote and every kernel, and remove the temporary folder. Once
+        begun this runs to its end (a Ctrl-C meanwhile is raised after it): stopped halfway, it
+        left kernels running and files behind."""
+        with interrupts.deferred():
+            if self._executor is not None:
+                stop(self._executor)
+                self._executor = None
+            if self._zygote is not None:
+                self._zygote.stop()
+                self._zygote = None
+            if self.scratch is not None:  # the workers and kernels are gone: nothing writes there now
+                shutil.rmtree(self.scratch, ignore_errors=True)
+                self.scratch = None
+            self._started = False
 
     def run(self, payloads: list[dict], progress: bool) -> dict:
         """Run `render.run_report` for every payload; returns results by report id.

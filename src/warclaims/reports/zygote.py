@@ -86,6 +86,9 @@ PRELOAD = (
 )
 
 
+SOCKET_PATH_MAX = 100  # bytes of a Unix socket's path (sun_path is 104 on macOS, 108 on Linux)
+
+
 class Zygote:
     """The zygote of one build (or of a watch session), started for `root` with `environment` (its
     kernels' own).
@@ -104,10 +107,13 @@ class Zygote:
     def _start(self) -> None:
         import tempfile
 
-        from warclaims.reports.interrupts import sigint_blocked
+        from warclaims.interrupts import sigint_blocked
 
-        # Its own short folder, not one inside the build's: a Unix socket's path has room for about 100 bytes.
-        self.folder = tempfile.mkdtemp(prefix="warclaims-zygote-")
+        # Its own short folder, not one inside the build's: a Unix socket's path has room for about
+        # 100 bytes. Under a temporary folder whose path leaves no room (a deep TMPDIR), in /tmp.
+        room = SOCKET_PATH_MAX - len("/warclaims-zygote-12345678/zygote.sock")
+        parent = next(p for p in (tempfile.gettempdir(), "/tmp") if len(os.fsencode(p)) <= room)
+        self.folder = tempfile.mkdtemp(prefix="warclaims-zygote-", dir=parent)
         self.address = os.path.join(self.folder, "zygote.sock")
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as listener:
             listener.bind(self.address)
@@ -155,7 +161,7 @@ def serve(listener: socket.socket, build_pid: int, scratch: str = "") -> None:
     Each kernel belongs to the worker that asked for it (the socket's peer): when a worker dies
     (killed, or crashed), its kernels are killed too, so none outlives the report it ran.
     """
-    from warclaims.reports.interrupts import ignore_sigint
+    from warclaims.interrupts import ignore_sigint
     from warclaims.reports.workers import exit_now
 
     gc.disable()  # as the gc.freeze documentation advises for a process that forks without exec

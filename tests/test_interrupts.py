@@ -1,0 +1,156 @@
+"""Ctrl-C at any moment of the long commands: one line and status 130 (or, once a build has begun
+to publish, its normal summary), nothing left running, nothing half-written.
+
+The build and the watch are swept (tests/sweep.py): interrupted at evenly spaced moments across a
+whole measured run, its last part and a moment after its end included. bench/interrupts.py runs
+the same sweep more densely and prints the figures the README gives.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from sweep import measured_run, sweep_points, sweep_projects
+
+from conftest import ROOT, marked, wait_until
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def _explain(points) -> str:
+    return "\n".join(f"at {p.at:.2f} s ({p.share:.0%}): {p.kind}, status {p.status}; {p.detail}" for p in points)
+
+
+def test_ctrl_c_at_any_moment_of_a_build_ends_in_one_line_or_its_summary(tmp_path):
+    roots = sweep_projects(tmp_path, "small")
+    length = measured_run(roots)
+    points = sweep_points(roots, "build", length, 20)
+    bad = [p for p in points if not p.ok]
+    assert bad == [], _explain(bad)
+    assert any(p.kind == "interrupted" for p in points), _explain(points)
+
+
+def test_ctrl_c_at_any_moment_of_a_watch_stops_watching(tmp_path):
+    roots = sweep_projects(tmp_path, "small")
+    length = measured_run(roots, "watch", runs=1)
+    points = sweep_points(roots, "watch", length, 5)
+    bad = [p for p in points if not p.ok]
+    assert bad == [], _explain(bad)
+
+
+def _interrupt_when(proc: subprocess.Popen, ready, what: str) -> tuple[str, str]:
+    wait_until(ready, 30, what)
+    os.killpg(proc.pid, signal.SIGINT)
+    return proc.communicate(timeout=30)
+
+
+def _command(root: Path, mark: str, *args: str, **env: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "warclaims", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        env={**os.environ, "WARCLAIMS_ROOT": str(root), "WARCLAIMS_TEST_MARK": mark, **env},
+        start_new_session=True,
+    )
+
+
+class Dripping(BaseHTTPRequestHandler):
+    """Sends a file's first bytes, then nothing: a download Ctrl-C interrupts halfway."""
+
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):
+        self.send_response(200)
+        self.send_header("Content-Length", "1000000")
+        self.end_headers()
+        self.wfile.write(b"[" * 1000)
+        self.wfile.flush()
+        self.server.sent.set()
+        self.server.stop.wait(20)
+
+
+@pytest.fixture
+def dripping():
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Dripping)
+    httpd.sent, httpd.stop = threading.Event(), threading.Event()
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield httpd
+    httpd.stop.set()
+    httpd.shutdown()
+
+
+def test_ctrl_c_during_a_download_keeps_the_old_copy_in_one_line(tmp_path, dripping, mark):
+    (tmp_path / "data" / "external" / "general-staff").mkdir(parents=True)
+    shutil.copy(ROOT / "data" / "external.yaml", tmp_path / "data" / "external.yaml")
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "src" / "warclaims").mkdir(parents=True)
+    old = tmp_path / "data" / "external" / "general-staff" / "russia_losses_personnel.json"
+    old.write_bytes((FIXTURES / "general_staff" / "russia_losses_personnel.json").read_bytes())
+    before = sorted(p.name for p in old.parent.iterdir())
+    url = f"http://127.0.0.1:{dripping.server_address[1]}/data"
+    proc = _command(tmp_path, mark, "fetch", "general-staff", "--force", "--quiet", "--base-url", url)
+    _, err = _interrupt_when(proc, dripping.sent.is_set, "the download to begin")
+    assert (proc.returncode, err.strip()) == (
+        130,
+        "fetch interrupted; every file not fetched in full keeps its old copy",
+    )
+    assert old.read_bytes() == (FIXTURES / "general_staff" / "russia_losses_personnel.json").read_bytes()
+    assert sorted(p.name for p in old.parent.iterdir()) == before  # no temporary file left
+    wait_until(lambda: not marked(mark), 5, "the fetch to be gone")
+
+
+def test_ctrl_c_during_a_territory_import_on_workers_is_one_line(tmp_path, mark):
+    snapshots = tmp_path / "snapshots"
+    snapshots.mkdir()
+    doc = json.loads((FIXTURES / "territory" / "snapshot_1720000000.geojson").read_text(encoding="utf-8"))
+    for i in range(400):  # different bytes each, so none is answered from the cache
+        doc["name"] = f"copy {i}"
+        (snapshots / f"{1720000000 + 86400 * i}.geojson").write_text(json.dumps(doc), encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "data").mkdir()
+    (tmp_path / "src" / "warclaims").mkdir(parents=True)
+    cache = tmp_path / "cache"
+    region = FIXTURES / "territory" / "region.geojson"
+    args = ("import-territory", str(snapshots), "--region", str(region), "--jobs", "2", "--cache", str(cache))
+    proc = _command(tmp_path, mark, *args)
+
+    def measuring():  # the workers have written their first results
+        return cache.is_dir() and any(cache.iterdir())
+
+    _, err = _interrupt_when(proc, measuring, "the first snapshots to be measured")
+    assert (proc.returncode, err.strip()) == (
+        130,
+        "import-territory interrupted; nothing written (snapshots measured so far stay cached)",
+    )
+    assert len(list(cache.iterdir())) < 400, "the import ran to its end: interrupt it sooner"
+    assert [p.name for p in cache.iterdir() if p.name.startswith(".")] == []
+    wait_until(lambda: not marked(mark), 5, "the import and its workers to be gone")
+
+
+def test_ctrl_c_during_a_losses_import_is_one_line(tmp_path, mark):
+    records = json.loads((FIXTURES / "general_staff" / "russia_losses_personnel.json").read_text(encoding="utf-8"))
+    many = [{**records[-1], "date": f"{2000 + i // 366:04d}-01-01", "day": i} for i in range(300_000)]
+    big = tmp_path / "losses.json"
+    big.write_text(json.dumps(many), encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "data").mkdir()
+    (tmp_path / "src" / "warclaims").mkdir(parents=True)
+    proc = _command(tmp_path, mark, "import-losses", str(big), "--skip-bad-rows")
+    time.sleep(1.5)  # it takes several seconds to read; the line says the same whenever it comes
+    _, err = _interrupt_when(proc, lambda: True, "")
+    assert (proc.returncode, err.strip()) == (130, "import-losses interrupted")
+    wait_until(lambda: not marked(mark), 5, "the import to be gone")
