@@ -42,12 +42,59 @@ def _exporter(show_code: bool):
     return exporter
 
 
-def _scrub(text: str, root: Path) -> str:
-    """Replace the build machine's paths (repo root, home) in text with neutral ones."""
-    for path, repl in ((str(root), "."), (os.path.expanduser("~"), "~")):
-        if path and path not in ("/", "."):
-            text = text.replace(path, repl)
-    return text
+# A machine path is replaced only where it stands whole: not continuing a path, a URL or a word
+# before it (BEFORE), and followed by a separator or the path's end (AFTER). So a root of /app
+# leaves https://example.org/app/ and /application alone.
+BEFORE = r"(?<![\w.~+\-%/])"
+AFTER = r"(?![\w~+\-%]|\.[\w~+\-%/])"  # a dot ends a sentence, or begins a name (/app.bak)
+# The outputs whose text can hold a path; images, and the figures' own MIME type, are never touched.
+TEXT_MIMES = ("text/plain", "text/html", "text/markdown", "text/latex", "application/json")
+
+
+def machine_paths(root: Path):
+    """A function that replaces the build machine's paths in a text (the repository root with ".",
+    the home folder with "~"), where each stands as a path: not continuing a path or a word before
+    it, and followed by a separator or the path's end."""
+    found = []
+    for path, replacement in ((str(root), "."), (os.path.expanduser("~"), "~")):
+        path = path.rstrip("/")
+        if path and path not in (".", "~") and path.startswith("/"):
+            found.append((path, replacement))
+    if not found:
+        return lambda text: text
+    found.sort(key=lambda pr: -len(pr[0]))  # the root inside the home folder is replaced as the root
+    replacements = dict(found)
+    pattern = re.compile(BEFORE + "(" + "|".join(re.escape(p) for p, _ in found) + ")" + AFTER)
+    return lambda text: pattern.sub(lambda m: replacements[m.group(1)], text)
+
+
+def scrub_notebook(nb, root: Path) -> None:
+    """Replace the machine's paths in place (`machine_paths`) wherever a notebook can hold them as
+    text: cell sources (the injected parameters), text outputs, errors, tracebacks and metadata.
+    Image data is never touched: a plain replace over the whole file corrupted every PNG whose
+    base64 happened to hold a short root such as /Q."""
+    scrub = machine_paths(root)
+    nb.metadata = _scrubbed(nb.metadata, scrub)
+    for cell in nb.cells:
+        cell.source = _scrubbed(cell.source, scrub)
+        for output in cell.get("outputs", []):
+            for key in ("text", "evalue", "traceback"):
+                if key in output:
+                    output[key] = _scrubbed(output[key], scrub)
+            data = output.get("data", {})
+            for mime in TEXT_MIMES:
+                if mime in data:
+                    data[mime] = _scrubbed(data[mime], scrub)
+
+
+def _scrubbed(value, scrub):
+    if isinstance(value, str):
+        return scrub(value)
+    if isinstance(value, list):
+        return [_scrubbed(v, scrub) for v in value]
+    if isinstance(value, dict):
+        return type(value)({k: _scrubbed(v, scrub) for k, v in value.items()})
+    return value
 
 
 def normalize(nb, root: Path, report_id: str) -> None:
@@ -116,6 +163,27 @@ def figures_of(nb) -> list[dict]:
     return out
 
 
+def undecodable(figures: list[dict]) -> str:
+    """What is wrong with the first figure whose PNG does not decode as an image or whose SVG is not
+    XML ("" when every one does): a page is published only with images a browser can show."""
+    import io
+    from xml.etree import ElementTree
+
+    from PIL import Image
+
+    for fig in figures:
+        try:
+            with Image.open(io.BytesIO(fig["png"])) as image:
+                image.load()
+        except Exception as exc:  # PIL raises many kinds for a broken file
+            return f"figure {fig['name']}: its PNG does not decode ({type(exc).__name__}); not published"
+        try:
+            ElementTree.fromstring(fig["svg"])
+        except ElementTree.ParseError as exc:
+            return f"figure {fig['name']}: its SVG is not well-formed XML ({exc}); not published"
+    return ""
+
+
 def run_report(job: dict) -> dict:
     """Execute and render one report. job: id, notebook, parameters, root, timeout, show_code, title."""
     import time
@@ -168,7 +236,7 @@ def run_report(job: dict) -> dict:
             return {
                 "id": job["id"],
                 "status": "failed",
-                "error": _scrub(error, root),
+                "error": machine_paths(root)(error),
                 "notebook": None,
                 "html": None,
                 "figures": [],
@@ -177,7 +245,7 @@ def run_report(job: dict) -> dict:
         nb = nbformat.read(executed, as_version=4)
         data_csv = claims_csv.read_bytes() if claims_csv.is_file() else None
     normalize(nb, root, job["id"])
-    error = _scrub(error, root)
+    error = machine_paths(root)(error)
     title = _title(nb)
     if job.get("filter"):  # a filtered report says its filter in its title: two cards never read the same
         title = f"{title}: {job['filter']}"
@@ -193,7 +261,8 @@ def run_report(job: dict) -> dict:
         "nav": [{**n, "href": f"{up}{n['id']}.html", "current": n["id"] == job["id"]} for n in job.get("nav", [])],
         "sources": job.get("sources", []),
     }
-    text = _scrub(nbformat.writes(nb), root) + "\n"
+    scrub_notebook(nb, root)
+    text = nbformat.writes(nb) + "\n"
     nb = nbformat.reads(text, as_version=4)
     warnings = 0
     if status == "ok":  # reader pages carry no warnings; the executed notebook keeps them for developers
@@ -201,6 +270,12 @@ def run_report(job: dict) -> dict:
     take_claims_csv(nb)
     if data_csv is not None and status == "ok":
         nb.metadata["warclaims"]["data_href"] = claims_csv_name(data_csv)
+    figures = figures_of(nb) if status == "ok" else []
+    broken = undecodable(figures)
+    if broken:  # never published: the report fails, and its last good page stays
+        status, error = "failed", broken
+        nb.metadata["warclaims"].update(status=status, error=error)
+        figures = []
     html, _ = _exporter(job["show_code"] or status == "failed").from_notebook_node(nb)
     return {
         "id": job["id"],
@@ -210,7 +285,7 @@ def run_report(job: dict) -> dict:
         "title": title,
         "notebook": text.encode("utf-8"),
         "html": html.encode("utf-8"),
-        "figures": figures_of(nb) if status == "ok" else [],
+        "figures": figures,
         "data_csv": data_csv if status == "ok" else None,
         "started_cold": kernels.STARTED_COLD,
         "started": started,
