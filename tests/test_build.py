@@ -264,15 +264,15 @@ def test_disk_full_while_publishing_leaves_reports_as_they_were(rebuilt, monkeyp
     (rebuilt / "notebooks" / "overview.ipynb").write_text(
         (rebuilt / "notebooks" / "overview.ipynb").read_text().replace("# Overview", "# Overview, changed")
     )
-    real, calls = build_mod._write, []
+    real, calls = build_mod.write_new, []
 
-    def fill_up(path, data):
+    def fill_up(path, data, **kwargs):
         calls.append(path)
         if len(calls) == 3:
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
-        real(path, data)
+        real(path, data, **kwargs)
 
-    monkeypatch.setattr(build_mod, "_write", fill_up)
+    monkeypatch.setattr(build_mod, "write_new", fill_up)
     with pytest.raises(build_mod.PublishError) as info:
         build(rebuilt, progress=False)
     assert str(info.value).startswith("no space left on device writing reports/")
@@ -499,3 +499,67 @@ def test_the_date_the_data_last_changed_is_asked_of_git_only_when_head_moves(tmp
     git("add", "-A", date="2025-07-02T12:00:00")
     git("commit", "-q", "-m", "more data", date="2025-07-02T12:00:00")
     assert build_module.data_changed(root) == "2025-07-02" and len(asked) == 1  # HEAD moved: asked again
+
+
+def _listed(reports) -> set[str]:
+    manifest = json.loads((reports / "manifest.json").read_text())
+    listed = {"index.html", "manifest.json", "external.json"}
+    for entry in manifest["reports"].values():
+        listed |= set(entry.get("outputs", {})) | set(entry.get("failed_outputs", {}))
+    return listed
+
+
+def test_pages_of_reports_that_left_the_list_are_removed(rebuilt):
+    (rebuilt / "reports.yaml").write_text("reports:\n  - notebook: overview\n")
+    (rebuilt / "reports" / "failed").mkdir(exist_ok=True)
+    (rebuilt / "reports" / "failed" / "territory--default.html").write_text("<html>an old failure</html>")
+    assert build(rebuilt, progress=False).built == ["overview--default"]  # its navigation changed
+    files = {p.relative_to(rebuilt / "reports").as_posix() for p in (rebuilt / "reports").rglob("*") if p.is_file()}
+    assert files <= _listed(rebuilt / "reports"), sorted(files - _listed(rebuilt / "reports"))
+    assert not any("territory" in f or "casualties" in f for f in files)
+    assert "overview--default.html" in files
+
+
+def test_the_build_lock_is_never_opened_through_a_link(rebuilt, tmp_path):
+    precious = tmp_path / "precious.txt"
+    precious.write_text("keep me\n")
+    lock = rebuilt / "build" / "build.lock"
+    lock.unlink(missing_ok=True)
+    lock.symlink_to(precious)
+    _, err = (proc := cli(rebuilt, "build", "--quiet")).communicate(timeout=60)
+    assert (proc.returncode, err.strip()) == (
+        1,
+        "build/build.lock is a link, not the build's lock file; remove it, then build again",
+    )
+    assert precious.read_text() == "keep me\n"
+    lock.unlink()
+    lock.symlink_to(tmp_path / "nowhere")  # dangling
+    assert cli(rebuilt, "build", "--quiet").communicate(timeout=60)[1].strip().startswith("build/build.lock is a link")
+    lock.unlink()
+    lock.mkdir()
+    _, err = (proc := cli(rebuilt, "build", "--quiet")).communicate(timeout=60)
+    assert (proc.returncode, err.strip()) == (
+        1,
+        "build/build.lock is a folder, not the build's lock file; remove it, then build again",
+    )
+
+
+def test_publishing_never_writes_through_a_link_in_reports(rebuilt, tmp_path):
+    from warclaims.paths import temporary_name
+    from warclaims.reports.build import publish
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me\n")
+    out = rebuilt / "reports"
+    shutil.rmtree(out / "figures")
+    (out / "figures").symlink_to(elsewhere)  # a folder replaced by a link
+    (out / "page.html").symlink_to(victim)  # a page replaced by a link
+    temporary_name(out / "new.html").symlink_to(victim)  # the temporary name taken by a link
+    publish(out, {"figures/a.png": b"png", "page.html": b"<html>", "new.html": b"<html>new"})
+    assert victim.read_text() == "keep me\n" and list(elsewhere.iterdir()) == []
+    assert (out / "figures").is_dir() and not (out / "figures").is_symlink()
+    assert (out / "figures" / "a.png").read_bytes() == b"png"
+    assert not (out / "page.html").is_symlink() and (out / "page.html").read_bytes() == b"<html>"
+    assert (out / "new.html").read_bytes() == b"<html>new"

@@ -116,3 +116,74 @@ def test_an_unquoted_date_is_the_date_it_is(tmp_path):
 def test_a_folder_given_as_the_report_list(tmp_path):
     with pytest.raises(ReportListError, match=r"is a folder; give the report list's YAML file$"):
         load_report_list(tmp_path, ROOT)
+
+
+OUTSIDE = "is outside the project's data/ and seeds/ (links followed); a build reads only files there"
+ABSOLUTE = "is an absolute path; name a file in the project's data/ or seeds/, relative to the project"
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "says"),
+    [
+        ("events_csv", "/etc/passwd", ABSOLUTE),
+        ("metrics_csv", "/proc/self/environ", ABSOLUTE),
+        ("events_csv", "../../../etc/passwd", OUTSIDE),
+        ("sources_csv", "data/../../../../etc/passwd", OUTSIDE),
+        ("events_csv", "notebooks/overview.ipynb", OUTSIDE),  # in the project, but not data
+        ("snapshots", "src", OUTSIDE),
+        ("events_csv", "data/linked.csv", OUTSIDE),  # a link in data/ to a file outside
+        ("region_geojson", "data/linked-folder/region.geojson", OUTSIDE),  # through a linked folder
+    ],
+)
+def test_a_path_parameter_outside_data_and_seeds_is_refused_before_anything_runs(tmp_path, name, value, says):
+    import shutil
+
+    root = tmp_path / "project"
+    for folder in ("data", "seeds", "notebooks"):
+        shutil.copytree(ROOT / folder, root / folder)
+    (root / "src").mkdir()
+    (tmp_path / "secret.csv").write_text("root:x:0:0\n")
+    (root / "data" / "linked.csv").symlink_to(tmp_path / "secret.csv")
+    (root / "data" / "linked-folder").symlink_to(tmp_path)
+    notebook = "territory" if name in ("snapshots", "region_geojson") else "overview"
+    path = root / "reports.yaml"
+    path.write_text(HEAD + f"  - notebook: {notebook}\n    parameter_sets:\n      x: {{{name}: '{value}'}}\n")
+    with pytest.raises(ReportListError) as info:
+        load_report_list(path, root)
+    assert str(info.value) == f"report '{notebook}--x': {name} {value!r} {says}"
+
+
+def test_a_required_file_outside_data_is_refused(tmp_path):
+    path = tmp_path / "reports.yaml"
+    path.write_text(HEAD + "  - notebook: overview\n    requires: [../outside.csv]\n")
+    with pytest.raises(ReportListError, match=r"report 'overview--default': requires '\.\./outside\.csv' is outside"):
+        load_report_list(path, ROOT)
+
+
+def test_paths_inside_data_seeds_and_the_fetched_datasets_pass(tmp_path):
+    reports = load(
+        tmp_path,
+        HEAD
+        + "  - notebook: overview\n    parameter_sets:\n      x: {events_csv: data/events.csv}\n"
+        + "  - notebook: territory\n    parameter_sets:\n      y: {snapshots: data/external/deepstate/geojsons}\n",
+    )
+    assert [r.id for r in reports] == ["overview--x", "territory--y"]
+
+
+def test_a_link_made_after_the_list_was_cached_is_refused_too(tmp_path):
+    import shutil
+
+    from warclaims.reports.digests import Digests
+    from warclaims.reports.reportlist import load_cached
+
+    root = tmp_path / "project"
+    for folder in ("data", "seeds", "notebooks"):
+        shutil.copytree(ROOT / folder, root / folder)
+    path = root / "reports.yaml"
+    path.write_text(HEAD + "  - notebook: overview\n    parameter_sets:\n      x: {events_csv: data/mine.csv}\n")
+    shutil.copy(root / "data" / "events.csv", root / "data" / "mine.csv")
+    assert [r.id for r in load_cached(path, root, Digests())] == ["overview--x"]
+    (root / "data" / "mine.csv").unlink()
+    (root / "data" / "mine.csv").symlink_to("/etc/passwd")
+    with pytest.raises(ReportListError, match=r"events_csv 'data/mine\.csv' is outside"):
+        load_cached(path, root, Digests())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -9,14 +10,40 @@ _MARKERS = ("pyproject.toml", "data")
 CACHE_ENV = "WARCLAIMS_CACHE_DIR"  # where validated claim tables are cached (claims.cache); unset: no cache
 
 
-def write_atomic(path: Path, data: bytes) -> bool:
-    """Write via a temporary file and rename; returns False (and writes nothing) when unchanged."""
-    if path.exists() and path.read_bytes() == data:
+def temporary_name(path: Path) -> Path:
+    """Where `path` is written before it is renamed into place: beside it, hidden, named by this
+    process (`.NAME.tmp-PID`), so a build removes what a crashed one left (`*.tmp-*`)."""
+    return path.with_name(f".{path.name}.tmp-{os.getpid()}")
+
+
+def write_new(path: Path, data: bytes, *, durable: bool = False) -> None:
+    """Write `data` to a file created here: a link or file already at `path` is removed first,
+    never followed, and the file is opened with O_EXCL and O_NOFOLLOW, so a link someone put in
+    its place cannot make this write anywhere else. `durable`: on disk (fsync) before it returns."""
+    with contextlib.suppress(FileNotFoundError):
+        path.unlink()
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0), 0o666)
+    with open(fd, "wb") as f:
+        f.write(data)
+        if durable:
+            f.flush()
+            os.fsync(f.fileno())
+
+
+def write_atomic(path: Path, data: bytes, *, durable: bool = False) -> bool:
+    """Replace `path` with `data` in one rename, via `temporary_name` written by `write_new`: a
+    reader sees the old file or the new one, never half of one. Returns False (and writes nothing)
+    when the file holds `data` already. Every file the project writes goes through here or through
+    `write_new` then a rename of its own (a build's publish, a fetched file with its sidecar)."""
+    if path.is_file() and not path.is_symlink() and path.read_bytes() == data:
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+    tmp = temporary_name(path)
+    try:
+        write_new(tmp, data, durable=durable)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
     return True
 
 

@@ -86,20 +86,25 @@ def check_path(name: str, value) -> str | None:
     return value
 
 
+# The parameters that name a file or folder: a build confines them to the project's data/ and seeds/.
+PATH_PARAMETERS = (
+    "events_csv",
+    "sources_csv",
+    "metrics_csv",
+    "attacks_csv",
+    "attacks_models_csv",
+    "losses_json",
+    "snapshots",
+    "region_geojson",
+)
+
 CHECKS = {
-    "events_csv": lambda v: check_path("events_csv", v),
-    "sources_csv": lambda v: check_path("sources_csv", v),
-    "metrics_csv": lambda v: check_path("metrics_csv", v),
-    "attacks_csv": lambda v: check_path("attacks_csv", v),
-    "attacks_models_csv": lambda v: check_path("attacks_models_csv", v),
+    **{name: (lambda v, name=name: check_path(name, v)) for name in PATH_PARAMETERS},
     "start_date": lambda v: check_date("start_date", v),
     "end_date": lambda v: check_date("end_date", v),
     "claimant_sides": check_sides,
     "territory_unit": check_unit,
     "context_days": check_days,
-    "losses_json": lambda v: check_path("losses_json", v),
-    "snapshots": lambda v: check_path("snapshots", v),
-    "region_geojson": lambda v: check_path("region_geojson", v),
     "losses_days": lambda v: check_days(v, "losses_days"),
 }
 

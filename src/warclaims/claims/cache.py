@@ -19,7 +19,7 @@ import pandas as pd
 
 from warclaims.claims.checking import CheckedTable, input_paths
 from warclaims.claims.reading import RawTable
-from warclaims.paths import CACHE_ENV
+from warclaims.paths import CACHE_ENV, write_atomic
 
 FORMAT = 1
 KEEP = 8  # entries kept; older ones are removed when a new one is written
@@ -102,10 +102,7 @@ def store(path: Path | None, checked: CheckedTable) -> None:
     if path is None or checked.problems:
         return
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}")
-        tmp.write_bytes(_encode(checked))
-        os.replace(tmp, path)
+        write_atomic(path, _encode(checked))
         old = sorted(path.parent.glob("checked-*.json"), key=lambda p: p.stat().st_mtime, reverse=True)[KEEP:]
         for stale in old:
             stale.unlink(missing_ok=True)

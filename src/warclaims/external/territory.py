@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from warclaims.errors import InputError, Problem
+from warclaims.paths import write_atomic
 
 HELD, GREY, OCCUPIED = "held", "grey", "occupied"
 _TOKEN = re.compile(r"geoJSON\.(status|territories)\.([A-Za-z_-]*)")
@@ -291,14 +292,7 @@ def load_territory(
         for path, outcome in measure(todo, chunksize=max(1, len(todo) // (workers * 8))):
             results[path] = outcome
             if cache is not None and isinstance(outcome, dict):
-                cache.mkdir(parents=True, exist_ok=True)
-                entry = entry_of(path)
-                tmp = entry.with_name(f".{entry.name}.{os.getpid()}")
-                try:
-                    tmp.write_text(json.dumps({"format": CACHE_FORMAT, "areas": outcome}), encoding="utf-8")
-                    os.replace(tmp, entry)
-                finally:
-                    tmp.unlink(missing_ok=True)
+                write_atomic(entry_of(path), json.dumps({"format": CACHE_FORMAT, "areas": outcome}).encode())
     problems = [Problem(f, -1, "", outcome) for f, outcome in results.items() if isinstance(outcome, str)]
     if problems and not skip_bad_rows:
         raise TerritoryError(problems)

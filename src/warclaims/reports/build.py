@@ -20,7 +20,7 @@ from pathlib import Path
 
 from warclaims import interrupts
 from warclaims.charts.parameters import describe
-from warclaims.paths import build_cache, write_atomic
+from warclaims.paths import build_cache, temporary_name, write_atomic, write_new
 from warclaims.reports import workers
 from warclaims.reports.digests import Digests, sha256
 from warclaims.reports.reportlist import Report, load_cached
@@ -235,7 +235,6 @@ def _build(
     skipped = dict(outcome.skipped)
     entries = {}
     files: dict[str, bytes] = {}  # everything this build writes, published together at the end
-    removed: list[str] = []
     for report in reports:
         base = {"notebook": report.notebook, "set": report.set_name, "parameters": report.parameters}
         if report.id in skipped:
@@ -260,7 +259,6 @@ def _build(
                 outcome.cold[report.id] = res["started_cold"]
             if res["status"] == "ok":
                 entries[report.id] = {**base, **_published(report.id, res, files), "key": key}
-                removed += [p.relative_to(out).as_posix() for p in (out / "failed").glob(f"{report.id}.*")]
                 outcome.built.append(report.id)
             else:
                 entries[report.id] = {**base, **_kept_last_good(report.id, res, previous.get(report.id, {}), files)}
@@ -269,13 +267,6 @@ def _build(
     from warclaims.reports.index import index_html
 
     outcome.identical = identical_figures(entries)
-    # Claims CSVs are shared by content: one no report links any more is removed.
-    linked = {rel for e in entries.values() for rel in e.get("outputs", {}) if rel.startswith("data/")}
-    removed += [
-        p.relative_to(out).as_posix()
-        for p in (out / "data").glob("*.csv")
-        if p.relative_to(out).as_posix() not in linked
-    ]
     external = file_hashes(root, ("data/external/**/*",), digests)
     if external and (manifest.get("external_inputs") != external or not (out / "external.json").is_file()):
         # What the fetched datasets hold now, published so the next refresh can be checked against it.
@@ -290,9 +281,30 @@ def _build(
         "external_inputs": external,
     }
     files["manifest.json"] = (json.dumps(new_manifest, sort_keys=True, indent=1, ensure_ascii=False) + "\n").encode()
-    publish(out, files, removed, final=final)
+    publish(out, files, unlisted(out, new_manifest), final=final)
     digests.save()
     return outcome
+
+
+KEPT = ("index.html", "manifest.json", "external.json")  # the build's own files, beside the reports'
+
+
+def unlisted(out: Path, manifest: dict) -> list[str]:
+    """Every file or link under `out` that `manifest` does not list: pages of reports that left the
+    list or were skipped, a failed page whose report now builds, a claims CSV no page links. The
+    build publishes what its manifest says, and nothing else stays."""
+    listed = set(KEPT)
+    for entry in manifest["reports"].values():
+        listed.update(entry.get("outputs", {}), entry.get("failed_outputs", {}))
+    found = []
+    for folder, dirs, names in os.walk(out):  # links to folders are listed, not followed
+        here = Path(folder)
+        links = [d for d in dirs if (here / d).is_symlink()]
+        for name in [*names, *links]:
+            rel = (here / name).relative_to(out).as_posix()
+            if rel not in listed and ".tmp-" not in name:
+                found.append(rel)
+    return sorted(found)
 
 
 def _published(report_id: str, res: dict, files: dict[str, bytes]) -> dict:
@@ -363,12 +375,12 @@ def publish(out: Path, files: dict[str, bytes], removed: list[str] = (), *, fina
         try:
             for rel, data in files.items():
                 path = out / rel
-                if path.is_file() and path.read_bytes() == data:
+                if path.is_file() and not path.is_symlink() and path.read_bytes() == data:
                     continue
-                path.parent.mkdir(parents=True, exist_ok=True)
-                tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+                _real_folders(out, path.parent)
+                tmp = temporary_name(path)
                 staged.append((tmp, path))
-                _write(tmp, data)
+                write_new(tmp, data, durable=True)
             stack.enter_context(interrupts.committed(final))
         except BaseException as exc:
             for tmp, _ in staged:
@@ -383,11 +395,16 @@ def publish(out: Path, files: dict[str, bytes], removed: list[str] = (), *, fina
             (out / rel).unlink(missing_ok=True)
 
 
-def _write(path: Path, data: bytes) -> None:
-    with open(path, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
+def _real_folders(out: Path, folder: Path) -> None:
+    """Make `folder` (inside `out`) and the folders between, each a real folder: a link found in
+    the place of one is removed, never followed (reports/ is the build's own; `out` itself may be
+    a link the user made, say to a web server's folder)."""
+    for part in reversed([folder, *folder.parents]):
+        if part == out or not part.is_relative_to(out):
+            continue
+        if part.is_symlink():
+            part.unlink()
+        part.mkdir(exist_ok=True)
 
 
 def navigation(root: Path, reports: list[Report]) -> list[dict]:
@@ -523,8 +540,20 @@ def build_lock(root: Path):
     import fcntl
 
     path = root / "build" / "build.lock"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a+", encoding="utf-8") as handle:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Never through a link: opened through one, the lock emptied whatever file the link named.
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+    except OSError as exc:
+        import errno
+
+        what = {errno.ELOOP: "is a link", errno.EISDIR: "is a folder"}.get(exc.errno)
+        if what:
+            raise BuildLocked(
+                f"build/build.lock {what}, not the build's lock file; remove it, then build again"
+            ) from None
+        raise BuildLocked(f"cannot open build/build.lock ({(exc.strerror or str(exc)).lower()})") from None
+    with open(fd, "r+", encoding="utf-8") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

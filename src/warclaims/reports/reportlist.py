@@ -19,6 +19,7 @@ from warclaims.paths import build_cache, write_atomic
 from warclaims.reports.digests import Digests, sha256
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+PACKAGE = Path(__file__).resolve().parents[1]  # src/warclaims
 
 
 class ReportListError(Exception):
@@ -132,6 +133,36 @@ def _read(path: Path, shown: str):
         raise ReportListError(f"{shown}{where}: not valid YAML ({getattr(exc, 'problem', exc)})") from None
 
 
+# The folders a build's path parameters and required files may name something in (the fetched
+# datasets, data/external/, are inside data/). Anything else could put a file of the machine, say
+# /etc/passwd quoted in an error or /proc/self/environ in a chart, on a published page.
+INSIDE = ("data", "seeds")
+
+
+def outside_the_project(root: Path, value: str) -> str | None:
+    """Why the path `value` (a path parameter or a required file) is refused, or None when it names
+    something inside data/ or seeds/, relative to the project, once every link is followed."""
+    path = Path(value)
+    if path.is_absolute():
+        return "is an absolute path; name a file in the project's data/ or seeds/, relative to the project"
+    real = (root / path).resolve()
+    if not any(real.is_relative_to((root / folder).resolve()) for folder in INSIDE):
+        return "is outside the project's data/ and seeds/ (links followed); a build reads only files there"
+    return None
+
+
+def _confined(root: Path, reports: list[Report]) -> list[str]:
+    """A line for every path parameter or required file of `reports` that `outside_the_project` refuses."""
+    problems = []
+    for r in reports:
+        named = [(k, v) for k, v in r.parameters.items() if k in parameters.PATH_PARAMETERS and v]
+        for name, value in [*named, *(("requires", v) for v in r.requires)]:
+            why = outside_the_project(root, value)
+            if why:
+                problems.append(f"report '{r.id}': {name} {value!r} {why}")
+    return problems
+
+
 def _requires(value) -> tuple[str, ...] | None:
     """The entry's required files as a tuple of relative paths, or None when not written as such."""
     if value is None:
@@ -210,6 +241,7 @@ def load_report_list(path: Path, root: Path) -> list[Report]:
             reports.append(
                 Report(report_id, nb_path.relative_to(root).as_posix(), str(set_name), dict(params), requires)
             )
+    problems += _confined(root, reports)
     if problems:
         raise ReportListError("\n".join(problems))
     return reports
@@ -217,7 +249,7 @@ def load_report_list(path: Path, root: Path) -> list[Report]:
 
 def load_cached(path: Path, root: Path, digests: Digests) -> list[Report]:
     """`load_report_list`, remembered in build/cache/ under a key of everything it reads (the list,
-    the notebooks, this checking code), so a build with nothing to do skips parsing YAML."""
+    the notebooks, the package's code), so a build with nothing to do skips parsing YAML."""
     store = build_cache(root) / "reportlist.json"
     try:
         key = sha256(
@@ -226,8 +258,9 @@ def load_cached(path: Path, root: Path, digests: Digests) -> list[Report]:
                     str(path),
                     digests.of(path),
                     [(p.name, digests.of(p)) for p in sorted((root / "notebooks").glob("*.ipynb"))],
-                    digests.of(Path(__file__)),
-                    digests.of(Path(parameters.__file__)),
+                    # The whole package's code, not a hand-kept list of what checking reads (the
+                    # list once left out claims/vocabulary.py, which parameter checks read).
+                    [(p.relative_to(PACKAGE).as_posix(), digests.of(p)) for p in sorted(PACKAGE.rglob("*.py"))],
                 ]
             ).encode()
         )
@@ -236,10 +269,14 @@ def load_cached(path: Path, root: Path, digests: Digests) -> list[Report]:
     try:
         cached = json.loads(store.read_text(encoding="utf-8"))
         if cached.get("key") == key:
-            return [
+            reports = [
                 Report(r["id"], r["notebook"], r["set_name"], r["parameters"], tuple(r["requires"]))
                 for r in cached["reports"]
             ]
+            outside = _confined(root, reports)  # links are not in the key: followed every time
+            if outside:
+                raise ReportListError("\n".join(outside))
+            return reports
     except (OSError, ValueError, KeyError, TypeError, AttributeError):  # none yet, or damaged: parse
         pass
     reports = load_report_list(path, root)
