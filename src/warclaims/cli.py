@@ -133,9 +133,14 @@ def _absolute(path: str):
 
 def _fetch(args: argparse.Namespace) -> int:
     from warclaims.external.datasets import DatasetListError, load_datasets
-    from warclaims.external.fetch import FetchError, fetch_dataset
+    from warclaims.external.fetch import FetchError, check_timeout, fetch_dataset
     from warclaims.paths import repo_root
 
+    try:
+        check_timeout(args.timeout)
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 1
     root = repo_root()
     try:
         declared = load_datasets(root)
@@ -303,7 +308,9 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("names", nargs="*", metavar="NAME", help="datasets to fetch (default: all)")
     p.add_argument("--force", action="store_true", help="fetch again files already on disk")
     p.add_argument("--base-url", help="fetch NAME's files from this address instead (a mirror or a local copy)")
-    p.add_argument("--timeout", type=float, default=30.0, help="seconds without data before giving up (default 30)")
+    p.add_argument(
+        "--timeout", type=float, default=120.0, help="seconds a whole file may take before giving up (default 120)"
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=_fetch)
     p = add("check-external", help="the guard: check fetched datasets against the last published summary")

@@ -16,14 +16,18 @@ def temporary_name(path: Path) -> Path:
     return path.with_name(f".{path.name}.tmp-{os.getpid()}")
 
 
-def write_new(path: Path, data: bytes, *, durable: bool = False) -> None:
-    """Write `data` to a file created here: a link or file already at `path` is removed first,
+def open_new(path: Path):
+    """A binary file created here for writing: a link or file already at `path` is removed first,
     never followed, and the file is opened with O_EXCL and O_NOFOLLOW, so a link someone put in
-    its place cannot make this write anywhere else. `durable`: on disk (fsync) before it returns."""
+    its place cannot make the write go anywhere else."""
     with contextlib.suppress(FileNotFoundError):
         path.unlink()
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0), 0o666)
-    with open(fd, "wb") as f:
+    return open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666), "wb")
+
+
+def write_new(path: Path, data: bytes, *, durable: bool = False) -> None:
+    """Write `data` to a file created by `open_new`; `durable`: on disk (fsync) before it returns."""
+    with open_new(path) as f:
         f.write(data)
         if durable:
             f.flush()

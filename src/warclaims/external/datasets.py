@@ -19,6 +19,7 @@ from warclaims.claims.vocabulary import SIDES
 DECLARATIONS = "data/external.yaml"
 FOLDER = "data/external"
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_FILE = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9._-]{0,200}$")  # a plain file name: no folder, no hidden file
 _FIELDS = ("title", "producer", "claimant", "claimant_side", "licence", "citation", "importer", "base_url", "files")
 _OPTIONAL = ("manual",)  # how to get an archive that `warclaims fetch` does not download (files: [])
 
@@ -112,8 +113,8 @@ def load_datasets(root: Path) -> dict[str, Dataset]:
             )
             continue
         files = entry["files"]
-        if not isinstance(files, list) or not all(isinstance(f, str) and "/" not in f for f in files):
-            problems.append(f"{label}: files must be a list of file names")
+        if not isinstance(files, list) or not all(isinstance(f, str) and _FILE.fullmatch(f) for f in files):
+            problems.append(f"{label}: files must be a list of file names (letters, digits, '.', '_' and '-')")
             continue
         if not files and not entry.get("manual"):
             problems.append(f"{label}: files is empty; list the files, or say under 'manual' how to get them")

@@ -86,6 +86,8 @@ def _records(path: Path, shown: str) -> list:
         raise LossesError([Problem(shown, exc.lineno, f"column {exc.colno}", f"not valid JSON ({exc.msg})")]) from None
     if not isinstance(doc, list):
         raise LossesError([Problem(shown, -1, "", "expected a JSON list of daily records")])
+    if not doc:
+        raise LossesError([Problem(shown, -1, "", "holds no records (an empty list)")])
     return doc
 
 
@@ -100,7 +102,7 @@ def _read(path: Path, shown: str, metrics: list[str] | None) -> tuple[pd.DataFra
     ]
     frame = pd.DataFrame.from_records([r if isinstance(r, dict) else {} for r in records])
     frame["index"] = np.arange(len(records))
-    frame = frame[[isinstance(r, dict) for r in records]]
+    frame = frame[np.array([isinstance(r, dict) for r in records], dtype=bool)]  # rows (a list would pick columns)
     raw = frame["date"] if "date" in frame.columns else pd.Series(None, index=frame.index, dtype=object)
     date = pd.to_datetime(raw.where(raw.map(lambda v: isinstance(v, str))), format="%Y-%m-%d", errors="coerce")
     bad = date.isna()

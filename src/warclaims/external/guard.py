@@ -24,17 +24,15 @@ WINDOW = 90
 
 def _series(dataset: Dataset, root: Path) -> pd.DataFrame | None:
     """date, metric, daily, cumulative for a fetched dataset (None when its importer has no daily series)."""
-    if dataset.importer == "general_staff":
-        from warclaims.external.general_staff import load_losses
+    from warclaims.external.importers import imported
 
-        personnel, equipment = (dataset.path(root, f) for f in dataset.files)
-        frame = load_losses(personnel, equipment if equipment.is_file() else None, skip_bad_rows=True).frame
+    result = imported(dataset, [dataset.path(root, f) for f in dataset.files])
+    if result is None:
+        return None
+    frame = result.frame
+    if dataset.importer == "general_staff":
         return frame[["date", "metric", "daily", "cumulative"]]
     if dataset.importer == "attacks":
-        from warclaims.external.attacks import load_attacks
-
-        data, models = (dataset.path(root, f) for f in dataset.files)
-        frame = load_attacks(data, models, skip_bad_rows=True).frame
         per = frame.groupby(["night", "kind"], observed=True)["launched"].sum(min_count=1).reset_index()
         per = per.rename(columns={"night": "date", "kind": "metric", "launched": "daily"})
         return per.assign(cumulative=pd.NA, metric=per["metric"].astype(str))
