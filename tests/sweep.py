@@ -82,6 +82,8 @@ def _argv(command: str) -> list[str]:
 
 
 def _start(root: Path, command: str, mark: str, tmp: Path) -> subprocess.Popen:
+    if command == "watch":  # a watch has no --force: it starts with a build only when reports/ is gone
+        shutil.rmtree(root / "reports", ignore_errors=True)
     return subprocess.Popen(
         [sys.executable, "-m", "warclaims", *_argv(command)],
         stdout=subprocess.PIPE,
@@ -249,6 +251,12 @@ def manifest_mismatch(reports: Path) -> list[str]:
     """Files reports/manifest.json lists whose bytes differ from what it says ([] when all match)."""
     import hashlib
 
+    if not (reports / "manifest.json").exists():  # nothing published yet: nothing may be there
+        return (
+            sorted(p.relative_to(reports).as_posix() for p in reports.rglob("*") if p.is_file())
+            if reports.exists()
+            else []
+        )
     try:
         manifest = json.loads((reports / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
