@@ -181,15 +181,18 @@ def _fetch(args: argparse.Namespace) -> int:
 
 def _check_external(args: argparse.Namespace) -> int:
     from warclaims.external.datasets import DatasetListError
-    from warclaims.external.guard import check, read_previous
+    from warclaims.external.guard import GuardError, check, read_previous
     from warclaims.paths import repo_root
 
     root = repo_root()
     previous_path = Path(args.previous) if args.previous else root / "reports" / "external.json"
+    shown = args.previous or "reports/external.json"
     try:
-        problems = check(root, read_previous(previous_path), factor=args.factor, shrink=args.shrink)
-    except DatasetListError as exc:
+        previous = read_previous(previous_path, shown, first_publish=args.first_publish)
+        problems = check(root, previous, factor=args.factor, shrink=args.shrink)
+    except (DatasetListError, GuardError) as exc:
         print(exc, file=sys.stderr)
+        print("guard tripped: it cannot check; do not publish (the last good reports stay)", file=sys.stderr)
         return 1
     for line in problems:
         print(line, file=sys.stderr)
@@ -198,7 +201,8 @@ def _check_external(args: argparse.Namespace) -> int:
             f"guard tripped: {len(problems)} problem(s); do not publish (the last good reports stay)", file=sys.stderr
         )
         return 1
-    print(f"ok: the fetched datasets pass the guard against {previous_path}")
+    against = "on their own (a first publish)" if not previous else f"against {shown}"
+    print(f"ok: the fetched datasets pass the guard {against}")
     return 0
 
 
@@ -319,6 +323,11 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         "--factor", type=float, default=5.0, help="a new daily figure above FACTOR x the 90-day largest trips it"
     )
     p.add_argument("--shrink", type=float, default=0.10, help="a file smaller by more than this share trips it")
+    p.add_argument(
+        "--first-publish",
+        action="store_true",
+        help="there is no published summary yet: check the datasets on their own (else a missing one trips it)",
+    )
     p.set_defaults(func=_check_external)
     p = add("import-losses", help="read the General Staff's daily losses (JSON) into a tidy table")
     p.add_argument("path", help="russia_losses_personnel.json as published")

@@ -251,7 +251,7 @@ def _kinds(models: pd.Series, reference: pd.DataFrame) -> tuple[pd.Series, pd.Se
         if len(parts) > 1 and len(part_kinds) and all(p in category.index for p in parts):
             kinds[i] = part_kinds.pop() if len(part_kinds) == 1 else "mixed"
     lookup_kind = dict(zip(names, kinds.fillna("unknown"), strict=True))
-    lookup_cat = dict(zip(names, cats.fillna(""), strict=True))
+    lookup_cat = dict(zip(names, cats.astype(object).fillna(""), strict=True))
     return models.map(lookup_cat), models.map(lookup_kind)
 
 
