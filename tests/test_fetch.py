@@ -148,3 +148,39 @@ def test_the_command_line(project, server):
         [sys.executable, "-m", "warclaims", "fetch", "nothing"], capture_output=True, text=True, env=env
     )
     assert run.returncode == 1 and run.stderr.startswith("unknown dataset(s) nothing; data/external.yaml declares")
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        (
+            "datasets:\n  a: &a {x: 1}\n  b: *a\n",
+            "data/external.yaml:3: column 6: not valid YAML (aliases (*a) are not allowed in data/external.yaml)",
+        ),
+        (
+            "datasets:\n  a: {}\n  a: {}\n",
+            "data/external.yaml:3: column 3: not valid YAML (key 'a' appears twice (lines 2 and 3))",
+        ),
+    ],
+)
+def test_external_yaml_is_read_as_strictly_as_the_report_list(tmp_path, text, says):
+    from warclaims.external.datasets import DatasetListError
+
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "external.yaml").write_text(text)
+    with pytest.raises(DatasetListError) as info:
+        load_datasets(tmp_path)
+    assert str(info.value) == says
+
+
+def test_an_unknown_importer_or_a_file_name_with_a_folder_is_refused(tmp_path):
+    from warclaims.external.datasets import DatasetListError
+
+    (tmp_path / "data").mkdir()
+    text = (ROOT / "data" / "external.yaml").read_text()
+    (tmp_path / "data" / "external.yaml").write_text(text.replace("importer: general_staff", "importer: pickle"))
+    with pytest.raises(DatasetListError, match="dataset 'general-staff': importer must be one of"):
+        load_datasets(tmp_path)
+    (tmp_path / "data" / "external.yaml").write_text(text.replace("- russia_losses_equipment.json", "- ../../x.json"))
+    with pytest.raises(DatasetListError, match="files must be a list of file names"):
+        load_datasets(tmp_path)

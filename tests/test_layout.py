@@ -20,6 +20,7 @@ LAYERS = {
     "warclaims.errors": 0,
     "warclaims.paths": 0,
     "warclaims.interrupts": 0,
+    "warclaims.strictyaml": 0,
     "warclaims.claims": 1,
     "warclaims.external": 2,
     "warclaims.charts": 3,

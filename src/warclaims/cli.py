@@ -229,6 +229,9 @@ def _import_territory(args: argparse.Namespace) -> int:
     if not _out_ok(args.out):
         return 1
     cache = Path(args.cache) if args.cache else build_cache(repo_root()) / "territory"
+    if cache.exists() and not cache.is_dir():
+        print(f"--cache {args.cache}: is not a folder; give a folder for the snapshots' areas", file=sys.stderr)
+        return 1
     result = load_territory(args.paths, args.region, skip_bad_rows=args.skip_bad_rows, cache=cache, jobs=args.jobs)
     for p in result.skipped:
         print(f"skipped {p}", file=sys.stderr)

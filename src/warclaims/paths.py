@@ -10,6 +10,31 @@ _MARKERS = ("pyproject.toml", "data")
 CACHE_ENV = "WARCLAIMS_CACHE_DIR"  # where validated claim tables are cached (claims.cache); unset: no cache
 
 
+class NotRegularFile(OSError):
+    """A path that names a FIFO, a device or a socket where a file is read: reading it could block
+    for ever (a FIFO with no writer) or never end (/dev/zero)."""
+
+
+def read_regular(path: str | os.PathLike[str]) -> bytes:
+    """The bytes of the regular file at `path`. A FIFO, device or socket raises NotRegularFile
+    (strerror "is not a regular file") without blocking: it is opened O_NONBLOCK and checked with
+    fstat before any read. A folder raises IsADirectoryError, a missing file FileNotFoundError."""
+    import errno
+    import stat
+
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, "Is a directory", os.fspath(path))
+        if not stat.S_ISREG(mode):
+            raise NotRegularFile(errno.EINVAL, "is not a regular file (a FIFO, a device or a socket)", os.fspath(path))
+        with open(fd, "rb", closefd=False) as f:
+            return f.read()
+    finally:
+        os.close(fd)
+
+
 def temporary_name(path: Path) -> Path:
     """Where `path` is written before it is renamed into place: beside it, hidden, named by this
     process (`.NAME.tmp-PID`), so a build removes what a crashed one left (`*.tmp-*`)."""

@@ -19,7 +19,7 @@ import pandas as pd
 
 from warclaims.claims.checking import CheckedTable, input_paths
 from warclaims.claims.reading import RawTable
-from warclaims.paths import CACHE_ENV, write_atomic
+from warclaims.paths import CACHE_ENV, read_regular, write_atomic
 
 FORMAT = 1
 KEEP = 8  # entries kept; older ones are removed when a new one is written
@@ -52,7 +52,7 @@ def entry_path(root: Path, given: dict, folder: Path | None = None) -> Path | No
     try:
         files = list(input_paths(root, given).values()) + sorted((root / "seeds").glob("*"))
         for path in files:  # resolved, so "data/events.csv" from the repo root and the default path agree
-            digest.update(str(path.resolve()).encode() + b"\0" + path.read_bytes() + b"\0")
+            digest.update(str(path.resolve()).encode() + b"\0" + read_regular(path) + b"\0")
     except OSError:
         return None
     return folder / f"checked-{digest.hexdigest()}.json"

@@ -18,7 +18,7 @@ from warclaims.claims.numberwords import mentions_value
 from warclaims.claims.reading import RawTable, read_csv
 from warclaims.claims.vocabulary import EVENT, REQUIRED_METRICS
 from warclaims.errors import ClaimTableError, Problem, shorten
-from warclaims.paths import display, repo_root, resolve
+from warclaims.paths import display, read_regular, repo_root, resolve
 
 DEFAULTS = {
     "sources": "data/sources.csv",
@@ -122,10 +122,14 @@ def _check_sources(table: RawTable, root: Path, out: CheckedTable) -> None:
                 Problem(table.path, line, "path", f"must be a file under seeds/; found '{shorten(row['path'])}'")
             )
             continue
-        if not path.is_file():
+        if not path.exists():
             out.problems.append(Problem(table.path, line, "path", f"source file '{row['path']}' not found"))
             continue
-        data = path.read_bytes()
+        try:
+            data = read_regular(path)
+        except OSError as exc:
+            out.problems.append(Problem(table.path, line, "path", f"'{row['path']}' cannot be read: {exc.strerror}"))
+            continue
         digest = hashlib.sha256(data).hexdigest()
         if row["sha256"] and digest != row["sha256"]:
             out.problems.append(

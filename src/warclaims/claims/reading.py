@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from warclaims.errors import ClaimTableError, Problem, shorten
+from warclaims.paths import read_regular
 
 
 @dataclass
@@ -45,11 +46,13 @@ def _decode(data: bytes, shown: str) -> str:
 def read_csv(path: Path, shown: str, columns: list[str], required: list[str] | None = None) -> RawTable:
     """Read `path` into text cells, checking the header against `columns` (all required unless `required` says)."""
     try:
-        data = path.read_bytes()
+        data = read_regular(path)
     except FileNotFoundError:
         raise ClaimTableError([Problem(shown, 0, "", "file not found")]) from None
     except IsADirectoryError:
         raise ClaimTableError([Problem(shown, 0, "", "is a folder, not a CSV file")]) from None
+    except OSError as exc:
+        raise ClaimTableError([Problem(shown, 0, "", f"cannot be read: {exc.strerror or exc}")]) from None
     text = _decode(data, shown)
     if not text.strip():
         raise ClaimTableError([Problem(shown, 1, "", "file is empty; expected a header row: " + ",".join(columns))])

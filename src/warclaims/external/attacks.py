@@ -44,6 +44,7 @@ import pandas as pd
 
 from warclaims.claims.vocabulary import DRONES_INTERCEPTED
 from warclaims.errors import AttackDataError, Problem, shorten
+from warclaims.paths import read_regular
 
 REQUIRED = ["time_start", "time_end", "model", "launched", "destroyed"]
 COUNTS = ["launched", "destroyed", "not_reach_goal", "still_attacking"]
@@ -76,7 +77,7 @@ class AttackImport:
 
 def _decoded(path: Path, shown: str) -> str:
     try:
-        data = path.read_bytes()
+        data = read_regular(path)
     except FileNotFoundError:
         raise AttackDataError([Problem(shown, 0, "", "file not found")]) from None
     except IsADirectoryError:

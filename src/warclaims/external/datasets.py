@@ -15,12 +15,15 @@ from pathlib import Path
 import yaml
 
 from warclaims.claims.vocabulary import SIDES
+from warclaims.paths import read_regular
+from warclaims.strictyaml import strict_yaml
 
 DECLARATIONS = "data/external.yaml"
 FOLDER = "data/external"
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _FILE = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9._-]{0,200}$")  # a plain file name: no folder, no hidden file
 _FIELDS = ("title", "producer", "claimant", "claimant_side", "licence", "citation", "importer", "base_url", "files")
+IMPORTERS = ("general_staff", "attacks", "territory")  # the modules of external/ that read a dataset
 _OPTIONAL = ("manual",)  # how to get an archive that `warclaims fetch` does not download (files: [])
 
 
@@ -84,11 +87,17 @@ def load_datasets(root: Path) -> dict[str, Dataset]:
     """Every declared dataset by name, checked; DatasetListError names what is wrong."""
     path = root / DECLARATIONS
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc = strict_yaml(read_regular(path).decode("utf-8"), DECLARATIONS)
     except FileNotFoundError:
         raise DatasetListError(f"{DECLARATIONS}: file not found") from None
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise DatasetListError(f"{DECLARATIONS}: not valid YAML ({exc})") from None
+    except OSError as exc:
+        raise DatasetListError(f"{DECLARATIONS}: cannot be read ({exc.strerror or exc})") from None
+    except UnicodeDecodeError:
+        raise DatasetListError(f"{DECLARATIONS}: not UTF-8 text; save it as UTF-8") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}: column {mark.column + 1}" if mark else ""
+        raise DatasetListError(f"{DECLARATIONS}{where}: not valid YAML ({getattr(exc, 'problem', exc)})") from None
     entries = doc.get("datasets") if isinstance(doc, dict) else None
     if not isinstance(entries, dict) or not entries:
         raise DatasetListError(f"{DECLARATIONS}: expected a 'datasets:' mapping of names to entries")
@@ -118,6 +127,9 @@ def load_datasets(root: Path) -> dict[str, Dataset]:
             continue
         if not files and not entry.get("manual"):
             problems.append(f"{label}: files is empty; list the files, or say under 'manual' how to get them")
+            continue
+        if entry["importer"] not in IMPORTERS:
+            problems.append(f"{label}: importer must be one of {', '.join(IMPORTERS)}")
             continue
         if entry["claimant_side"] not in SIDES:
             problems.append(f"{label}: claimant_side must be one of {', '.join(SIDES)}")

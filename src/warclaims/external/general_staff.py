@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from warclaims.errors import InputError, Problem, shorten
+from warclaims.paths import read_regular
 
 MAX_COUNT = 100_000_000
 PERSONNEL = "personnel"
@@ -73,17 +74,23 @@ class LossesImport:
 
 def _records(path: Path, shown: str) -> list:
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = read_regular(path).decode("utf-8-sig")
     except FileNotFoundError:
         raise LossesError([Problem(shown, -1, "", "file not found")]) from None
     except IsADirectoryError:
         raise LossesError([Problem(shown, -1, "", "is a folder, not a JSON file")]) from None
     except UnicodeDecodeError:
         raise LossesError([Problem(shown, -1, "", "is not UTF-8 text")]) from None
+    except OSError as exc:
+        raise LossesError([Problem(shown, -1, "", f"cannot be read ({exc.strerror or exc})")]) from None
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise LossesError([Problem(shown, exc.lineno, f"column {exc.colno}", f"not valid JSON ({exc.msg})")]) from None
+    except (RecursionError, ValueError):  # nested thousands deep, or a number of thousands of digits
+        raise LossesError(
+            [Problem(shown, -1, "", "not JSON this importer can read (nested too deep or a number too long)")]
+        ) from None
     if not isinstance(doc, list):
         raise LossesError([Problem(shown, -1, "", "expected a JSON list of daily records")])
     if not doc:

@@ -29,6 +29,7 @@ import pandas as pd
 
 from warclaims.errors import InputError
 from warclaims.external.datasets import Dataset, load_datasets
+from warclaims.paths import read_regular
 
 FACTOR = 5.0  # a new daily figure above FACTOR × the largest of the previous WINDOW days trips the guard
 SHRINK = 0.10  # a file that loses more than this share of its bytes trips the guard
@@ -237,13 +238,18 @@ def read_previous(path: Path, shown: str | None = None, *, first_publish: bool =
         return {}
     try:
         if not path.is_file():
-            what = "is a folder" if path.is_dir() else "not found" if not path.exists() else "is not a regular file"
+            what = (
+                "is a folder"
+                if path.is_dir()
+                else "not found"
+                if not path.exists()
+                else "is not a regular file (a FIFO, a device or a socket)"
+            )
             raise GuardError(
                 f"{shown}: {what}; the guard cannot check against nothing "
                 "(for the very first publish, say --first-publish)"
             )
-        text = path.read_text(encoding="utf-8")
-        doc = json.loads(text)
+        doc = json.loads(read_regular(path).decode("utf-8"))
     except GuardError:
         raise
     except UnicodeDecodeError:

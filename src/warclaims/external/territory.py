@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 
 from warclaims.errors import InputError, Problem
-from warclaims.paths import write_atomic
+from warclaims.paths import read_regular, write_atomic
 
 HELD, GREY, OCCUPIED = "held", "grey", "occupied"
 _TOKEN = re.compile(r"geoJSON\.(status|territories)\.([A-Za-z_-]*)")
@@ -97,9 +97,13 @@ def read_region(path: Path):
     from shapely.geometry import shape
 
     try:
-        doc = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise TerritoryError([Problem(str(path), -1, "", f"cannot read the region ({exc})")]) from None
+        doc = json.loads(read_regular(path).decode("utf-8"))
+    except OSError as exc:
+        raise TerritoryError([Problem(str(path), -1, "", f"cannot read the region ({exc.strerror or exc})")]) from None
+    except RecursionError:
+        raise TerritoryError([Problem(str(path), -1, "", "cannot read the region (nested too deep)")]) from None
+    except ValueError as exc:
+        raise TerritoryError([Problem(str(path), -1, "", f"cannot read the region ({str(exc)[:80]})")]) from None
     features = doc.get("features") if doc.get("type") == "FeatureCollection" else [doc]
     geoms = []
     for f in features or []:
@@ -128,8 +132,8 @@ def snapshot_areas(path: Path, region, region_bounds) -> dict:
     from pyproj import Geod
 
     try:
-        doc = json.loads(path.read_bytes())
-    except (OSError, ValueError, UnicodeDecodeError) as exc:
+        doc = json.loads(read_regular(path))
+    except (OSError, ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise ValueError(f"not JSON ({str(exc).splitlines()[0][:80]})") from None
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection" or not isinstance(doc.get("features"), list):
         raise ValueError("not a GeoJSON FeatureCollection")
@@ -265,10 +269,20 @@ def load_territory(
     files = snapshot_files(paths)
     missing = [f for f in files if not f.is_file()]
     if missing:
-        raise TerritoryError([Problem(str(f), -1, "", "file not found") for f in missing])
+        raise TerritoryError(
+            [
+                Problem(
+                    str(f),
+                    -1,
+                    "",
+                    "is not a regular file (a FIFO, a device or a socket)" if f.exists() else "file not found",
+                )
+                for f in missing
+            ]
+        )
     read_region(region)  # a bad region is one error, before any snapshot is read
-    region_key = hashlib.sha256(region.read_bytes()).hexdigest()[:16]
-    digests = {str(f): hashlib.sha256(f.read_bytes()).hexdigest() for f in files}
+    region_key = hashlib.sha256(read_regular(region)).hexdigest()[:16]
+    digests = {str(f): hashlib.sha256(read_regular(f)).hexdigest() for f in files}
 
     def entry_of(f: str) -> Path:  # one cache entry per snapshot's content and region
         return cache / f"{digests[f][:32]}-{region_key}.json"
@@ -292,7 +306,8 @@ def load_territory(
         for path, outcome in measure(todo, chunksize=max(1, len(todo) // (workers * 8))):
             results[path] = outcome
             if cache is not None and isinstance(outcome, dict):
-                write_atomic(entry_of(path), json.dumps({"format": CACHE_FORMAT, "areas": outcome}).encode())
+                with contextlib.suppress(OSError):  # a cache that cannot be written only costs speed
+                    write_atomic(entry_of(path), json.dumps({"format": CACHE_FORMAT, "areas": outcome}).encode())
     problems = [Problem(f, -1, "", outcome) for f, outcome in results.items() if isinstance(outcome, str)]
     if problems and not skip_bad_rows:
         raise TerritoryError(problems)

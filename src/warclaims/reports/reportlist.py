@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import ast
 import contextlib
-import functools
 import json
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from warclaims.charts import parameters
-from warclaims.paths import build_cache, write_atomic
+from warclaims.paths import build_cache, read_regular, write_atomic
 from warclaims.reports.digests import Digests, sha256
+from warclaims.strictyaml import strict_yaml
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 PACKAGE = Path(__file__).resolve().parents[1]  # src/warclaims
@@ -66,50 +66,9 @@ def notebook_parameters(path: Path) -> dict[str, object]:
     return {}
 
 
-@functools.cache
-def _strict_loader():
-    """The YAML loader for reports.yaml (PyYAML is imported on first use: a no-op build never parses
-    the list, see `load_cached`)."""
-    import yaml
-
-    class _StrictLoader(yaml.SafeLoader):
-        """YAML as people write reports.yaml: no aliases (an alias bomb expands to gigabytes), and a key
-        written twice in one mapping is an error naming both lines, not a silent last-one-wins."""
-
-        def compose_node(self, parent, index):
-            if self.check_event(yaml.AliasEvent):
-                event = self.peek_event()
-                raise yaml.composer.ComposerError(
-                    None, None, f"aliases (*{event.anchor}) are not allowed in the report list", event.start_mark
-                )
-            return super().compose_node(parent, index)
-
-        def construct_mapping(self, node, deep=False):
-            first: dict[object, int] = {}
-            for key_node, _ in node.value:
-                key = self.construct_object(key_node, deep=True)
-                try:
-                    seen = first.get(key)
-                except TypeError:
-                    raise yaml.constructor.ConstructorError(
-                        None, None, "a key must be a plain value, not a list or mapping", key_node.start_mark
-                    ) from None
-                if seen is not None:
-                    raise yaml.constructor.ConstructorError(
-                        None,
-                        None,
-                        f"key {key!r} appears twice (lines {seen} and {key_node.start_mark.line + 1})",
-                        key_node.start_mark,
-                    )
-                first[key] = key_node.start_mark.line + 1
-            return super().construct_mapping(node, deep=deep)
-
-    return _StrictLoader
-
-
 def _read(path: Path, shown: str):
     try:
-        data = path.read_bytes()
+        data = read_regular(path)
     except FileNotFoundError:
         raise ReportListError(f"{shown}: file not found") from None
     except IsADirectoryError:
@@ -126,7 +85,7 @@ def _read(path: Path, shown: str):
     import yaml
 
     try:
-        return yaml.load(text, Loader=_strict_loader())
+        return strict_yaml(text, "the report list")
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f":{mark.line + 1}: column {mark.column + 1}" if mark else ""
