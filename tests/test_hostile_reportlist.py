@@ -187,3 +187,41 @@ def test_a_link_made_after_the_list_was_cached_is_refused_too(tmp_path):
     (root / "data" / "mine.csv").symlink_to("/etc/passwd")
     with pytest.raises(ReportListError, match=r"events_csv 'data/mine\.csv' is outside"):
         load_cached(path, root, Digests())
+
+
+BROKEN_NOTEBOOKS = [
+    # (what, the notebook file's text, the one line)
+    ("cut off", '{"cells": [', "notebooks/overview.ipynb:1: column 12: not a notebook (not JSON: Expecting value)"),
+    ("an empty object", "{}", "notebooks/overview.ipynb: not a notebook (no list of cells)"),
+    ("a list", "[]", "notebooks/overview.ipynb: not a notebook (no list of cells)"),
+    (
+        "a cell that is text",
+        '{"cells": ["x"]}',
+        "notebooks/overview.ipynb: cell 1 is not a notebook cell (a cell type, a source and metadata)",
+    ),
+    (
+        "deep",
+        "[" * 100_000 + "]" * 100_000,
+        "notebooks/overview.ipynb: not a notebook (JSON nested too deep, or a number too long)",
+    ),
+    (
+        "a parameters cell that is not Python",
+        '{"cells": [{"cell_type": "code", "metadata": {"tags": ["parameters"]}, "source": "x = = 1"}]}',
+        "notebooks/overview.ipynb: its parameters cell is not valid Python (line 1: invalid syntax)",
+    ),
+]
+
+
+@pytest.mark.parametrize(("what", "text", "says"), BROKEN_NOTEBOOKS, ids=[c[0] for c in BROKEN_NOTEBOOKS])
+def test_a_broken_notebook_is_one_line_before_anything_runs(tmp_path, what, text, says):
+    import shutil
+
+    root = tmp_path / "project"
+    for folder in ("data", "seeds", "notebooks"):
+        shutil.copytree(ROOT / folder, root / folder)
+    (root / "notebooks" / "overview.ipynb").write_text(text)
+    path = root / "reports.yaml"
+    path.write_text(HEAD + "  - notebook: overview\n")
+    with pytest.raises(ReportListError) as info:
+        load_report_list(path, root)
+    assert str(info.value) == says

@@ -92,7 +92,7 @@ def load(path: Path | None) -> CheckedTable | None:
         return _decode(path.read_bytes())
     except FileNotFoundError:
         return None
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):  # damaged or foreign: drop it
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):  # damaged or foreign: drop it
         path.unlink(missing_ok=True)
         return None
 

@@ -67,7 +67,7 @@ class Dataset:
         for file in self.files:
             try:
                 out.append(json.loads(meta_path(self.path(root, file)).read_text(encoding="utf-8")))
-            except (OSError, ValueError):
+            except (OSError, ValueError, RecursionError):
                 continue
         return out
 

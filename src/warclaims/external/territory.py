@@ -294,7 +294,7 @@ def load_territory(
             entry = entry_of(f)
             try:
                 doc = json.loads(entry.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
+            except (OSError, ValueError, RecursionError):
                 continue
             if isinstance(doc, dict) and doc.get("format") == CACHE_FORMAT and "areas" in doc:
                 results[f] = doc["areas"]

@@ -186,7 +186,7 @@ def _build(
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
         if manifest.get("format") != FORMAT:
             manifest = {}
-    except (OSError, ValueError):  # none yet, unreadable or not JSON: everything is rebuilt
+    except (OSError, ValueError, RecursionError):  # none yet, unreadable or not JSON: everything is rebuilt
         manifest = {}
     previous = manifest.get("reports", {})
     common = file_hashes(root, digests=digests)
@@ -448,7 +448,7 @@ def data_changed(root: Path) -> str | None:
             known = json.loads(store.read_text(encoding="utf-8"))
             if known.get("head") == head:
                 return known.get("date")
-        except (OSError, ValueError, AttributeError):
+        except (OSError, ValueError, AttributeError, RecursionError):
             pass
     date = _git_data_changed(root)
     if head:

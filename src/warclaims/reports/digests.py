@@ -38,7 +38,7 @@ class Digests:
                 known = json.loads(store.read_text(encoding="utf-8"))
                 if isinstance(known, dict):
                     self._known = known
-            except (OSError, ValueError):
+            except (OSError, ValueError, RecursionError):
                 pass
 
     def of(self, path: Path) -> str:

@@ -35,12 +35,43 @@ class Report:
     requires: tuple[str, ...] = ()  # files that must exist, else the report is skipped
 
 
+def _cells(path: Path) -> list[tuple[str, str, list]]:
+    """(cell type, source, tags) of every cell of the notebook at `path`, read without a kernel or
+    nbformat (the no-op build reads the titles: nbformat's import alone costs more than the whole
+    no-op). ReportListError (one line) for a file that is not a notebook."""
+    shown = f"notebooks/{path.name}"
+    try:
+        nb = json.loads(read_regular(path).decode("utf-8"))
+    except OSError as exc:
+        raise ReportListError(f"{shown}: cannot be read ({exc.strerror or exc})") from None
+    except UnicodeDecodeError:
+        raise ReportListError(f"{shown}: not UTF-8 text; not a notebook") from None
+    except json.JSONDecodeError as exc:
+        raise ReportListError(
+            f"{shown}:{exc.lineno}: column {exc.colno}: not a notebook (not JSON: {exc.msg})"
+        ) from None
+    except (RecursionError, ValueError):
+        raise ReportListError(f"{shown}: not a notebook (JSON nested too deep, or a number too long)") from None
+    cells = nb.get("cells") if isinstance(nb, dict) else None
+    if not isinstance(cells, list):
+        raise ReportListError(f"{shown}: not a notebook (no list of cells)")
+    out = []
+    for n, cell in enumerate(cells, start=1):
+        source = cell.get("source") if isinstance(cell, dict) else None
+        if isinstance(source, list) and all(isinstance(line, str) for line in source):
+            source = "".join(source)
+        metadata = cell.get("metadata", {}) if isinstance(cell, dict) else None
+        tags = metadata.get("tags", []) if isinstance(metadata, dict) else None
+        if not isinstance(source, str) or not isinstance(cell.get("cell_type"), str) or not isinstance(tags, list):
+            raise ReportListError(f"{shown}: cell {n} is not a notebook cell (a cell type, a source and metadata)")
+        out.append((cell["cell_type"], source, tags))
+    return out
+
+
 def notebook_title(path: Path) -> str:
     """The notebook's title: the first Markdown heading of its first cells, read without a kernel."""
-    nb = json.loads(path.read_text(encoding="utf-8"))
-    for cell in nb["cells"]:
-        if cell["cell_type"] == "markdown":
-            source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+    for cell_type, source, _ in _cells(path):
+        if cell_type == "markdown":
             m = re.search(r"^#\s+(.+)$", source, re.M)
             if m:
                 return m.group(1).strip()
@@ -49,18 +80,22 @@ def notebook_title(path: Path) -> str:
 
 def notebook_parameters(path: Path) -> dict[str, object]:
     """Names (and literal defaults) assigned in the cell tagged `parameters`."""
-    nb = json.loads(path.read_text(encoding="utf-8"))
-    for cell in nb["cells"]:
-        if cell["cell_type"] == "code" and "parameters" in cell.get("metadata", {}).get("tags", []):
-            source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+    for cell_type, source, tags in _cells(path):
+        if cell_type == "code" and "parameters" in tags:
+            try:
+                body = ast.parse(source).body
+            except SyntaxError as exc:
+                raise ReportListError(
+                    f"notebooks/{path.name}: its parameters cell is not valid Python (line {exc.lineno}: {exc.msg})"
+                ) from None
             names = {}
-            for node in ast.parse(source).body:
+            for node in body:
                 if isinstance(node, ast.Assign):
                     for target in node.targets:
                         if isinstance(target, ast.Name):
                             try:
                                 names[target.id] = ast.literal_eval(node.value)
-                            except ValueError:
+                            except (ValueError, TypeError, MemoryError, RecursionError):  # not a literal
                                 names[target.id] = None
             return names
     return {}
@@ -236,7 +271,7 @@ def load_cached(path: Path, root: Path, digests: Digests) -> list[Report]:
             if outside:
                 raise ReportListError("\n".join(outside))
             return reports
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):  # none yet, or damaged: parse
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):  # none yet, or damaged: parse
         pass
     reports = load_report_list(path, root)
     with contextlib.suppress(OSError):
