@@ -100,6 +100,13 @@ CASES = [
         symlink_out,
         "data/sources.csv:2: path: must be a file under seeds/; found 'seeds/link.txt'",
     ),
+    ("a claimant of spaces", edit(claimant="   "), "data/events.csv:6: claimant: is required but empty"),
+    ("a claimant of a zero-width space", edit(claimant="\u200b"), "data/events.csv:6: claimant: is required but empty"),
+    (
+        "a NUL in the notes",
+        edit(notes="killed\x00 at night"),
+        "data/events.csv:6: character 365 is a control character (U+0000); remove it",
+    ),
 ]
 
 
@@ -107,6 +114,11 @@ CASES = [
 def test_first_line(project, what, breaks, expected):
     breaks(project)
     assert first_line(project) == expected
+
+
+def test_a_quote_of_one_space_is_an_empty_quote(project):
+    edit(quote=" ")(project)
+    assert "data/events.csv:6: quote: is required but empty" in report_lines(validate(root=project))
 
 
 def test_a_huge_cell_is_shortened_in_its_message(project):

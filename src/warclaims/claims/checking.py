@@ -7,6 +7,7 @@ cells and source texts it read, so that loading and the command line reuse one p
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -89,8 +90,25 @@ def _cells_to_problems(table: RawTable, exc: pa.errors.SchemaErrors) -> list[Pro
     return list(problems.values())
 
 
+# A cell of nothing but white space and invisible characters (zero-width spaces and joiners, the
+# byte-order mark, soft hyphens) is empty: a claim "by" a zero-width space is a claim by nobody.
+_BLANK = re.compile("[\\s\u00ad\u034f\u115f\u1160\u180e\u200b-\u200f\u2028-\u202f\u205f-\u2064\u3000\u3164\ufeff]*")
+
+
+def blank_as_empty(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with every blank cell (`_BLANK`: "", spaces, zero-width characters) as None. Only
+    short cells are tested (a blank cell of more than 16 characters is not something people type)."""
+    out = frame.copy()
+    for column in out.columns:
+        cells = out[column]
+        short = cells.str.len().le(16).fillna(False)
+        blank = cells[short].map(lambda v: bool(_BLANK.fullmatch(v)))
+        out.loc[blank[blank].index, column] = None
+    return out
+
+
 def _check_schema(table: RawTable, spec: pa.DataFrameSchema) -> list[Problem]:
-    frame = table.frame.replace("", None)
+    frame = blank_as_empty(table.frame)
     try:
         spec.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as exc:

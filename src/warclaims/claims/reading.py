@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import difflib
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,6 +44,10 @@ def _decode(data: bytes, shown: str) -> str:
         ) from None
 
 
+# Characters no cell may hold: C0 controls but tab, newline and carriage return; DEL; C1 controls.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
 def read_csv(path: Path, shown: str, columns: list[str], required: list[str] | None = None) -> RawTable:
     """Read `path` into text cells, checking the header against `columns` (all required unless `required` says)."""
     try:
@@ -54,6 +59,13 @@ def read_csv(path: Path, shown: str, columns: list[str], required: list[str] | N
     except OSError as exc:
         raise ClaimTableError([Problem(shown, 0, "", f"cannot be read: {exc.strerror or exc}")]) from None
     text = _decode(data, shown)
+    control = _CONTROL.search(text)
+    if control:  # NUL, escape and the like: not text anyone typed, and invisible on every page
+        at = control.start()
+        line, column = text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)
+        raise ClaimTableError(
+            [Problem(shown, line, "", f"character {column} is a control character (U+{ord(text[at]):04X}); remove it")]
+        )
     if not text.strip():
         raise ClaimTableError([Problem(shown, 1, "", "file is empty; expected a header row: " + ",".join(columns))])
 
