@@ -192,3 +192,143 @@ def test_the_prose_compares_from_the_data(mapped):
     assert "The largest area mapped as held is **900 km²** on 1 Sep 2024" in text
     assert "counting the grey zone as well, at most **1,250 km²** (20 Aug 2024)" in text
     assert "The claim is nearly 1,400 km²" in text
+
+
+# --- hostile snapshots and regions: refused with one line, never counted wrongly ----------------
+
+HELD_NAME = "Звільнено /// Liberated /// geoJSON.status.dismissed"
+
+
+def _square(x0=30.02, y0=50.02, d=0.02):
+    return [[x0, y0], [x0 + d, y0], [x0 + d, y0 + d], [x0, y0 + d], [x0, y0]]
+
+
+def _snapshot(*features, time=None):
+    doc = {"type": "FeatureCollection", "features": list(features)}
+    if time is not None:
+        doc["properties"] = {"time": time}
+    return doc
+
+
+def _held(geometry):
+    return {"type": "Feature", "properties": {"name": HELD_NAME}, "geometry": geometry}
+
+
+def _polygon(ring):
+    return {"type": "Polygon", "coordinates": [ring]}
+
+
+HOSTILE_SNAPSHOTS = [
+    # (what, the snapshot, the start of the one line about it)
+    ("a feature that is text", _snapshot("a feature"), "feature 1 is not a GeoJSON feature"),
+    (
+        "properties as a list",
+        _snapshot({"type": "Feature", "properties": [1], "geometry": _polygon(_square())}),
+        "feature 1: its properties are not an object",
+    ),
+    (
+        "a geometry as a list",
+        _snapshot({"type": "Feature", "properties": {"name": HELD_NAME}, "geometry": [1]}),
+        "feature 1: its geometry is not a GeoJSON geometry",
+    ),
+    (
+        "NaN coordinates",
+        _snapshot(_held(_polygon([[float("nan"), 50.0]] * 4))),
+        "feature 1: a coordinate is not a finite number",
+    ),
+    (
+        "coordinates at 1e300",
+        _snapshot(_held(_polygon([[-1e300, -1e300], [1e300, -1e300], [1e300, 1e300], [-1e300, -1e300]]))),
+        "feature 1: a coordinate is off the globe",
+    ),
+    (
+        "across the antimeridian",
+        _snapshot(_held(_polygon([[-179.0, 50.0], [179.0, 50.0], [179.0, 50.2], [-179.0, 50.0]]))),
+        "feature 1: a ring spans more than 180° of longitude",
+    ),
+    (
+        "a time as a list",
+        _snapshot(_held(_polygon(_square())), time=[1, 2]),
+        "its time property '[1, 2]' is not a time",
+    ),
+    (
+        "a time in 1970",
+        _snapshot(_held(_polygon(_square())), time="1970-01-02"),
+        "its time 1970-01-02 is not between 2000 and 2100",
+    ),
+]
+
+
+@pytest.mark.parametrize(("what", "doc", "says"), HOSTILE_SNAPSHOTS, ids=[c[0] for c in HOSTILE_SNAPSHOTS])
+def test_a_hostile_snapshot_is_one_line_and_never_counted(tmp_path, what, doc, says):
+    import json
+
+    path = tmp_path / "snapshot_1720000000.geojson"
+    path.write_text(json.dumps(doc))
+    with pytest.raises(TerritoryError) as info:
+        load_territory([path], REGION)
+    [problem] = info.value.problems
+    assert problem.message.startswith(says), problem.message
+
+
+def test_a_numeric_time_is_unix_seconds_not_nanoseconds(tmp_path):
+    import json
+
+    path = tmp_path / "undated.geojson"
+    path.write_text(json.dumps(_snapshot(_held(_polygon(_square())), time=1724272310)))
+    [time] = load_territory([path], REGION).frame["time"]
+    assert f"{time:%Y-%m-%d %H:%M:%S}" == "2024-08-21 20:31:50"
+
+
+def test_a_collection_and_mixed_two_and_three_d_positions_are_counted_not_dropped(tmp_path):
+    import json
+
+    ring = _square()
+    mixed = [[*p, 120.0] if i % 2 else p for i, p in enumerate(ring)]
+    collection = {
+        "type": "GeometryCollection",
+        "geometries": [_polygon(mixed), {"type": "Point", "coordinates": [30, 50]}],
+    }
+    plain, both = tmp_path / "a_1720000000.geojson", tmp_path / "b_1720086400.geojson"
+    plain.write_text(json.dumps(_snapshot(_held(_polygon(ring)))))
+    both.write_text(json.dumps(_snapshot(_held(collection))))
+    held = load_territory([plain, both], REGION).frame["held_km2"].tolist()
+    assert held[0] > 0 and held[0] == pytest.approx(held[1])
+
+
+HOSTILE_REGIONS = [
+    ("a list", [], "the region must be a GeoJSON object"),
+    ("text", "Kursk", "the region must be a GeoJSON object"),
+    ("null", None, "the region must be a GeoJSON object"),
+    (
+        "coordinates null",
+        {"type": "Polygon", "coordinates": None},
+        "the region: the geometry: a polygon needs a list of rings",
+    ),
+    (
+        "coordinates empty",
+        {"type": "Polygon", "coordinates": []},
+        "the region: the geometry: a polygon needs a list of rings",
+    ),
+    (
+        "no area",
+        {"type": "Polygon", "coordinates": [[[30, 50], [30, 50], [30, 50], [30, 50]]]},
+        "the region has no polygon with an area",
+    ),
+    (
+        "across the antimeridian",
+        _polygon([[-179.0, 50.0], [179.0, 50.0], [179.0, 51.0], [-179.0, 50.0]]),
+        "the region: the geometry: a ring spans more than 180°",
+    ),
+]
+
+
+@pytest.mark.parametrize(("what", "doc", "says"), HOSTILE_REGIONS, ids=[c[0] for c in HOSTILE_REGIONS])
+def test_a_region_that_is_not_a_region_is_one_line(tmp_path, what, doc, says):
+    import json
+
+    region = tmp_path / "region.geojson"
+    region.write_text(json.dumps(doc))
+    with pytest.raises(TerritoryError) as info:
+        load_territory([FIXTURES / "snapshot_1720000000.geojson"], region)
+    assert info.value.problems[0].message.startswith(says), info.value.problems[0].message

@@ -30,6 +30,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import math
 import os
 import re
 from dataclasses import dataclass, field
@@ -92,37 +93,61 @@ def status_of(name: object) -> str | None:
 
 
 def read_region(path: Path):
-    """The region as one shapely geometry, from a GeoJSON Feature, FeatureCollection or geometry."""
+    """The region as one shapely geometry, from a GeoJSON Feature, FeatureCollection or geometry
+    (polygons, multipolygons, collections of them). TerritoryError for anything that is not a
+    region with an area on the globe."""
     import shapely
-    from shapely.geometry import shape
+
+    def fail(message: str):
+        return TerritoryError([Problem(str(path), -1, "", message)])
 
     try:
         doc = json.loads(read_regular(path).decode("utf-8"))
     except OSError as exc:
-        raise TerritoryError([Problem(str(path), -1, "", f"cannot read the region ({exc.strerror or exc})")]) from None
+        raise fail(f"cannot read the region ({exc.strerror or exc})") from None
     except RecursionError:
-        raise TerritoryError([Problem(str(path), -1, "", "cannot read the region (nested too deep)")]) from None
+        raise fail("cannot read the region (nested too deep)") from None
     except ValueError as exc:
-        raise TerritoryError([Problem(str(path), -1, "", f"cannot read the region ({str(exc)[:80]})")]) from None
+        raise fail(f"cannot read the region ({str(exc)[:80]})") from None
+    if not isinstance(doc, dict):
+        raise fail("the region must be a GeoJSON object (a Feature, a FeatureCollection or a geometry)")
     features = doc.get("features") if doc.get("type") == "FeatureCollection" else [doc]
-    geoms = []
-    for f in features or []:
-        geom = f.get("geometry") if f.get("type") == "Feature" else f
-        if geom and geom.get("type") in ("Polygon", "MultiPolygon"):
-            geoms.append(shapely.make_valid(shape(geom)))
-    if not geoms:
-        raise TerritoryError([Problem(str(path), -1, "", "the region has no polygon")])
-    return shapely.union_all(geoms)
+    if not isinstance(features, list):
+        raise fail("the region's features must be a list")
+    polygons = []
+    try:
+        for n, f in enumerate(features, start=1):
+            if not isinstance(f, dict):
+                raise ValueError(f"feature {n} is not a GeoJSON object")
+            polygons += _polygons(f.get("geometry") if f.get("type") == "Feature" else f)
+    except ValueError as exc:
+        raise fail(f"the region: {exc}") from None
+    region = shapely.union_all([p if p.is_valid else shapely.make_valid(p) for p in polygons]) if polygons else None
+    if region is None or region.is_empty or region.area == 0:
+        raise fail("the region has no polygon with an area")
+    return region
 
 
 def _time_of(path: Path, doc: dict) -> pd.Timestamp | None:
-    value = (doc.get("properties") or {}).get("time") if isinstance(doc, dict) else None
-    if value is not None:
+    """When the snapshot was taken: its `time` property (an ISO time, or a unix time in seconds), else
+    the unix time in its file name. ValueError for a time that is not one, or not 2000-2100."""
+    value = doc.get("properties", {}).get("time") if isinstance(doc.get("properties"), dict) else None
+    if value is None:
+        found = _UNIX.findall(path.name)
+        if not found:
+            return None
+        stamp = pd.Timestamp(int(found[-1]), unit="s", tz="UTC")
+    elif isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+        stamp = pd.Timestamp(value, unit="s", tz="UTC")  # a unix time is in seconds, never nanoseconds
+    elif isinstance(value, str):
         stamp = pd.to_datetime(value, utc=True, errors="coerce")
-        if pd.notna(stamp):
-            return stamp
-    found = _UNIX.findall(path.name)
-    return pd.Timestamp(int(found[-1]), unit="s", tz="UTC") if found else None
+        if pd.isna(stamp):
+            raise ValueError(f"its time property {value[:40]!r} is not a time")
+    else:
+        raise ValueError(f"its time property {str(value)[:40]!r} is not a time (text or a unix time)")
+    if not pd.Timestamp("2000-01-01", tz="UTC") <= stamp < pd.Timestamp("2100-01-01", tz="UTC"):
+        raise ValueError(f"its time {stamp:%Y-%m-%d} is not between 2000 and 2100")
+    return stamp
 
 
 def snapshot_areas(path: Path, region, region_bounds) -> dict:
@@ -143,22 +168,29 @@ def snapshot_areas(path: Path, region, region_bounds) -> dict:
     minx, miny, maxx, maxy = region_bounds
     parts: dict[str, list] = {HELD: [], GREY: [], OCCUPIED: []}
     polygons = 0
-    for feature in doc["features"]:
-        geom = (feature or {}).get("geometry") or {}
-        if geom.get("type") not in ("Polygon", "MultiPolygon"):
+    for n, feature in enumerate(doc["features"], start=1):
+        if not isinstance(feature, dict):
+            raise ValueError(f"feature {n} is not a GeoJSON feature")
+        geom, properties = feature.get("geometry"), feature.get("properties")
+        if properties is not None and not isinstance(properties, dict):
+            raise ValueError(f"feature {n}: its properties are not an object")
+        if geom is None or (
+            isinstance(geom, dict) and geom.get("type") in ("Point", "MultiPoint", "LineString", "MultiLineString")
+        ):
+            continue  # points and lines have no area
+        if not isinstance(geom, dict) or geom.get("type") not in ("Polygon", "MultiPolygon", "GeometryCollection"):
+            raise ValueError(f"feature {n}: its geometry is not a GeoJSON geometry")
+        status = status_of((properties or {}).get("name"))
+        if status is None:  # not a status polygon: not counted, so not read either
+            polygons += geom["type"] != "GeometryCollection"
             continue
-        polygons += 1
-        status = status_of((feature.get("properties") or {}).get("name"))
-        if status is None:
-            continue
-        try:
-            shaped = _shape(geom)
-        except (ValueError, TypeError, AttributeError, IndexError, shapely.errors.ShapelyError):
-            continue  # a polygon without usable coordinates: nothing to count
-        x0, y0, x1, y1 = shaped.bounds
-        if x1 < minx or x0 > maxx or y1 < miny or y0 > maxy:
-            continue  # far from the region: never inside it
-        parts[status].append(shaped if shaped.is_valid else shapely.make_valid(shaped))
+        shapes = _polygons(geom, f"feature {n}")
+        polygons += bool(shapes)
+        for shaped in shapes:
+            x0, y0, x1, y1 = shaped.bounds
+            if x1 < minx or x0 > maxx or y1 < miny or y0 > maxy:
+                continue  # far from the region: never inside it
+            parts[status].append(shaped if shaped.is_valid else shapely.make_valid(shaped))
     if polygons == 0:
         raise ValueError("no polygons (a snapshot of the front has status polygons)")
     geod = Geod(ellps="WGS84")
@@ -174,33 +206,78 @@ def snapshot_areas(path: Path, region, region_bounds) -> dict:
     return {"time": time.isoformat(), "held_km2": areas[HELD], "grey_km2": areas[GREY], "occupied_km2": areas[OCCUPIED]}
 
 
-def _rings(rings) -> tuple:
-    arrays = [np.asarray(r, dtype=float)[:, :2] for r in rings]
-    return arrays[0], arrays[1:]
+def _ring(ring, where: str) -> np.ndarray:
+    """A linear ring's positions as an (n, 2) array of longitude and latitude: 2-D and 3-D positions
+    alike (the height dropped), every number finite and on the globe."""
+    if not isinstance(ring, list) or len(ring) < 4:
+        raise ValueError(f"{where}: a ring needs at least 4 positions")
+    try:
+        points = np.asarray(ring, dtype=float)  # the usual case: every position of one size
+    except (TypeError, ValueError):
+        try:  # 2-D and 3-D positions mixed
+            points = np.array([p[:2] for p in ring], dtype=float)
+        except (TypeError, ValueError, IndexError):
+            raise ValueError(f"{where}: a position is not a pair of numbers") from None
+    if points.ndim == 2 and points.shape[1] in (3, 4):
+        points = points[:, :2]
+    if points.ndim != 2 or points.shape[1] != 2:
+        raise ValueError(f"{where}: a position is not a pair of numbers")
+    if not np.isfinite(points).all():
+        raise ValueError(f"{where}: a coordinate is not a finite number")
+    lon, lat = points[:, 0], points[:, 1]
+    if (np.abs(lon) > 180).any() or (np.abs(lat) > 90).any():
+        raise ValueError(f"{where}: a coordinate is off the globe (longitude -180..180, latitude -90..90)")
+    if lon.max() - lon.min() > 180:
+        raise ValueError(f"{where}: a ring spans more than 180° of longitude (it crosses the antimeridian)")
+    return points
 
 
-def _shape(geom: dict):
-    """A GeoJSON (Multi)Polygon as a shapely geometry, its coordinates read as arrays (fast for the
-    thousands of vertices a snapshot's polygons have), the third (height) coordinate dropped."""
+def _polygons(geom, where: str = "the geometry", depth: int = 0) -> list:
+    """The polygons of a GeoJSON Polygon, MultiPolygon or GeometryCollection of them (nested at most
+    a few levels), as shapely geometries. ValueError for anything else."""
     import shapely
 
-    if geom["type"] == "Polygon":
-        return shapely.Polygon(*_rings(geom["coordinates"]))
-    return shapely.MultiPolygon([shapely.Polygon(*_rings(p)) for p in geom["coordinates"]])
+    if not isinstance(geom, dict):
+        raise ValueError(f"{where}: the geometry is not a GeoJSON object")
+    kind, coordinates = geom.get("type"), geom.get("coordinates")
+    if kind == "GeometryCollection":
+        members = geom.get("geometries")
+        if not isinstance(members, list) or depth > 4:
+            raise ValueError(f"{where}: a geometry collection needs a list of geometries")
+        out = []
+        for member in members:
+            if isinstance(member, dict) and member.get("type") in (
+                "Point",
+                "MultiPoint",
+                "LineString",
+                "MultiLineString",
+            ):
+                continue
+            out += _polygons(member, where, depth + 1)
+        return out
+    if kind == "Polygon":
+        polygons = [coordinates]
+    elif kind == "MultiPolygon":
+        polygons = coordinates
+    else:
+        raise ValueError(f"{where}: a geometry of type {str(kind)[:30]!r} has no area")
+    if not isinstance(polygons, list) or not all(isinstance(p, list) and p for p in polygons):
+        raise ValueError(f"{where}: a polygon needs a list of rings")
+    return [shapely.Polygon(_ring(rings[0], where), [_ring(r, where) for r in rings[1:]]) for rings in polygons]
 
 
 def _geodesic_km2(geom, geod) -> float:
-    """The area of the polygonal parts of `geom` on the WGS84 ellipsoid, in km² (holes subtracted)."""
+    """The area of the polygonal parts of `geom` on the WGS84 ellipsoid, in km² (holes subtracted),
+    by pyproj (`Geod.geometry_area_perimeter`, each polygon oriented counter-clockwise first)."""
     import shapely
+    from shapely.geometry.polygon import orient
 
     total = 0.0
     for part in shapely.get_parts(geom):
         for polygon in shapely.get_parts(part) if part.geom_type == "MultiPolygon" else [part]:
             if polygon.geom_type != "Polygon" or polygon.is_empty:
                 continue
-            rings = [polygon.exterior, *polygon.interiors]
-            areas = [abs(geod.polygon_area_perimeter(*shapely.get_coordinates(r).T)[0]) for r in rings]
-            total += areas[0] - sum(areas[1:])
+            total += geod.geometry_area_perimeter(orient(polygon, 1.0))[0]
     return total / 1e6
 
 
