@@ -62,7 +62,7 @@ def test_bad_records_are_located_and_stop_the_import():
         load_losses(FIXTURES / "losses_bad_records.json", shown="losses.json")
     assert [str(p) for p in info.value.problems] == [
         "losses.json: [2].personnel: 'many' is not a whole count from 0 to 100,000,000",
-        "losses.json: [4].date: '2025-13-01' is not a date YYYY-MM-DD",
+        "losses.json: [4].date: '2025-13-01' is not a date YYYY-MM-DD from 1900-01-01 to 2100-12-31",
     ]
 
 
@@ -99,3 +99,21 @@ def test_the_three_shared_months_match_their_files():
     daily = result.daily()
     assert daily.loc["2025-05-21"] == 980  # the statement of 21 May 2025: 975,800 → 976,780
     assert result.frame["date"].nunique() == 91 and result.skipped == []
+
+
+@pytest.mark.parametrize(
+    ("record", "says"),
+    [
+        ('{"date": "2025-05-30", "personnel": NaN}', "[19].personnel: 'nan' is not a whole count from 0 to 100,000,000"),
+        ('{"date": "2025-05-30", "personnel": Infinity}', "[19].personnel: 'inf' is not a whole count"),
+        ('{"date": "0001-01-01", "personnel": 5}', "[19].date: '0001-01-01' is not a date YYYY-MM-DD from 1900-01-01"),
+        ('{"date": "9999-12-31", "personnel": 5}', "[19].date: '9999-12-31' is not a date YYYY-MM-DD from 1900-01-01"),
+    ],
+)
+def test_a_count_that_is_not_a_number_or_a_date_out_of_sense_is_named_not_a_gap(tmp_path, record, says):
+    text = (FIXTURES / "russia_losses_personnel.json").read_text().rstrip().removesuffix("]") + ", " + record + "]"
+    path = tmp_path / "losses.json"
+    path.write_text(text)
+    with pytest.raises(LossesError) as info:
+        load_losses(path)
+    assert any(str(p).endswith(says) or says in str(p) for p in info.value.problems), info.value.problems

@@ -28,6 +28,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from warclaims.claims.vocabulary import EARLIEST_DATE, LATEST_DATE
 from warclaims.errors import InputError, Problem, shorten
 from warclaims.paths import read_regular
 
@@ -112,9 +113,12 @@ def _read(path: Path, shown: str, metrics: list[str] | None) -> tuple[pd.DataFra
     frame = frame[np.array([isinstance(r, dict) for r in records], dtype=bool)]  # rows (a list would pick columns)
     raw = frame["date"] if "date" in frame.columns else pd.Series(None, index=frame.index, dtype=object)
     date = pd.to_datetime(raw.where(raw.map(lambda v: isinstance(v, str))), format="%Y-%m-%d", errors="coerce")
+    date = date.where(date.between(pd.Timestamp(EARLIEST_DATE), pd.Timestamp(LATEST_DATE)))  # not year 1 or 9999
     bad = date.isna()
     problems += [
-        Problem(shown, -1, f"[{i}].date", f"{shorten(v)!r} is not a date YYYY-MM-DD")
+        Problem(
+            shown, -1, f"[{i}].date", f"{shorten(v)!r} is not a date YYYY-MM-DD from {EARLIEST_DATE} to {LATEST_DATE}"
+        )
         for i, v in zip(frame.loc[bad, "index"], raw[bad], strict=True)
     ]
     keys = metrics or [c for c in frame.columns if c not in NOT_COUNTS and c != "index" and not str(c).endswith("*")]
@@ -124,7 +128,9 @@ def _read(path: Path, shown: str, metrics: list[str] | None) -> tuple[pd.DataFra
         numeric = column.map(type).isin([int, float])  # not bool, not text
         number = pd.to_numeric(column.where(numeric), errors="coerce")
         whole = numeric & number.between(0, MAX_COUNT) & (number % 1 == 0)
-        wrong = column.notna() & ~whole & ~bad
+        # Written in the record and not null: a NaN (which JSON readers accept) is a wrong count, not a gap.
+        given = frame["index"].map(lambda i, key=key: records[i].get(key) is not None)
+        wrong = given & ~whole & ~bad
         problems += [
             Problem(shown, -1, f"[{i}].{key}", f"{shorten(v)!r} is not a whole count from 0 to {MAX_COUNT:,}")
             for i, v in zip(frame.loc[wrong, "index"], column[wrong], strict=True)
