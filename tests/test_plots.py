@@ -212,3 +212,24 @@ def test_many_drone_claims_become_series_with_every_point(many_claims):
     points = series["series:Russia’s defence ministry:Drones intercepted"].get_offsets()
     assert len(points) == 300 and set(points[:, 1]) == {159}
     assert "(300)" in " ".join(legend_texts(ax))
+
+
+def test_a_caption_or_title_of_any_length_draws_a_bounded_number_of_lines():
+    import matplotlib.pyplot as plt
+
+    from warclaims.charts import theme
+
+    fig, ax = plt.subplots(figsize=(6, 3))
+    theme.set_caption(ax, "citation " * 12_000)  # about 100 KB
+    theme.headline(ax, "title " * 2_000)
+    caption, title = fig.get_supxlabel(), fig.get_suptitle()
+    assert caption.count("\n") + 1 == theme.CAPTION_LINES and caption.endswith("…")
+    assert title.count("\n") + 1 == theme.TITLE_LINES and title.endswith("…")
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    fig.savefig(out, format="png", dpi=100, bbox_inches="tight")  # as tall as its texts make it
+    assert Image.open(out).height < 3 * 100 + 400
+    plt.close(fig)

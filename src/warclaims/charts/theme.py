@@ -145,6 +145,20 @@ TITLE_SIZE = 13
 LEGEND_SIZE = 9.5
 
 
+# However long a text from the table or external.yaml is, a chart draws at most this many lines of
+# it (a 100 KB citation drew a chart 31,000 px tall); the page prints it whole.
+CAPTION_LINES = 8
+TITLE_LINES = 3
+
+
+def bounded(lines: list[str], most: int) -> str:
+    """Wrapped `lines` joined, at most `most` of them, the last ending in "…" when some were left out."""
+    if len(lines) <= most:
+        return "\n".join(lines)
+    last = lines[most - 1]
+    return "\n".join([*lines[: most - 1], last[: max(1, len(last) - 1)].rstrip() + "…"])
+
+
 def set_caption(ax, text: str) -> None:
     """Write a provenance caption along the bottom of the figure, from its left edge.
 
@@ -154,7 +168,7 @@ def set_caption(ax, text: str) -> None:
     """
     fig = ax.get_figure(root=True)
     width = int(fig.get_figwidth() * 72 / (CAPTION_SIZE * 0.62))
-    wrapped = "\n".join(textwrap.wrap(text, width=width, break_long_words=True, break_on_hyphens=False))
+    wrapped = bounded(textwrap.wrap(text, width=width, break_long_words=True, break_on_hyphens=False), CAPTION_LINES)
     label = fig.supxlabel(wrapped, x=0.01, ha="left", fontsize=CAPTION_SIZE, color="#333333")
     label.set_gid("caption")
 
@@ -179,7 +193,7 @@ def headline(ax, title: str) -> None:
 
 def _wrap_title(fig, title: str) -> str:
     width = int(fig.get_figwidth() * 72 / (TITLE_SIZE * 0.66))
-    return "\n".join(textwrap.wrap(title, width=width, break_long_words=True))
+    return bounded(textwrap.wrap(title, width=width, break_long_words=True), TITLE_LINES)
 
 
 def title_of(ax) -> str:

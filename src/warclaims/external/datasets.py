@@ -23,6 +23,7 @@ FOLDER = "data/external"
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _FILE = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9._-]{0,200}$")  # a plain file name: no folder, no hidden file
 _FIELDS = ("title", "producer", "claimant", "claimant_side", "licence", "citation", "importer", "base_url", "files")
+LONGEST = 1000  # characters in a title, citation or licence (they are printed under charts)
 IMPORTERS = ("general_staff", "attacks", "territory")  # the modules of external/ that read a dataset
 _OPTIONAL = ("manual",)  # how to get an archive that `warclaims fetch` does not download (files: [])
 
@@ -127,6 +128,10 @@ def load_datasets(root: Path) -> dict[str, Dataset]:
             continue
         if not files and not entry.get("manual"):
             problems.append(f"{label}: files is empty; list the files, or say under 'manual' how to get them")
+            continue
+        long = [f for f in _FIELDS[:-1] if len(str(entry[f])) > LONGEST]
+        if long:
+            problems.append(f"{label}: {', '.join(long)} longer than {LONGEST:,} characters; a citation is a line")
             continue
         if entry["importer"] not in IMPORTERS:
             problems.append(f"{label}: importer must be one of {', '.join(IMPORTERS)}")
