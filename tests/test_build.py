@@ -563,3 +563,15 @@ def test_publishing_never_writes_through_a_link_in_reports(rebuilt, tmp_path):
     assert (out / "figures" / "a.png").read_bytes() == b"png"
     assert not (out / "page.html").is_symlink() and (out / "page.html").read_bytes() == b"<html>"
     assert (out / "new.html").read_bytes() == b"<html>new"
+
+
+def test_published_files_are_readable_whatever_the_umask(rebuilt):
+    from warclaims.reports.build import publish
+
+    old = os.umask(0o077)
+    try:
+        publish(rebuilt / "reports", {"page.html": b"<html>", "figures/x.png": b"png"})
+    finally:
+        os.umask(old)
+    assert (rebuilt / "reports" / "page.html").stat().st_mode & 0o777 == 0o644
+    assert (rebuilt / "reports" / "figures" / "x.png").stat().st_mode & 0o777 == 0o644

@@ -184,3 +184,22 @@ def test_an_unknown_importer_or_a_file_name_with_a_folder_is_refused(tmp_path):
     (tmp_path / "data" / "external.yaml").write_text(text.replace("- russia_losses_equipment.json", "- ../../x.json"))
     with pytest.raises(DatasetListError, match="files must be a list of file names"):
         load_datasets(tmp_path)
+
+
+def test_a_file_cut_short_on_disk_is_fetched_again_not_kept(project, server):
+    fetch_dataset(dataset(project), project, base_url=server, progress=False)
+    path = dataset(project).path(project, "russia_losses_personnel.json")
+    path.write_bytes(path.read_bytes()[:100])
+    fetched = {f.file: f for f in fetch_dataset(dataset(project), project, base_url=server, progress=False)}
+    assert not fetched["russia_losses_personnel.json"].kept and fetched["russia_losses_equipment.json"].kept
+    assert path.read_bytes() == (FIXTURES / "russia_losses_personnel.json").read_bytes()
+
+
+def test_fetched_files_are_readable_whatever_the_umask(project, server):
+    old = os.umask(0o077)
+    try:
+        fetched = fetch_dataset(dataset(project), project, base_url=server, force=True, progress=False)
+    finally:
+        os.umask(old)
+    assert all(f.path.stat().st_mode & 0o777 == 0o644 for f in fetched)
+    assert all(meta_path(f.path).stat().st_mode & 0o777 == 0o644 for f in fetched)

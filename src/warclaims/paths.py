@@ -41,18 +41,21 @@ def temporary_name(path: Path) -> Path:
     return path.with_name(f".{path.name}.tmp-{os.getpid()}")
 
 
-def open_new(path: Path):
+def open_new(path: Path, mode: int | None = None):
     """A binary file created here for writing: a link or file already at `path` is removed first,
     never followed, and the file is opened with O_EXCL and O_NOFOLLOW, so a link someone put in
-    its place cannot make the write go anywhere else."""
+    its place cannot make the write go anywhere else. `mode`: its permissions, set whatever the umask."""
     with contextlib.suppress(FileNotFoundError):
         path.unlink()
-    return open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666), "wb")
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666)
+    if mode is not None:  # whatever the umask: a published page a web server cannot read is not published
+        os.fchmod(fd, mode)
+    return open(fd, "wb")
 
 
-def write_new(path: Path, data: bytes, *, durable: bool = False) -> None:
-    """Write `data` to a file created by `open_new`; `durable`: on disk (fsync) before it returns."""
-    with open_new(path) as f:
+def write_new(path: Path, data: bytes, *, durable: bool = False, mode: int | None = None) -> None:
+    """Write `data` to a file created by `open_new` (with `mode`); `durable`: on disk (fsync) before it returns."""
+    with open_new(path, mode) as f:
         f.write(data)
         if durable:
             f.flush()

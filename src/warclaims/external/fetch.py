@@ -106,7 +106,7 @@ def fetch_dataset(
         try:
             for file in dataset.files:
                 path = dataset.path(root, file)
-                if path.is_file() and not force:
+                if not force and intact(path):
                     out.append(Fetched(dataset.name, file, path, path.stat().st_size, "", kept=True))
                     continue
                 downloads[file] = _download(dataset, file, path, base_url, timeout, progress, max_bytes)
@@ -134,6 +134,19 @@ def fetch_dataset(
         out.append(Fetched(dataset.name, file, dataset.path(root, file), got["size"], got["sha256"]))
     order = {f: i for i, f in enumerate(dataset.files)}
     return sorted(out, key=lambda f: order[f.file])
+
+
+def intact(path: Path) -> bool:
+    """The fetched file is on disk as its sidecar says (size and sha256): else it is fetched again,
+    never reported as kept (a file cut short on disk was)."""
+    try:
+        meta = json.loads(meta_path(path).read_text(encoding="utf-8"))
+        if not path.is_file() or path.stat().st_size != meta["size"]:
+            return False
+        with open(path, "rb") as f:
+            return hashlib.file_digest(f, "sha256").hexdigest() == meta["sha256"]
+    except (OSError, ValueError, KeyError, TypeError, RecursionError):
+        return False
 
 
 def _short(text: str, limit: int = 160) -> str:
@@ -203,7 +216,7 @@ def _download(
                     f"may have ({where}); old copy kept"
                 )
             bar = _bar(shown, None if encoded else expected, progress)
-            with open_new(tmp) as out:
+            with open_new(tmp, 0o644) as out:
                 for chunk in response.iter_bytes():  # as it arrives (decoded, when compressed)
                     out.write(chunk)
                     digest.update(chunk)
@@ -239,7 +252,7 @@ def _download(
             "size": size,
             "licence": dataset.licence,
         }
-        write_new(meta_tmp, (json.dumps(meta, indent=1, ensure_ascii=False) + "\n").encode(), durable=True)
+        write_new(meta_tmp, (json.dumps(meta, indent=1, ensure_ascii=False) + "\n").encode(), durable=True, mode=0o644)
     except FetchError:
         _remove(tmp, meta_tmp)
         raise

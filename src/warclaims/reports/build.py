@@ -380,7 +380,7 @@ def publish(out: Path, files: dict[str, bytes], removed: list[str] = (), *, fina
                 _real_folders(out, path.parent)
                 tmp = temporary_name(path)
                 staged.append((tmp, path))
-                write_new(tmp, data, durable=True)
+                write_new(tmp, data, durable=True, mode=0o644)  # readable by a web server whatever the umask
             stack.enter_context(interrupts.committed(final))
         except BaseException as exc:
             for tmp, _ in staged:
