@@ -575,3 +575,39 @@ def test_published_files_are_readable_whatever_the_umask(rebuilt):
         os.umask(old)
     assert (rebuilt / "reports" / "page.html").stat().st_mode & 0o777 == 0o644
     assert (rebuilt / "reports" / "figures" / "x.png").stat().st_mode & 0o777 == 0o644
+
+
+def test_a_folder_where_a_page_goes_is_said_before_anything_is_written(rebuilt):
+    from warclaims.reports.build import PublishError, publish
+
+    out = rebuilt / "reports"
+    (out / "in-the-way.html").mkdir()
+    before = tree(out)
+    with pytest.raises(PublishError) as info:
+        publish(out, {"a-new-page.html": b"<html>", "in-the-way.html": b"<html>"})
+    assert str(info.value) == (
+        "reports/in-the-way.html is a folder where the build puts a file; move it away, then build again"
+    )
+    assert tree(out) == before and not [p for p in out.rglob("*") if ".tmp-" in p.name]
+
+
+def test_workers_that_cannot_start_are_one_line_and_leave_nothing(rebuilt, monkeypatch, tmp_path):
+    import errno
+
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    monkeypatch.setenv("TMPDIR", str(tmp))
+    monkeypatch.setattr("tempfile.tempdir", None)
+
+    def read_only(*args, **kwargs):
+        raise OSError(errno.EROFS, os.strerror(errno.EROFS), "/dev/shm/sem.x")
+
+    monkeypatch.setattr(workers, "start_forkserver", read_only)
+    before = tree(rebuilt / "reports")
+    with pytest.raises(workers.WorkersError) as info:
+        build(rebuilt, force=True, progress=False)
+    assert str(info.value) == (
+        "cannot start the build's workers: read-only file system (/dev/shm/sem.x); reports/ left as it was"
+    )
+    assert tree(rebuilt / "reports") == before
+    assert [p.name for p in tmp.iterdir() if not p.name.startswith("pymp-")] == []

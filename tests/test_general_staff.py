@@ -104,7 +104,10 @@ def test_the_three_shared_months_match_their_files():
 @pytest.mark.parametrize(
     ("record", "says"),
     [
-        ('{"date": "2025-05-30", "personnel": NaN}', "[19].personnel: 'nan' is not a whole count from 0 to 100,000,000"),
+        (
+            '{"date": "2025-05-30", "personnel": NaN}',
+            "[19].personnel: 'nan' is not a whole count from 0 to 100,000,000",
+        ),
         ('{"date": "2025-05-30", "personnel": Infinity}', "[19].personnel: 'inf' is not a whole count"),
         ('{"date": "0001-01-01", "personnel": 5}', "[19].date: '0001-01-01' is not a date YYYY-MM-DD from 1900-01-01"),
         ('{"date": "9999-12-31", "personnel": 5}', "[19].date: '9999-12-31' is not a date YYYY-MM-DD from 1900-01-01"),

@@ -65,6 +65,7 @@ def _build(args: argparse.Namespace) -> int:
     from warclaims.paths import repo_root
     from warclaims.reports.build import BuildLocked, DataInvalid, PublishError, build
     from warclaims.reports.reportlist import ReportListError
+    from warclaims.reports.workers import WorkersError
 
     started = time.perf_counter()
     root = repo_root()
@@ -91,7 +92,7 @@ def _build(args: argparse.Namespace) -> int:
             warm_kernels=not args.cold_kernels,
             final=True,  # once publishing begins, Ctrl-C no longer stops this process
         )
-    except (ReportListError, DataInvalid, BuildLocked, PublishError) as exc:
+    except (ReportListError, DataInvalid, BuildLocked, PublishError, WorkersError) as exc:
         print(exc, file=sys.stderr)
         return 1
     outcome.print_summary(time.perf_counter() - started, timings=args.timings)
@@ -122,7 +123,11 @@ def _import_attacks(args: argparse.Namespace) -> int:
     if args.out:
         from warclaims.paths import write_atomic
 
-        write_atomic(Path(args.out), result.frame.to_csv(index=False).encode("utf-8"))
+        try:
+            write_atomic(Path(args.out), result.frame.to_csv(index=False).encode("utf-8"))
+        except OSError as exc:
+            print(f"--out {args.out}: cannot be written ({(exc.strerror or str(exc)).lower()})", file=sys.stderr)
+            return 1
     print(result.summary(args.path) + f" ({time.perf_counter() - started:.2f} s)")
     return 0
 
@@ -238,7 +243,11 @@ def _import_territory(args: argparse.Namespace) -> int:
     if args.out:
         from warclaims.paths import write_atomic
 
-        write_atomic(Path(args.out), result.frame.to_csv(index=False).encode("utf-8"))
+        try:
+            write_atomic(Path(args.out), result.frame.to_csv(index=False).encode("utf-8"))
+        except OSError as exc:
+            print(f"--out {args.out}: cannot be written ({(exc.strerror or str(exc)).lower()})", file=sys.stderr)
+            return 1
     shown = args.paths[0] if len(args.paths) == 1 else f"{len(args.paths)} paths"
     print(result.summary(shown) + f" ({time.perf_counter() - started:.2f} s)")
     return 0

@@ -375,6 +375,10 @@ def publish(out: Path, files: dict[str, bytes], removed: list[str] = (), *, fina
         try:
             for rel, data in files.items():
                 path = out / rel
+                if path.is_dir() and not path.is_symlink():  # said before anything is written
+                    raise PublishError(
+                        f"{_shown(out, rel)} is a folder where the build puts a file; move it away, then build again"
+                    )
                 if path.is_file() and not path.is_symlink() and path.read_bytes() == data:
                     continue
                 _real_folders(out, path.parent)
@@ -385,6 +389,8 @@ def publish(out: Path, files: dict[str, bytes], removed: list[str] = (), *, fina
         except BaseException as exc:
             for tmp, _ in staged:
                 tmp.unlink(missing_ok=True)
+            if isinstance(exc, PublishError):
+                raise
             if isinstance(exc, OSError):
                 reason = (exc.strerror or str(exc)).lower()
                 raise PublishError(f"{reason} writing {_shown(out, rel)}; {_shown(out)} left as it was") from None

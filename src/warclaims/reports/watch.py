@@ -71,6 +71,9 @@ def watch(
                 os.execv(sys.executable, [sys.executable, "-m", "warclaims", *sys.argv[1:]])
             saved = max((now[p][1] for p in changed if p in now), default=time.time_ns()) / 1e9
             _build(root, pool, reports_file, show_code, timeout, saved=saved, what=", ".join(changed))
+    except workers.WorkersError as exc:
+        _log(str(exc))
+        return 1
     except KeyboardInterrupt:
         interrupts.ignore_from_now()  # stopping: a second Ctrl-C changes nothing
         _log("stopped watching")
@@ -88,7 +91,7 @@ def _build(
         outcome = build(
             root, reports_file=reports_file, show_code=show_code, timeout=timeout, progress=False, pool=pool
         )
-    except (ReportListError, DataInvalid, BuildLocked, PublishError) as exc:
+    except (ReportListError, DataInvalid, BuildLocked, PublishError, workers.WorkersError) as exc:
         _log(f"{what}: {exc}")
         return
     if saved is None:

@@ -61,10 +61,14 @@ class Pool:
         # The kernels' environment, fixed now: the zygote's libraries read it when they are imported,
         # and what the build imports afterwards (validation) may change the build's own.
         self.environment = dict(os.environ)
-        self.scratch = tempfile.mkdtemp(prefix="warclaims-build-")
-        if self.warm:
-            self._zygote = zygote.Zygote(self.root, self.environment, self.scratch)
-        start_forkserver()
+        try:
+            self.scratch = tempfile.mkdtemp(prefix="warclaims-build-")
+            if self.warm:
+                self._zygote = zygote.Zygote(self.root, self.environment, self.scratch)
+            start_forkserver()
+        except OSError as exc:  # no temporary folder, no socket, no /dev/shm for the pool's locks
+            self.close()
+            raise WorkersError(_cannot_start(exc)) from None
 
     @contextlib.contextmanager
     def running(self, reports: int):
@@ -143,13 +147,25 @@ class Pool:
         import multiprocessing
 
         if self._executor is None:
-            self._executor = cf.ProcessPoolExecutor(
-                max_workers=self.jobs,
-                mp_context=multiprocessing.get_context("forkserver"),
-                initializer=_worker_init,
-                initargs=(os.getpid(),),
-            )
+            try:
+                self._executor = cf.ProcessPoolExecutor(
+                    max_workers=self.jobs,
+                    mp_context=multiprocessing.get_context("forkserver"),
+                    initializer=_worker_init,
+                    initargs=(os.getpid(),),
+                )
+            except OSError as exc:  # its locks live in /dev/shm
+                raise WorkersError(_cannot_start(exc)) from None
         return self._executor
+
+
+class WorkersError(Exception):
+    """The build's workers cannot be started (one line); nothing ran, reports/ is as it was."""
+
+
+def _cannot_start(exc: OSError) -> str:
+    where = f" ({exc.filename})" if exc.filename else ""
+    return f"cannot start the build's workers: {(exc.strerror or str(exc)).lower()}{where}; reports/ left as it was"
 
 
 def default_jobs() -> int:
