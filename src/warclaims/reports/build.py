@@ -441,68 +441,39 @@ def read_sources(root: Path) -> list[dict]:
 def data_changed(root: Path) -> str | None:
     """The date of the last commit that changed data/ or seeds/ (None outside a git checkout).
 
-    Asking git costs a process; the answer is kept in build/cache/ for as long as the checkout's
-    HEAD has not moved (the same HEAD file, branch ref and packed refs), so a no-op build asks
-    nothing.
+    `git log` over the history costs more than the rest of a no-op build; its answer is kept in
+    build/cache/ under the commit git names as HEAD (`git rev-parse`, a few milliseconds, and right
+    whatever git's ref storage: loose refs, packed refs or reftable), so a no-op build asks only that.
     """
-    head = _head_state(root)
-    if head is None:  # no .git above the project: no history to ask
+    head = _git(root, "rev-parse", "--verify", "--quiet", "HEAD")
+    if head is None:  # not a git checkout, or no commit yet: no history to ask
         return None
     store = build_cache(root) / "data-changed.json"
-    if head:
-        try:
-            known = json.loads(store.read_text(encoding="utf-8"))
-            if known.get("head") == head:
-                return known.get("date")
-        except (OSError, ValueError, AttributeError, RecursionError):
-            pass
+    try:
+        known = json.loads(store.read_text(encoding="utf-8"))
+        if known.get("head") == head:
+            return known.get("date")
+    except (OSError, ValueError, AttributeError, RecursionError):
+        pass
     date = _git_data_changed(root)
-    if head:
-        with contextlib.suppress(OSError):
-            write_atomic(store, json.dumps({"head": head, "date": date}).encode())
+    with contextlib.suppress(OSError):
+        write_atomic(store, json.dumps({"head": head, "date": date}).encode())
     return date
 
 
-def _head_state(root: Path) -> list | None:
-    """What identifies the checkout's HEAD commit without running git: None with no .git above the
-    project, [] where it cannot be told from files (a worktree's .git file), else the HEAD file's
-    text and the size, time and inode of the ref it names and of packed-refs."""
-
-    def stamp(path: Path):
-        try:
-            st = path.stat()
-        except OSError:
-            return None
-        return [st.st_size, st.st_mtime_ns, st.st_ino]
-
-    for folder in (root, *root.parents):
-        git = folder / ".git"
-        if git.is_dir():
-            try:
-                text = (git / "HEAD").read_text(encoding="utf-8").strip()
-            except OSError:
-                return []
-            ref = text.removeprefix("ref: ") if text.startswith("ref: ") else None
-            return [str(git), text, stamp(git / ref) if ref else None, stamp(git / "packed-refs")]
-        if git.exists():
-            return []
-    return None
-
-
-def _git_data_changed(root: Path) -> str | None:
+def _git(root: Path, *args: str) -> str | None:
+    """What `git ARGS` prints in `root` (None when git is missing, fails or prints nothing)."""
     import subprocess
 
     try:
-        run = subprocess.run(
-            ["git", "log", "-1", "--format=%cs", "--", "data", "seeds"],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            timeout=10,
-        )
+        run = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, timeout=10)
     except (OSError, subprocess.SubprocessError):
         return None
-    return run.stdout.strip() or None if run.returncode == 0 else None
+    return (run.stdout.strip() or None) if run.returncode == 0 else None
+
+
+def _git_data_changed(root: Path) -> str | None:
+    return _git(root, "log", "-1", "--format=%cs", "--", "data", "seeds")
 
 
 def identical_figures(entries: dict[str, dict]) -> list[tuple[str, str]]:

@@ -18,6 +18,8 @@ quiet()
 # Build workers go without it (jsonschema treats the checker as unavailable).
 sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
+import psutil  # noqa: E402, F401  (a worker stopped by SIGTERM finds its kernels with it: loaded once, here)
+
 from warclaims.reports.render import warm  # noqa: E402
 
 warm()

@@ -276,19 +276,14 @@ def _alive(pid: int) -> bool:
 
 
 def children_of(pid: int) -> list[int]:
-    """Direct children of `pid`, from /proc (a kernel is a child of the worker that started it)."""
-    out = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        fields = stat[stat.rfind(")") + 2 :].split()
-        if int(fields[1]) == pid:
-            out.append(int(entry.name))
-    return out
+    """Direct children of `pid` (a kernel is a child of the worker that started it), by psutil:
+    read from /proc on Linux, and from the system's own tables elsewhere (macOS has no /proc)."""
+    import psutil
+
+    try:
+        return [child.pid for child in psutil.Process(pid).children()]
+    except psutil.Error:
+        return []
 
 
 def kill_children() -> list[int]:
