@@ -116,6 +116,16 @@ def test_first_line(project, what, breaks, expected):
     assert first_line(project) == expected
 
 
+def test_a_file_that_is_not_the_table_is_named_without_quoting_it(project, tmp_path):
+    secret = tmp_path / "passwd.csv"
+    secret.write_text("root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1::/usr/sbin:/usr/sbin/nologin\n")
+    lines = report_lines(validate(secret, root=project))
+    assert lines[0].endswith(
+        ":1: the first line is not this table's header (expected event_id, source_id, incident, date_start, …); is this the right file?"
+    )
+    assert not any("root:x" in line or "daemon" in line for line in lines)
+
+
 def test_a_quote_of_one_space_is_an_empty_quote(project):
     edit(quote=" ")(project)
     assert "data/events.csv:6: quote: is required but empty" in report_lines(validate(root=project))

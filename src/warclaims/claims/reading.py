@@ -130,6 +130,18 @@ def _finish(
     problems: list[Problem] = []
     required = columns if required is None else required
     stripped = [h.strip() for h in header]
+    if not set(stripped) & set(columns):  # not this table at all: say so without quoting what it holds
+        raise ClaimTableError(
+            [
+                Problem(
+                    shown,
+                    header_line,
+                    "",
+                    f"the first line is not this table's header (expected {', '.join(columns[:4])}, …); "
+                    "is this the right file?",
+                )
+            ]
+        )
     for i, name in enumerate(stripped, start=1):
         if name not in columns:
             close = difflib.get_close_matches(name, [c for c in columns if c not in stripped], n=1)

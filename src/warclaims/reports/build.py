@@ -39,7 +39,7 @@ def file_hashes(root: Path, patterns=DEPENDENCY_GLOBS, digests: Digests | None =
     out = {}
     for pattern in patterns:
         for path in sorted(root.glob(pattern)):
-            if path.is_file() and "__pycache__" not in path.parts:
+            if path.is_file() and "__pycache__" not in path.parts and ".tmp-" not in path.name:
                 out[path.relative_to(root).as_posix()] = digests.of(path)
     return dict(sorted(out.items()))
 
