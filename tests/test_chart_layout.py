@@ -95,6 +95,18 @@ def test_no_text_is_smaller_than_8_points(all_charts):
     assert small == []
 
 
+def test_no_caption_or_title_of_these_tables_is_cut_short(all_charts):
+    # The bound on a chart's lines (theme.CAPTION_LINES, TITLE_LINES) is for texts no one should
+    # write; a caption the table really has is drawn whole, on a phone too.
+    cut = [
+        (name, t.get_text()[-40:])
+        for name, fig in all_charts
+        for t in visible_texts(fig.figure)
+        if t.get_gid() in ("caption", "title") and t.get_text().endswith("…")
+    ]
+    assert cut == []
+
+
 def test_a_legend_names_only_sides_that_are_drawn(all_charts, claims):
     labels = {"russia": "Claimed by Russia", "ukraine": "Claimed by Ukraine", "other": "Stated by the publisher"}
     for name, fig in all_charts:

@@ -147,8 +147,8 @@ LEGEND_SIZE = 9.5
 
 # However long a text from the table or external.yaml is, a chart draws at most this many lines of
 # it (a 100 KB citation drew a chart 31,000 px tall); the page prints it whole.
-CAPTION_LINES = 8
-TITLE_LINES = 3
+CAPTION_LINES = 16  # the longest caption today, the overview on a phone, has 9
+TITLE_LINES = 4
 
 
 def bounded(lines: list[str], most: int) -> str:
