@@ -154,3 +154,30 @@ def test_ctrl_c_during_a_losses_import_is_one_line(tmp_path, mark):
     _, err = _interrupt_when(proc, lambda: True, "")
     assert (proc.returncode, err.strip()) == (130, "import-losses interrupted")
     wait_until(lambda: not marked(mark), 5, "the import to be gone")
+
+
+DEFERRED = """
+import os, signal, sys
+from warclaims.interrupts import Interrupted, committed, deferred, handle_ctrl_c, ignore_from_now
+handle_ctrl_c()
+steps = []
+try:
+    with deferred():
+        os.kill(os.getpid(), signal.SIGINT)
+        steps.append("block ran to its end")
+    steps.append("not reached")
+except Interrupted:
+    steps.append("raised after the block")
+with committed(final=True):
+    os.kill(os.getpid(), signal.SIGINT)
+    steps.append("final block ran")
+os.kill(os.getpid(), signal.SIGINT)
+steps.append("ignored from then on")
+print(";".join(steps))
+"""
+
+
+def test_deferred_raises_after_the_block_and_committed_final_ignores_to_the_exit():
+    run = subprocess.run([sys.executable, "-c", DEFERRED], capture_output=True, text=True, timeout=60)
+    assert (run.returncode, run.stderr) == (0, "")
+    assert run.stdout.strip() == ("block ran to its end;raised after the block;final block ran;ignored from then on")
