@@ -8,6 +8,7 @@ the same sweep more densely and prints the figures the README gives.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -48,9 +49,13 @@ def test_ctrl_c_at_any_moment_of_a_watch_stops_watching(tmp_path):
     assert bad == [], _explain(bad)
 
 
-def _interrupt_when(proc: subprocess.Popen, ready, what: str) -> tuple[str, str]:
+def _interrupt_when(proc: subprocess.Popen, ready, what: str, twice: bool = False) -> tuple[str, str]:
     wait_until(ready, 30, what)
     os.killpg(proc.pid, signal.SIGINT)
+    if twice:  # an impatient user: the second one lands while the first is being handled
+        time.sleep(0.005)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGINT)
     return proc.communicate(timeout=30)
 
 
@@ -113,7 +118,8 @@ def test_ctrl_c_during_a_download_keeps_the_old_copy_in_one_line(tmp_path, dripp
     wait_until(lambda: not marked(mark), 5, "the fetch to be gone")
 
 
-def test_ctrl_c_during_a_territory_import_on_workers_is_one_line(tmp_path, mark):
+@pytest.mark.parametrize("twice", [False, True], ids=["once", "twice"])
+def test_ctrl_c_during_a_territory_import_on_workers_is_one_line(tmp_path, mark, twice):
     snapshots = tmp_path / "snapshots"
     snapshots.mkdir()
     doc = json.loads((FIXTURES / "territory" / "snapshot_1720000000.geojson").read_text(encoding="utf-8"))
@@ -131,7 +137,7 @@ def test_ctrl_c_during_a_territory_import_on_workers_is_one_line(tmp_path, mark)
     def measuring():  # the workers have written their first results
         return cache.is_dir() and any(cache.iterdir())
 
-    _, err = _interrupt_when(proc, measuring, "the first snapshots to be measured")
+    _, err = _interrupt_when(proc, measuring, "the first snapshots to be measured", twice)
     assert (proc.returncode, err.strip()) == (
         130,
         "import-territory interrupted; nothing written (snapshots measured so far stay cached)",

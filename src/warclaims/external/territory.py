@@ -308,7 +308,7 @@ def _measuring(workers: int):
         return
     import multiprocessing
 
-    from warclaims.interrupts import ignore_sigint, sigint_blocked
+    from warclaims.interrupts import deferred, ignore_sigint, sigint_blocked
 
     with sigint_blocked():
         pool = multiprocessing.Pool(workers, initializer=ignore_sigint)
@@ -316,9 +316,11 @@ def _measuring(workers: int):
         yield lambda jobs, chunksize: pool.imap(_worker, jobs, chunksize=chunksize)
         pool.close()
     except BaseException:
-        pool.terminate()
+        with deferred():  # a second Ctrl-C while the workers stop left the pool half-stopped, and hung
+            pool.terminate()
+            pool.join()
         raise
-    finally:
+    with deferred():
         pool.join()
 
 
