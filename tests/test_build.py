@@ -611,3 +611,45 @@ def test_workers_that_cannot_start_are_one_line_and_leave_nothing(rebuilt, monke
     )
     assert tree(rebuilt / "reports") == before
     assert [p.name for p in tmp.iterdir() if not p.name.startswith("pymp-")] == []
+
+
+def test_a_fifo_or_a_hard_link_as_the_build_lock_is_one_line(rebuilt, tmp_path):
+    lock = rebuilt / "build" / "build.lock"
+    lock.unlink(missing_ok=True)
+    os.mkfifo(lock)
+    _, err = (proc := cli(rebuilt, "build", "--quiet")).communicate(timeout=60)
+    assert (proc.returncode, err.strip()) == (
+        1,
+        "build/build.lock is not a regular file, not the build's lock file; remove it, then build again",
+    )
+    lock.unlink()
+    precious = tmp_path / "precious.txt"
+    precious.write_text("keep me\n")
+    os.link(precious, lock)
+    _, err = (proc := cli(rebuilt, "build", "--quiet")).communicate(timeout=60)
+    assert proc.returncode == 1 and "has other names (a hard link)" in err
+    assert precious.read_text() == "keep me\n"
+
+
+def test_links_inside_reports_are_removed_and_what_was_behind_them_rebuilt(rebuilt, tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    shutil.rmtree(rebuilt / "reports" / "figures")
+    (rebuilt / "reports" / "figures").symlink_to(empty)
+    _, err = (proc := cli(rebuilt, "build", "--quiet")).communicate(timeout=120)
+    assert proc.returncode == 0, err
+    assert list(empty.iterdir()) == [] and not (rebuilt / "reports" / "figures").is_symlink()
+    manifest = json.loads((rebuilt / "reports" / "manifest.json").read_text())
+    for entry in manifest["reports"].values():
+        for rel, digest in entry.get("outputs", {}).items():
+            assert sha256((rebuilt / "reports" / rel).read_bytes()) == digest
+
+
+def test_only_the_builds_own_temporary_names_are_spared(rebuilt):
+    from warclaims.reports.build import unlisted
+
+    out = rebuilt / "reports"
+    (out / "stale.tmp-notes").write_text("x")
+    (out / ".page.html.tmp-123").write_text("x")
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert unlisted(out, manifest) == ["stale.tmp-notes"]

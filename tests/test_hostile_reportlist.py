@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from warclaims.reports.reportlist import ReportListError, load_report_list
@@ -133,6 +135,10 @@ ABSOLUTE = "is an absolute path; name a file in the project's data/ or seeds/, r
         ("snapshots", "src", OUTSIDE),
         ("events_csv", "data/linked.csv", OUTSIDE),  # a link in data/ to a file outside
         ("region_geojson", "data/linked-folder/region.geojson", OUTSIDE),  # through a linked folder
+        ("snapshots", "data/snaps", "holds 'data/snaps/snapshot_1720000000.geojson', a link outside"),
+        ("events_csv", "data/loop.csv", "cannot be followed to a file (RuntimeError)"),
+        ("events_csv", "data/" + "a" * 300, "cannot be followed to a file (File name too long)"),
+        ("events_csv", "data/\ud800x.csv", "cannot be followed to a file (UnicodeEncodeError)"),
     ],
 )
 def test_a_path_parameter_outside_data_and_seeds_is_refused_before_anything_runs(tmp_path, name, value, says):
@@ -145,12 +151,15 @@ def test_a_path_parameter_outside_data_and_seeds_is_refused_before_anything_runs
     (tmp_path / "secret.csv").write_text("root:x:0:0\n")
     (root / "data" / "linked.csv").symlink_to(tmp_path / "secret.csv")
     (root / "data" / "linked-folder").symlink_to(tmp_path)
+    (root / "data" / "snaps").mkdir()
+    (root / "data" / "snaps" / "snapshot_1720000000.geojson").symlink_to(tmp_path / "secret.csv")
+    (root / "data" / "loop.csv").symlink_to("loop.csv")
     notebook = "territory" if name in ("snapshots", "region_geojson") else "overview"
     path = root / "reports.yaml"
-    path.write_text(HEAD + f"  - notebook: {notebook}\n    parameter_sets:\n      x: {{{name}: '{value}'}}\n")
+    path.write_text(HEAD + f"  - notebook: {notebook}\n    parameter_sets:\n      x: {{{name}: {json.dumps(value)}}}\n")
     with pytest.raises(ReportListError) as info:
         load_report_list(path, root)
-    assert str(info.value) == f"report '{notebook}--x': {name} {value!r} {says}"
+    assert str(info.value).startswith(f"report '{notebook}--x': {name} {value!r} {says}"), str(info.value)
 
 
 def test_a_required_file_outside_data_is_refused(tmp_path):

@@ -187,3 +187,25 @@ def test_deferred_raises_after_the_block_and_committed_final_ignores_to_the_exit
     run = subprocess.run([sys.executable, "-c", DEFERRED], capture_output=True, text=True, timeout=60)
     assert (run.returncode, run.stderr) == (0, "")
     assert run.stdout.strip() == ("block ran to its end;raised after the block;final block ran;ignored from then on")
+
+
+@pytest.mark.parametrize("command", [("summary",), ("validate",)], ids=["summary", "validate"])
+def test_ctrl_c_while_a_short_command_ends_is_its_output_or_one_line(command, mark):
+    # A Ctrl-C in the tenth of a second after a command's output, while Python exits, killed it by
+    # SIGINT (status -2, nothing said) or printed from the unraisable hook.
+    import time as clock
+
+    started = clock.monotonic()
+    run = subprocess.run([sys.executable, "-m", "warclaims", *command], capture_output=True, timeout=60)
+    length = clock.monotonic() - started
+    for i in range(12):
+        proc = _command(ROOT, mark, *command)
+        clock.sleep(0.1 + length * 1.1 * i / 12)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+        if proc.returncode == 130:
+            assert err.strip() == f"{command[0]} interrupted"
+        else:
+            assert (proc.returncode, out) == (run.returncode, run.stdout.decode()), err
+            assert "Traceback" not in err and "Exception ignored" not in err

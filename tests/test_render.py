@@ -30,6 +30,7 @@ CASES = [  # (text, what it becomes), with the repository at /app and the home f
     ("/Qt5/lib", "/Qt5/lib"),
     ("iVBORw0K/Q/Q+aaa", "iVBORw0K/Q/Q+aaa"),  # base64 holds "/Q" anywhere
     ("see /Q and /app", "see ~ and ."),
+    ("<td>x</td>", "<td>x</td>"),  # with the home folder at /td, a closing tag stays a closing tag
 ]
 
 
@@ -43,6 +44,13 @@ def test_machine_paths_are_replaced_only_where_they_stand_as_paths(home_q, text,
     from pathlib import Path
 
     assert machine_paths(Path("/app"))(text) == becomes
+
+
+def test_a_home_named_like_a_tag_leaves_html_alone(monkeypatch):
+    from pathlib import Path
+
+    monkeypatch.setenv("HOME", "/td")
+    assert machine_paths(Path("/app"))("<tr><td>1</td></tr> /td/x") == "<tr><td>1</td></tr> ~/x"
 
 
 def test_a_root_of_slash_replaces_nothing(home_q):

@@ -368,22 +368,26 @@ def main(argv: list[str] | None = None) -> int:
     and status 130 (`interrupts.say_interrupted`), or is ignored once a build has begun to publish
     (it then ends with its summary); `build --watch` says "stopped watching" and exits 0. The
     `warclaims` command starts in `warclaims.command`, which handles Ctrl-C before this loads."""
-    from warclaims.interrupts import handle_ctrl_c, say_interrupted
+    from warclaims.interrupts import handle_ctrl_c, ignore_from_now, say_interrupted
 
     handle_ctrl_c()
     given = sys.argv[1:] if argv is None else argv
     command = given[0] if given and given[0] in COMMANDS else None
     try:
         args = build_parser(command).parse_args(given)
-        return args.func(args)
+        code = args.func(args)
     except InputError as exc:
         for line in report_lines(exc.problems):
             print(line, file=sys.stderr)
-        return 1
+        code = 1
     except BrokenPipeError:
-        return 0
+        code = 0
     except KeyboardInterrupt:
         return say_interrupted(given)
+    # The command has said what it did: a Ctrl-C while Python exits changes nothing (handled, it
+    # killed the process by SIGINT after its output, or printed from the unraisable hook).
+    ignore_from_now()
+    return code
 
 
 if __name__ == "__main__":

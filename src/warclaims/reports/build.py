@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -162,6 +163,7 @@ def build(
     reports = load_cached(reports_file or root / "reports.yaml", root, digests)
     with build_lock(root):
         remove_temporary_files(out)
+        remove_links(out)
         pool = pool or workers.Pool(root, jobs, warm_kernels)  # started only if something is to be built
         return _build(root, reports, out, force, show_code, timeout, progress, pool, digests, final)
 
@@ -286,7 +288,10 @@ def _build(
     return outcome
 
 
-KEPT = ("index.html", "manifest.json", "external.json")  # the build's own files, beside the reports'
+KEPT = ("index.html", "manifest.json", "external.json")
+TEMPORARY = re.compile(
+    r"\..+\.tmp-[0-9]+"
+)  # paths.temporary_name: what a build stages, or a crashed one left  # the build's own files, beside the reports'
 
 
 def unlisted(out: Path, manifest: dict) -> list[str]:
@@ -302,7 +307,7 @@ def unlisted(out: Path, manifest: dict) -> list[str]:
         links = [d for d in dirs if (here / d).is_symlink()]
         for name in [*names, *links]:
             rel = (here / name).relative_to(out).as_posix()
-            if rel not in listed and ".tmp-" not in name:
+            if rel not in listed and not TEMPORARY.fullmatch(name):
                 found.append(rel)
     return sorted(found)
 
@@ -515,12 +520,20 @@ def build_lock(root: Path):
     An advisory lock (flock), released by the kernel when the holder exits, however it exits.
     """
     import fcntl
+    import stat
 
     path = root / "build" / "build.lock"
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         # Never through a link: opened through one, the lock emptied whatever file the link named.
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, 0o644)
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_nlink > 1:  # a FIFO, a socket; a file with other names
+            os.close(fd)
+            what = "is not a regular file" if not stat.S_ISREG(st.st_mode) else "has other names (a hard link)"
+            raise BuildLocked(f"build/build.lock {what}, not the build's lock file; remove it, then build again")
+    except BuildLocked:
+        raise
     except OSError as exc:
         import errno
 
@@ -548,6 +561,19 @@ def build_lock(root: Path):
         finally:
             handle.seek(0)
             handle.truncate()
+
+
+def remove_links(out: Path) -> None:
+    """Remove every link inside `out` (never following one): reports/ is the build's own, and a
+    report whose files were behind a link is then rebuilt, its files written where they belong.
+    (`out` itself may be a link the user made, say to a web server's folder.)"""
+    if not out.is_dir():
+        return
+    for folder, dirs, names in os.walk(out):  # links to folders are in `dirs`, and not followed
+        for name in [*dirs, *names]:
+            path = Path(folder) / name
+            if path.is_symlink():
+                path.unlink()
 
 
 def remove_temporary_files(out: Path) -> None:

@@ -45,7 +45,7 @@ def _exporter(show_code: bool):
 # A machine path is replaced only where it stands whole: not continuing a path, a URL or a word
 # before it (BEFORE), and followed by a separator or the path's end (AFTER). So a root of /app
 # leaves https://example.org/app/ and /application alone.
-BEFORE = r"(?<![\w.~+\-%/])"
+BEFORE = r"(?<![\w.~+\-%/<])"  # "<" too: "</td>" is a closing tag, not the home folder /td
 AFTER = r"(?![\w~+\-%]|\.[\w~+\-%/])"  # a dot ends a sentence, or begins a name (/app.bak)
 # The outputs whose text can hold a path; images, and the figures' own MIME type, are never touched.
 TEXT_MIMES = ("text/plain", "text/html", "text/markdown", "text/latex", "application/json")

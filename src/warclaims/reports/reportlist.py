@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import contextlib
 import json
+import os
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -139,9 +140,25 @@ def outside_the_project(root: Path, value: str) -> str | None:
     path = Path(value)
     if path.is_absolute():
         return "is an absolute path; name a file in the project's data/ or seeds/, relative to the project"
-    real = (root / path).resolve()
-    if not any(real.is_relative_to((root / folder).resolve()) for folder in INSIDE):
-        return "is outside the project's data/ and seeds/ (links followed); a build reads only files there"
+    try:
+        os.fsencode(value)
+        real = (root / path).resolve()
+        (root / path).exists()  # a name too long for the system says so here
+        inside = [(root / folder).resolve() for folder in INSIDE]
+        if not any(real.is_relative_to(folder) for folder in inside):
+            return "is outside the project's data/ and seeds/ (links followed); a build reads only files there"
+        if real.is_dir():  # a folder of snapshots: a link inside it may lead out too
+            for folder, dirs, names in os.walk(real):
+                for name in [*dirs, *names]:
+                    entry = Path(folder) / name
+                    if entry.is_symlink() and not any(entry.resolve().is_relative_to(f) for f in inside):
+                        return (
+                            f"holds {entry.relative_to(root).as_posix()!r}, a link outside the project's data/ "
+                            "and seeds/; a build reads only files there"
+                        )
+    except (OSError, RuntimeError, ValueError) as exc:  # a loop of links, a name too long, a NUL, not text
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
+        return f"cannot be followed to a file ({reason})"
     return None
 
 

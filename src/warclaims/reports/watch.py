@@ -68,6 +68,7 @@ def watch(
             if any(_is_source(p) for p in changed):
                 _log(f"{', '.join(changed)} changed: restarting with the new code")
                 pool.close()
+                _before_exec()
                 os.execv(sys.executable, [sys.executable, "-m", "warclaims", *sys.argv[1:]])
             saved = max((now[p][1] for p in changed if p in now), default=time.time_ns()) / 1e9
             _build(root, pool, reports_file, show_code, timeout, saved=saved, what=", ".join(changed))
@@ -105,6 +106,16 @@ def _build(
         _log(f"{what} saved: rebuilt {', '.join(done)}; {took:.2f} s from the save to the HTML")
     else:
         _log(f"{what} saved: no report changed")
+
+
+def _before_exec() -> None:
+    """What the interpreter's exit would have done, before the watch replaces itself with a new
+    one: multiprocessing's temporary folder (the forkserver's socket) is removed; it was left in
+    TMPDIR after every restart."""
+    import multiprocessing.util
+    import shutil
+
+    shutil.rmtree(multiprocessing.util.get_temp_dir(), ignore_errors=True)
 
 
 def _look(root: Path, reports_file: Path) -> dict[str, tuple[int, int]]:
