@@ -260,9 +260,12 @@ def read_line(conn: socket.socket) -> bytes:
     return data
 
 
-def _remove_when_empty(folder: str, seconds: float = 2.0) -> None:
+def _remove_when_empty(folder: str, seconds: float = 10.0) -> None:
     """Remove the build's temporary folder once the workers, which also saw the build die, have
-    removed their reports' folders from it."""
+    removed their reports' folders from it; past `seconds`, remove it whole (the build is dead, and
+    a worker still at it exits too). With 2 s and no removal after, a loaded machine left the folder
+    behind (twice in four full test runs beside another session)."""
+    import shutil
     import time
 
     deadline = time.monotonic() + seconds
@@ -274,6 +277,7 @@ def _remove_when_empty(folder: str, seconds: float = 2.0) -> None:
             return
         except OSError:
             if time.monotonic() > deadline:
+                shutil.rmtree(folder, ignore_errors=True)
                 return
             time.sleep(0.02)
 
