@@ -21,9 +21,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from sweep import measured_run, sweep_points, sweep_projects
 
 from conftest import ROOT, marked, wait_until
+from sweep import measured_run, sweep_points, sweep_projects
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -53,10 +53,10 @@ def test_two_claimants_on_one_incident_stay_two_bars(claims):
         30.0,
     )
     both = pd.concat([claims, extra], ignore_index=True)
-    drawn = bars(charts.plot_casualties(both))
-    assert drawn["same-strike-russia"].get_height() == 30 and drawn["missile-attack-killed-ukraine"].get_height() == 6
-    assert drawn["same-strike-russia"].get_x() != drawn["missile-attack-killed-ukraine"].get_x()
-    assert all(b.get_y() == 0 for b in drawn.values())
+    drawn = bars(charts.plot_casualties(both))  # horizontal bars: the value is the width
+    assert drawn["same-strike-russia"].get_width() == 30 and drawn["missile-attack-killed-ukraine"].get_width() == 6
+    assert drawn["same-strike-russia"].get_y() != drawn["missile-attack-killed-ukraine"].get_y()
+    assert all(b.get_x() == 0 for b in drawn.values())
 
 
 def test_territory_unknown_unit(claims):
@@ -91,12 +91,16 @@ def many_claims(claims) -> pd.DataFrame:
 
 
 def test_many_casualty_claims_keep_lower_bounds_hollow(many_claims):
-    ax = charts.plot_casualties(many_claims)
-    hollow = next(c for c in ax.collections if c.get_gid() == "series-qualified:Ukraine’s national guard:Killed")
+    fig = charts.plot_casualties(many_claims).get_figure(root=True)
+    drawn = [c for panel in fig.axes for c in panel.collections]
+    hollow = next(c for c in drawn if c.get_gid() == "series-qualified:ukraine:Killed: Ukrainian servicemen")
     assert len(hollow.get_offsets()) == 300 and set(hollow.get_offsets()[:, 1]) == {6}
-    assert not any(
-        c.get_gid() == "series:Ukraine’s national guard:Killed" and len(c.get_offsets()) for c in ax.collections
-    )
+    assert not any(c.get_gid() == "series:ukraine:Killed: Ukrainian servicemen" and len(c.get_offsets()) for c in drawn)
+    titles = [panel.get_title(loc="left") for panel in fig.axes]  # killed and wounded: a panel each
+    assert titles == [
+        "Killed: Ukrainian servicemen: 300 claims by 1 claimant",
+        "Wounded: Ukrainian servicemen: 300 claims by 1 claimant",
+    ]
 
 
 def test_many_claims_on_the_timeline_become_lanes(many_claims):
@@ -111,7 +115,9 @@ def test_many_claims_on_the_timeline_become_lanes(many_claims):
 
 def test_many_territory_claims_label_only_peak_and_latest(many_claims):
     ax = charts.plot_territory(many_claims)
-    assert len(labels(ax)) == 2
+    assert len(labels(ax)) == 4  # each side's largest and latest
+    assert "600 claims; labelled: each side’s largest and latest" in ax.get_title(loc="left")
+    assert ax.get_title(loc="left").count("Ukrainian incursion into Kursk") == 1  # 300 like events, named once
     assert len(next(c for c in ax.collections if c.get_gid() == "claims:ukraine:wide").get_segments()) == 300
 
 
@@ -119,11 +125,14 @@ def test_drone_claims_are_callouts_each_headed_by_what_it_counts(claims):
     ax = charts.plot_drone_claims(claims)
     assert not bars(ax) and not ax.patches  # no bars on a shared axis to read as a contest
     assert texts(ax) == {"drone-night-intercepted-russia": "159", "oryol-plant-drones-ukraine": "10"}
-    assert texts(ax, "heading") == {
-        "drone-night-intercepted-russia": "Drones intercepted",
-        "oryol-plant-drones-ukraine": "Drones that reached the target\narea",
+    assert texts(ax, "heading") == {  # what it counts, of what and where: opposite directions never share one
+        "drone-night-intercepted-russia": "Drones intercepted: Ukrainian\ndrones, over Russia",
+        "oryol-plant-drones-ukraine": "Drones that reached the target\narea: Ukrainian drones, over\nRussia",
     }
-    assert set(texts(ax, "subject").values()) == {"Ukrainian drones"}
+    assert texts(ax, "group") == {
+        "drone-night-intercepted-russia": "Drone night, 20–21 May 2025",
+        "oryol-plant-drones-ukraine": "Oryol plant strike, 20–21 May 2025",
+    }
     details = " ".join(t.get_text() for t in ax.texts if (t.get_gid() or "").startswith("detail:")).replace("\n", " ")
     assert "about 13 an hour over 12 hours" in details and "13.2" not in details
     assert "Where: a semiconductor device plant in the Oryol region" in details
@@ -137,11 +146,17 @@ def test_casualty_lower_bound_is_hatched_and_says_its_word_with_an_arrow(claims)
     ax = charts.plot_casualties(claims)
     drawn, text = bars(ax), labels(ax)
     killed, wounded = drawn["missile-attack-killed-ukraine"], drawn["missile-attack-wounded-ukraine"]
-    assert (killed.get_height(), wounded.get_height()) == (6, 10)
-    assert text == {"missile-attack-killed-ukraine": "at least 6 ↑", "missile-attack-wounded-ukraine": "10"}
+    assert (killed.get_width(), wounded.get_width()) == (6, 10)
+    assert killed.get_y() < wounded.get_y()  # one under the other, in the table's order
+    assert text == {"missile-attack-killed-ukraine": "at least 6 →", "missile-attack-wounded-ukraine": "10"}
     assert killed.get_hatch() == theme.QUALIFIED_HATCH and not wounded.get_hatch()
-    assert texts(ax, "incident") == {"missile-attack-2025-05-20": "Missile attack on 20 May 2025\nUkrainian servicemen"}
-    assert legend_texts(ax) == ["Claimed by Ukraine", "Hatched: ≥ at least"]  # only the glyph drawn
+    assert texts(ax, "incident") == {"missile-attack-2025-05-20": "Missile attack on 20 May 2025: Ukrainian servicemen"}
+    assert texts(ax, "label") == {
+        "missile-attack-killed-ukraine": "Killed, claimed by Ukraine’s national guard (Ukraine)",
+        "missile-attack-wounded-ukraine": "Wounded, claimed by Ukraine’s national guard (Ukraine)",
+    }
+    assert legend_texts(ax) == ["Claimed by Ukraine", "Hatched: at least"]  # only the qualifier drawn, in words
+    assert theme.title_of(ax) == "Casualties as claimed: Missile attack on 20 May 2025: Ukrainian servicemen"
 
 
 def test_territory_undated_value_is_a_bracket_not_a_plateau(claims):
@@ -161,7 +176,7 @@ def test_territory_undated_value_is_a_bracket_not_a_plateau(claims):
     assert ejection.startswith("0 km² (derived from the words)")
     assert any(c.get_gid() == "derived:russia" for c in ax.collections)
     assert theme.title_of(ax) == "Kursk territory held by Ukrainian forces, as claimed (km²)"
-    assert "Ukrainian incursion into Kursk (August 2024)" in legend_texts(ax)
+    assert ax.get_title(loc="left") == "Shaded: Ukrainian incursion into Kursk (August 2024)"  # over its panel
     assert ax.get_ylabel() == "Territory (km²)"
 
 
@@ -203,15 +218,15 @@ def test_same_side_same_colour_on_every_chart(claims):
 
 
 def test_many_drone_claims_become_series_with_every_point(many_claims):
-    ax = charts.plot_drone_claims(many_claims)
-    series = {c.get_gid(): c for c in ax.collections if (c.get_gid() or "").startswith("series")}
+    fig = charts.plot_drone_claims(many_claims).get_figure(root=True)
+    series = {c.get_gid(): c for ax in fig.axes for c in ax.collections if (c.get_gid() or "").startswith("series")}
     assert set(series) == {
-        "series:Russia’s defence ministry:Drones intercepted",
-        "series:the Ukrainian military:Drones that reached the target area",
+        "series:russia:Drones intercepted: Ukrainian drones",
+        "series:ukraine:Drones that reached the target area: Ukrainian drones",
     }
-    points = series["series:Russia’s defence ministry:Drones intercepted"].get_offsets()
+    points = series["series:russia:Drones intercepted: Ukrainian drones"].get_offsets()
     assert len(points) == 300 and set(points[:, 1]) == {159}
-    assert "(300)" in " ".join(legend_texts(ax))
+    assert len(fig.axes) == 2  # two things counted, two axes
 
 
 def test_a_caption_or_title_of_any_length_draws_a_bounded_number_of_lines():

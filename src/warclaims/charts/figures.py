@@ -138,11 +138,14 @@ class NoClaims:
         return str(self)
 
 
+SCALED_ABOVE = 5_000  # claims beyond which a chart is drawn once, and shown scaled on a phone
+
+
 def _both(plot, *args, rows: int = 0, **kwargs) -> tuple[Figure, Figure | None]:
-    """The chart drawn twice: at its own width, and for a phone's width. A chart of many claims (drawn
-    as series or lanes, not one mark each) is drawn once: on a phone it is shown scaled."""
+    """The chart drawn twice: at its own width, and for a phone's width. A chart of very many claims
+    (drawn as series or lanes) is drawn once, to bound the build's time: on a phone it is shown scaled."""
     wide = plot(*args, **kwargs)
-    if rows > plots.MAX_MARKS:
+    if rows > SCALED_ABOVE:
         return _figure_of(wide), None
     with theme.narrow():
         small = plot(*args, **kwargs)
@@ -201,8 +204,14 @@ def casualty_figure(data: pd.DataFrame, selection: str = "") -> ClaimFigure | No
     return ClaimFigure("casualties", wide, _alt(chart, rows.sort_values(["date_start", "metric"])), small)
 
 
-def territory_figure(data: pd.DataFrame, unit: str = "km2", selection: str = "", mapped=None) -> ClaimFigure | NoClaims:
-    """The territory claims; with `mapped` (a territory import), DeepState's mapped areas beneath them."""
+def territory_figure(
+    data: pd.DataFrame, unit: str = "km2", selection: str = "", mapped=None, place: str | None = None
+) -> ClaimFigure | NoClaims:
+    """The territory claims, one panel per place; with `mapped` (a territory import), DeepState's
+    mapped areas in the panel of `place` (the claims' location the region stands for)."""
+    from warclaims.charts.parameters import check_place
+
+    place = check_place(place)
     rows = data[data["metric"].astype(str) == vocab.TERRITORY_HELD_KM2]
     if rows.empty:
         return NoClaims("territory", selection)
@@ -210,7 +219,10 @@ def territory_figure(data: pd.DataFrame, unit: str = "km2", selection: str = "",
     caption = (
         mapped.dataset.caption() if mapped is not None and mapped.dataset is not None else "DeepState map snapshots"
     )
-    wide, small = _both(plots.plot_territory, data, unit=unit, rows=len(rows), mapped=series, mapped_caption=caption)
+    per_place = max(len(g) for _, g in plots.territory_places(rows))
+    wide, small = _both(
+        plots.plot_territory, data, unit=unit, rows=per_place, mapped=series, mapped_caption=caption, mapped_place=place
+    )
     chart = "Chart of territory held as claimed; a value whose day the text does not give is a bracket over its window"
     alt = _alt(chart, rows.sort_values("date_end"), unit=unit)
     if series is not None and len(series):

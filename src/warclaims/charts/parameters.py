@@ -61,6 +61,29 @@ def check_sides(value) -> list[str]:
     return sides
 
 
+def check_source_ids(value) -> list[str] | None:
+    """None (every source), or a list of source ids (one may be given as text); whether each is in
+    the table is checked where the table is read."""
+    if value is None or value == "" or value == [] or value == ():
+        return None
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list | tuple) or not all(isinstance(s, str) and s.strip() for s in value):
+        raise ParameterError(
+            f"source_ids={value!r} must be a list of source ids from sources.csv, e.g. ['2025-05-21-putin-kursk']"
+        )
+    return list(dict.fromkeys(s.strip() for s in value))
+
+
+def check_place(value, name: str = "region_place") -> str | None:
+    """None, or a place as the claim table writes it in `location` (e.g. 'Kursk region')."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str) or len(value) > 200 or "\0" in value:
+        raise ParameterError(f"{name}={value!r} must be a place as the claim table writes it, e.g. 'Kursk region'")
+    return value.strip()
+
+
 def check_unit(value) -> str:
     if not isinstance(value, str) or value not in UNITS:
         raise ParameterError(
@@ -103,6 +126,8 @@ CHECKS = {
     "start_date": lambda v: check_date("start_date", v),
     "end_date": lambda v: check_date("end_date", v),
     "claimant_sides": check_sides,
+    "source_ids": check_source_ids,
+    "region_place": check_place,
     "territory_unit": check_unit,
     "context_days": check_days,
     "losses_days": lambda v: check_days(v, "losses_days"),
@@ -132,6 +157,9 @@ def describe(parameters: dict) -> str:
         parts.append(f"from {_day(start)}")
     elif end:
         parts.append(f"to {_day(end)}")
+    ids = check_source_ids(parameters.get("source_ids"))
+    if ids:
+        parts.append(("from source " if len(ids) == 1 else "from sources ") + ", ".join(ids))
     if parameters.get("territory_unit") == "mi2":
         parts.append("in square miles")
     for name in ("events_csv", "sources_csv", "metrics_csv"):

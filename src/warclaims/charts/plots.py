@@ -8,6 +8,8 @@ glyph (≥, ≤, ~); date windows drawn as spans; a provenance caption under the
 
 from __future__ import annotations
 
+import textwrap
+
 import matplotlib as mpl
 import matplotlib.dates as mdates
 import numpy as np
@@ -48,20 +50,21 @@ def _bar_style(row) -> dict:
     }
 
 
-def _claim_bars(ax: Axes, rows: pd.DataFrame, x: np.ndarray, width: float) -> None:
-    """One bar per claim row at positions x, labelled with its value as the text qualifies it; a lower
-    bound ("at least") carries an upward arrow in its label: the true figure may be higher."""
-    for xi, row in zip(x, rows.itertuples(), strict=True):
-        bar = ax.bar(xi, row.value, width=width, **_bar_style(row), gid=f"claim:{row.event_id}")[0]
-        label = wording.claim_value(row, glyph=True) + (" ↑" if row.qualifier == "at_least" else "")
+def _claim_bars(ax: Axes, rows: pd.DataFrame, y: np.ndarray, height: float) -> None:
+    """One horizontal bar per claim row at positions y, labelled at its end with its value as the
+    text qualifies it; a lower bound ("at least") carries an arrow pointing further along the
+    bar's direction: the true figure may be higher."""
+    for yi, row in zip(y, rows.itertuples(), strict=True):
+        bar = ax.barh(yi, row.value, height=height, **_bar_style(row), gid=f"claim:{row.event_id}")[0]
+        label = wording.claim_value(row) + (" →" if row.qualifier == "at_least" else "")
         ax.annotate(
             label,
-            (bar.get_x() + bar.get_width() / 2, bar.get_height()),
-            xytext=(0, 3),
+            (bar.get_width(), yi),
+            xytext=(4, 0),
             textcoords="offset points",
-            ha="center",
-            va="bottom",
-            fontsize=11,
+            ha="left",
+            va="center",
+            fontsize=10.5,
             fontweight="bold",
             color="#222222",
             gid=f"value:{row.event_id}",
@@ -79,58 +82,96 @@ def _union(start: np.ndarray, end: np.ndarray) -> list[tuple[float, float]]:
     return list(zip(start[first], reach[last] - start[first], strict=True))
 
 
-def _series_over_time(ax: Axes, rows: pd.DataFrame, ylabel: str, title: str) -> Axes:
-    """Many claims: one series per claimant and metric, each claim a point at the middle of its
-    window with the window as a horizontal line; drawn with one call per series, not per claim."""
+MAX_SERIES_PANELS = 6  # panels of a many-claims chart; the rest are counted in its caption
+
+
+def _series_over_time(ax: Axes | None, rows: pd.DataFrame, ylabel: str, title: str) -> Axes:
+    """Many claims: one panel per thing counted (metric and subject: drones intercepted of one
+    side's drones, people killed of one kind), each claim a point at the middle of its window with
+    the window as a horizontal line, coloured by the claimant's side and hollow when qualified.
+    Different counts never share an axis; within a panel, points are claims, never joined or
+    summed. Drawn with one call per side and panel, not per claim."""
+    subject = rows["subject"].astype(object).fillna("").astype(str)
+    keys = rows["metric_label"].astype(str) + np.where(subject.eq(""), "", ": " + subject)
+    counted = keys.value_counts(sort=True)
+    shown = list(counted.index[:MAX_SERIES_PANELS])
+    if ax is not None and len(shown) > 1:
+        raise ValueError(f"these claims count {len(counted)} different things, one panel each; pass ax=None")
+    if ax is None:
+        theme.set_theme()
+        height = 3.0 * len(shown) + 2.0
+        fig = Figure(figsize=theme.figsize(theme.FIGSIZE[0], height), layout="constrained")
+        axes = list(np.atleast_1d(fig.subplots(len(shown), 1)))
+    else:
+        axes = [ax]
     start = mdates.date2num(rows["date_start"])
     end = mdates.date2num(rows["date_end"] + ONE_DAY)
     mid = (start + end) / 2
+    values = rows["value"].to_numpy(dtype=float)
     qualified = rows["qualifier"].map(wording.is_qualified).to_numpy(dtype=bool)
-    markers = ["o", "s", "^", "D", "v", "P"]
-    groups = rows.groupby(["claimant", "metric_label"], observed=True, sort=True).indices
-    for n, ((claimant, label), idx) in enumerate(groups.items()):
-        side = str(rows["claimant_side"].iloc[idx[0]])
-        color, marker = theme.side_color(side), markers[n % len(markers)]
-        ax.hlines(rows["value"].to_numpy()[idx], start[idx], end[idx], colors=color, alpha=0.35, lw=1, rasterized=True)
-        solid, hollow = idx[~qualified[idx]], idx[qualified[idx]]
-        name = f"{theme.fit(claimant, 40, 1)}: {str(label).lower()} ({len(idx):,})"
-        ax.scatter(
-            mid[solid],
-            rows["value"].to_numpy()[solid],
-            s=14,
-            color=color,
-            marker=marker,
-            label=name,
-            gid=f"series:{claimant}:{label}",
-            rasterized=True,
+    sides = rows["claimant_side"].astype(str).to_numpy()
+    first, last = mdates.date2num(rows["date_start"].min()), mdates.date2num(rows["date_end"].max() + ONE_DAY)
+    for panel, key in zip(axes, shown, strict=True):
+        here = (keys == key).to_numpy()
+        for side in pd.unique(sides[here]):
+            idx = np.flatnonzero(here & (sides == side))
+            color = theme.side_color(side)
+            panel.hlines(values[idx], start[idx], end[idx], colors=color, alpha=0.35, lw=1, rasterized=True)
+            solid, hollow = idx[~qualified[idx]], idx[qualified[idx]]
+            panel.scatter(mid[solid], values[solid], s=16, color=color, rasterized=True, gid=f"series:{side}:{key}")
+            if len(hollow):
+                panel.scatter(
+                    mid[hollow],
+                    values[hollow],
+                    s=16,
+                    facecolors="white",
+                    edgecolors=color,
+                    rasterized=True,
+                    gid=f"series-qualified:{side}:{key}",
+                )
+        claimants = rows["claimant"][here].nunique()
+        panel.set_title(
+            theme.fit(
+                f"{key}: {int(here.sum()):,} claim{'s' * bool(here.sum() != 1)} by {claimants} claimant{'s' * (claimants != 1)}",
+                90,
+                2,
+            ),
+            loc="left",
+            fontsize=10.5,
+            gid="panel-title",
         )
-        if len(hollow):
-            ax.scatter(
-                mid[hollow],
-                rows["value"].to_numpy()[hollow],
-                s=14,
-                facecolors="white",
-                edgecolors=color,
-                marker=marker,
-                label=f"{name}, qualified",
-                gid=f"series-qualified:{claimant}:{label}",
-                rasterized=True,
+        theme.date_axis(panel)
+        panel.set_xlim(first - (last - first) * 0.03, last + (last - first) * 0.03)
+        panel.set_ylim(0, max(values[here].max(), 1) * 1.15)
+        panel.set_ylabel(ylabel)
+    handles = theme.side_handles(rows["claimant_side"])
+    if qualified.any():
+        handles.append(
+            mpl.lines.Line2D(
+                [],
+                [],
+                ls="",
+                marker="o",
+                markerfacecolor="white",
+                markeredgecolor="#555555",
+                label="Open: a bound or an approximation",
             )
-    theme.date_axis(ax)
-    ax.set_ylim(0, rows["value"].max() * 1.15)
-    ax.set_ylabel(ylabel)
-    theme.headline(ax, f"{title} ({len(rows):,} claims)")
-    handles, _ = ax.get_legend_handles_labels()
-    theme.legend(ax, handles, ncol=2)
-    theme.add_caption(ax, rows)
-    return ax
+        )
+    theme.headline(axes[0], f"{title} ({len(rows):,} claims, each a point; never added)")
+    theme.legend(axes[0], handles, ncol=2)
+    caption = theme.caption_text(rows)
+    left = counted.iloc[MAX_SERIES_PANELS:]
+    if len(left):
+        caption += (
+            f" {int(left.sum()):,} claims of {len(left)} other kinds are not drawn here; the claim table lists them."
+        )
+    theme.set_caption(axes[0], caption)
+    return axes[0]
 
 
 def _callout_lines(row) -> list[tuple[str, str]]:
     """The lines of one call-out card below its number: (text, kind)."""
     lines = []
-    if isinstance(row.subject, str) and row.subject.strip():
-        lines.append((theme.fit(row.subject, 34, 2), "subject"))
     if isinstance(row.location, str) and row.location.strip():
         lines.append((theme.fit(f"Where: {row.location}", 40, 2), "detail"))
     lines.append((theme.fit(f"When: {wording.format_window(row.date_start, row.date_end)}", 40, 1), "detail"))
@@ -143,14 +184,31 @@ def _callout_lines(row) -> list[tuple[str, str]]:
 LINE = 1.3  # line height, in font sizes
 
 
+def drone_heading(row) -> str:
+    """What a drone card counts, with what and where: 'Drones intercepted: Ukrainian drones, over
+    Russia'. Two cards about opposite directions never share a heading."""
+    subject = row.subject.strip() if isinstance(row.subject, str) else ""
+    country = row.country.strip() if isinstance(row.country, str) else ""
+    what = ", ".join(p for p in (subject, f"over {country}" if country else "") if p)
+    return f"{row.metric_label}: {what}" if what else str(row.metric_label)
+
+
 def _card(row) -> list[tuple[str, float, str, str, float]]:
-    """One call-out card as (text, font size, weight, kind, space above in points), top to bottom."""
+    """One call-out card as (text, font size, weight, kind, space above in points), top to bottom:
+    the incident it belongs to, what it counts, the number, and where, when and who."""
     card = [
-        (theme.fit(row.metric_label, 30, 2), 11, "bold", "heading", 8),
+        (
+            theme.fit(wording.incident_label(row.incident, row.date_start, row.date_end), 40, 2),
+            9.5,
+            "normal",
+            "group",
+            8,
+        ),
+        (theme.fit(drone_heading(row), 30, 3), 11, "bold", "heading", 4),
         (wording.claim_value(row), 30, "bold", "value", 6),
     ]
     for text, kind in _callout_lines(row):
-        card.append((text, 10.5 if kind == "subject" else 9, "bold" if kind == "subject" else "normal", kind, 6))
+        card.append((text, 9, "normal", kind, 6))
     return card
 
 
@@ -160,15 +218,21 @@ def _card_height(card) -> float:
 
 
 def plot_drone_claims(data: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
-    """Drone claims as number call-outs, one card per claim, each headed by what it counts, with
-    where, when and who claims it: different counts by different claimants, never bars on one axis
-    that read as a contest. Cards are laid out in points from their top edge, so they keep their
-    spacing at any figure size (three to a row, or one under another on a phone)."""
-    rows = data[data["family"].astype(str) == vocab.DRONES].sort_values(["date_start", "claimant_side", "metric"])
+    """Drone claims as number call-outs, one card per claim, each headed by what it counts, of what
+    and where (`drone_heading`), under the incident it belongs to: different counts by different
+    claimants, never bars on one axis that read as a contest, and cards of two nights or of opposite
+    directions never share a heading. Cards of one incident and direction are next to each other.
+    Cards are laid out in points from their top edge, so they keep their spacing at any figure size
+    (three to a row, or one under another on a phone)."""
+    rows = data[data["family"].astype(str) == vocab.DRONES]
+    keys = rows[["subject", "country"]].astype(object).fillna("")
+    rows = rows.assign(_s=keys["subject"].astype(str), _c=keys["country"].astype(str))
+    rows = rows.sort_values(["date_start", "incident", "_s", "_c", "claimant_side", "metric"]).drop(
+        columns=["_s", "_c"]
+    )
     _require(rows, "drone")
     if len(rows) > MAX_MARKS:
-        ax = _axes(ax)
-        return _series_over_time(ax, rows, "Drones (as claimed)", "Drone claims, each claimant’s own count")
+        return _series_over_time(ax, rows, "Drones (as claimed)", "Drone claims")
     ncols = 1 if theme.is_narrow() else min(len(rows), 3)
     nrows = int(np.ceil(len(rows) / ncols))
     cards = [_card(row) for row in rows.itertuples()]
@@ -180,98 +244,206 @@ def plot_drone_claims(data: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
         ax = Figure(figsize=(width, nrows * row_height / 72 + 2), layout="constrained").add_subplot()
     ax.set_axis_off()
     for i, (row, card) in enumerate(zip(rows.itertuples(), cards, strict=True)):
-        x, top = (i % ncols + 0.02) / ncols, 1 - (i // ncols) / nrows
-        color = theme.side_color(row.claimant_side)
-        ax.plot(
-            [x, x + 0.9 / ncols],
-            [top, top],
-            transform=ax.transAxes,
-            color=color,
-            lw=4,
-            solid_capstyle="butt",
-            clip_on=False,
-            gid=f"claim:{row.event_id}",
+        _draw_card(ax, row, card, (i % ncols + 0.02) / ncols, 1 - (i // ncols) / nrows, ncols)
+    headings = {drone_heading(r) for r in rows.itertuples()}
+    incidents = rows["incident"].astype(str).nunique()
+    if len(headings) == 1 and incidents == 1:
+        title = f"{next(iter(headings))}: each claimant’s own count, not added together"
+    else:
+        subjects = rows["subject"].dropna().astype(str).unique()
+        about = f" of {subjects[0]}" if len(subjects) == 1 else ""
+        title = (
+            f"Drone claims{about} in {incidents} incident{'s' * (incidents != 1)}: each card its own count, never added"
         )
-        offset = 0.0
-        for text, size, weight, kind, above in card:
-            offset += above
-            ax.annotate(
-                text,
-                xy=(x, top),
-                xycoords="axes fraction",
-                xytext=(0, -offset),
-                textcoords="offset points",
-                fontsize=size,
-                fontweight=weight,
-                va="top",
-                color=color if kind == "value" else "#222222" if kind == "heading" else "#333333",
-                annotation_clip=False,
-                gid=f"{kind}:{row.event_id}",
-            ).set_in_layout(False)  # placed in points from the card's top; the figure is sized for them
-            offset += size * LINE * (text.count("\n") + 1)
-    subjects = rows["subject"].dropna().astype(str).unique()
-    about = f" about {subjects[0]}" if len(subjects) == 1 else ""
-    theme.headline(ax, f"Drone claims{about}: each claimant’s own count, not added together")
-    theme.side_legend(ax, rows["claimant_side"], qualifiers=rows["qualifier"].astype(str))
+    theme.headline(ax, title)
+    theme.side_legend(ax, rows["claimant_side"])
     theme.add_caption(ax, rows)
     if own:  # as tall as the cards plus what the layout puts above and below them
         fig = ax.get_figure(root=True)
         fig.draw_without_rendering()
-        furniture = sum(
-            a.get_window_extent().height for a in (*fig.legends, fig.get_supxlabel() and fig._supxlabel) if a
-        )
+        furniture = sum(a.get_window_extent().height for a in (*fig.legends, theme.caption_artist(fig)) if a)
         fig.set_size_inches(fig.get_figwidth(), nrows * row_height / 72 + furniture / fig.dpi + 0.5)
     return ax
 
 
+def _draw_card(ax: Axes, row, card, x: float, top: float, ncols: int) -> None:
+    """One claim's card: a bar in its side's colour, then its texts, in points from the card's top."""
+    color = theme.side_color(row.claimant_side)
+    ax.plot(
+        [x, x + 0.9 / ncols],
+        [top, top],
+        transform=ax.transAxes,
+        color=color,
+        lw=4,
+        solid_capstyle="butt",
+        clip_on=False,
+        gid=f"claim:{row.event_id}",
+    )
+    offset = 0.0
+    for text, size, weight, kind, above in card:
+        offset += above
+        ax.annotate(
+            text,
+            xy=(x, top),
+            xycoords="axes fraction",
+            xytext=(0, -offset),
+            textcoords="offset points",
+            fontsize=size,
+            fontweight=weight,
+            fontstyle="italic" if kind == "group" else "normal",
+            va="top",
+            color=color if kind == "value" else "#222222" if kind == "heading" else "#333333",
+            annotation_clip=False,
+            gid=f"{kind}:{row.event_id}",
+        ).set_in_layout(False)  # placed in points from the card's top; the figure is sized for them
+        offset += size * LINE * (text.count("\n") + 1)
+
+
+def casualty_incident_label(group: pd.DataFrame) -> str:
+    """An incident's name over its bars: 'Missile attack on 20 May 2025: Ukrainian servicemen'."""
+    first = group.iloc[0]
+    label = wording.incident_label(first["incident"], first["date_start"], group["date_end"].max())
+    subjects = [s for s in group["subject"].dropna().astype(str).unique() if s.strip()]
+    return f"{label}: {', '.join(subjects)}" if subjects else label
+
+
+ROW = 0.3  # inches per unit of the casualty chart's y axis
+
+
 def plot_casualties(data: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
-    """Killed and wounded, grouped by incident; one bar per claim, lower bounds drawn as lower bounds."""
+    """Killed and wounded, grouped by incident: each incident named above its bars, one horizontal bar
+    per claim with what it counts and who claims it above the bar, lower bounds drawn as lower bounds.
+    Rows, not columns: the names have a line of their own at any width, however many incidents."""
     rows = data[data["family"].astype(str) == vocab.CASUALTIES].sort_values(
         ["date_start", "incident", "claimant_side", "metric"]
     )
     _require(rows, "casualty")
-    ax = _axes(ax)
     if len(rows) > MAX_MARKS:
-        return _series_over_time(ax, rows, "People (as claimed)", "Casualty claims by claimant")
-    positions, ticks, tick_labels, pos = [], [], [], 0.0
-    room = int(ax.get_figure(root=True).get_figwidth() * 72 * 0.8 / 6 / (len(rows) + rows["incident"].nunique() - 1))
-    per_bar = max(8, min(24, room))  # characters a tick label may take under its bar
-    for _, group in rows.groupby("incident", observed=True, sort=False):
-        xs = pos + np.arange(len(group))
-        positions.extend(xs)
-        ticks.extend(xs)
-        tick_labels.extend(
-            f"{theme.fit(r.metric_label, per_bar, 1)}\n{theme.fit(r.claimant, per_bar)}" for r in group.itertuples()
-        )
-        first = group.iloc[0]
-        label = wording.incident_label(first["incident"], first["date_start"], group["date_end"].max())
-        if isinstance(first["subject"], str) and first["subject"].strip():
-            label += f"\n{first['subject']}"
+        return _series_over_time(ax, rows, "People (as claimed)", "Casualty claims")
+    groups = list(rows.groupby("incident", observed=True, sort=False))
+    if ax is None:
+        theme.set_theme()
+        width = theme.NARROW_WIDTH if theme.is_narrow() else theme.FIGSIZE[0]
+        ax = Figure(figsize=(width, 1), layout="constrained").add_subplot()
+    fig = ax.get_figure(root=True)
+    chars = int(fig.get_figwidth() * 72 * 0.82 / (10.5 * 0.62))  # what a line above a bar can hold
+
+    def lines(text: str, most: int) -> str:
+        return theme.bounded(textwrap.wrap(text, chars, break_long_words=True, break_on_hyphens=False), most)
+
+    positions, labels, heads, y = [], [], [], 0.0
+    for _, group in groups:  # in y units of ROW inches, top to bottom
+        head = lines(casualty_incident_label(group), 3)
+        heads.append((y, head, group.iloc[0]["incident"]))
+        y += 0.75 + 0.6 * (head.count("\n") + 1)
+        for row in group.itertuples():
+            label = lines(f"{row.metric_label}, claimed by {wording.side_phrase(row.claimant, row.claimant_side)}", 3)
+            y += 0.55 * (label.count("\n") + 1)
+            labels.append(label)
+            positions.append(y + 0.45)
+            y += 1.1
+        y += 0.5
+    if fig.get_figheight() == 1:
+        fig.set_size_inches(fig.get_figwidth(), y * ROW + 2.0)
+    ordered = pd.concat([g for _, g in groups])
+    _claim_bars(ax, ordered, np.array(positions), 0.55)
+    for yi, label, row in zip(positions, labels, ordered.itertuples(), strict=True):
         ax.annotate(
-            theme.fit(label, 44, 3),
-            xy=(xs.mean(), 1.0),
-            xycoords=("data", "axes fraction"),
-            xytext=(0, -6),
+            label,
+            xy=(0, yi - 0.32),
+            xycoords=("axes fraction", "data"),
+            xytext=(2, 1),
             textcoords="offset points",
-            ha="center",
-            va="top",
-            fontsize=10,
-            fontstyle="italic",
-            gid=f"incident:{first['incident']}",
+            ha="left",
+            va="bottom",
+            fontsize=9.5,
+            color="#333333",
+            gid=f"label:{row.event_id}",
         )
-        pos = xs[-1] + 2
-    _claim_bars(ax, rows, np.array(positions), 0.7)
-    ax.set_xticks(ticks, tick_labels)
-    ax.set_ylabel("People (as claimed)")
-    ax.set_ylim(0, rows["value"].max() * 1.45)
-    ax.set_xlim(min(positions) - 0.8, max(positions) + 0.8)
-    theme.headline(ax, "Casualties as claimed, by incident and claimant")
+    for yh, label, incident in heads:
+        ax.annotate(
+            label,
+            xy=(0, yh + 0.1),
+            xycoords=("axes fraction", "data"),
+            xytext=(2, 0),
+            textcoords="offset points",
+            ha="left",
+            va="top",
+            fontsize=10.5,
+            fontweight="bold",
+            fontstyle="italic",
+            gid=f"incident:{incident}",
+        )
+    ax.set_ylim(y, -0.2)
+    ax.set_yticks([])
+    ax.grid(axis="y", visible=False)
+    ax.set_xlabel("People (as claimed)")
+    ax.set_xlim(0, rows["value"].max() * (1.6 if theme.is_narrow() else 1.3))
+    incidents = [label for _, label, _ in heads]
+    if len(incidents) == 1:
+        title = f"Casualties as claimed: {casualty_incident_label(rows)}"
+    else:
+        title = f"Casualties as claimed in {len(incidents)} incidents, by incident and claimant: never added"
+    theme.headline(ax, title)
     theme.side_legend(ax, rows["claimant_side"], qualifiers=rows["qualifier"].astype(str))
     theme.add_caption(ax, rows)
+    _room_for_values(ax)
     return ax
 
 
+def _room_for_values(ax: Axes) -> None:
+    """Widen the value axis until every bar's value label ends inside the plot."""
+    labels = [t for t in ax.texts if (t.get_gid() or "").startswith("value:")]
+    fig = ax.get_figure(root=True)
+    fig.draw_without_rendering()
+    for _ in range(4):
+        frame = ax.get_window_extent()
+        over = max(t.get_window_extent().x1 for t in labels) - (frame.x1 - 4)
+        if over <= 0:
+            return
+        lo, hi = ax.get_xlim()
+        ax.set_xlim(lo, hi + (hi - lo) * over / max(frame.width - over, frame.width / 4) * 1.05)
+
+
 WIDE = pd.Timedelta(days=7)  # a window longer than this means the text does not give the day
+MAX_PANELS = 12  # places drawn, one panel each; the rest are counted on the chart and left to the table
+
+
+def place_of(location: object, subject: object) -> str:
+    """What a territory claim is about, as a panel names it: its subject, with its place when the
+    subject does not name it ('Kursk territory held by Ukrainian forces'; 'Territory held (Lisove)')."""
+    location = location.strip() if isinstance(location, str) else ""
+    subject = subject.strip() if isinstance(subject, str) else ""
+    if not subject:
+        return location or "Territory held"
+    core = location.split()[0] if location else ""
+    if not location or core.lower() in subject.lower():
+        return subject
+    return f"{subject} ({location})"
+
+
+def territory_places(rows: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
+    """Territory claims grouped by what they are about (subject and place), each group a series of
+    its own: claims about different places never share an axis. In order of each group's first date."""
+    key = [place_of(loc, subj) for loc, subj in zip(rows["location"], rows["subject"], strict=True)]
+    groups = rows.assign(_place=key).groupby("_place", sort=False)
+    ordered = sorted(groups, key=lambda g: (g[1]["date_start"].min(), g[0]))
+    return [(name, group.drop(columns="_place")) for name, group in ordered]
+
+
+def mapped_place_index(places: list[tuple[str, pd.DataFrame]], place: str | None) -> int | None:
+    """Which of `places` (from `territory_places`) a mapped region stands for: the one named `place`
+    (as a panel names it, or as the claims' location), the only one when `place` is not given, else None."""
+    if place:
+        return next(
+            (
+                i
+                for i, (name, g) in enumerate(places)
+                if name == place or place in set(g["location"].dropna().astype(str))
+            ),
+            None,
+        )
+    return 0 if len(places) == 1 else None
 
 
 def plot_territory(
@@ -281,24 +453,101 @@ def plot_territory(
     ax: Axes | None = None,
     mapped: pd.DataFrame | None = None,
     mapped_caption: str = "",
+    mapped_place: str | None = None,
 ) -> Axes:
-    """Territory held as claimed: a value whose day the text gives (within a week) is a mark on its
-    window; a value whose date is only known to lie in a longer window is a bracket over that window
-    ("date not given"), never a plateau. Derived values are drawn hollow and say so.
+    """Territory held as claimed, one panel per place (subject and location), each on its own axis.
 
-    mapped: a daily series of mapped areas (index: date; held_km2, grey_km2), drawn under the claims
-    as its own claimant's line, with the grey zone as a band above it (not counted as held)."""
+    In each panel a value whose day the text gives (within a week) is a mark on its window; a value
+    whose date is only known to lie in a longer window is a bracket over that window ("date not
+    given"), never a plateau. Derived values are drawn hollow and say so. A dated event of the
+    panel's own incidents (the incursion the claims are about) is shaded in that panel only.
+
+    mapped: a daily series of mapped areas (index: date; held_km2, grey_km2), drawn as its own
+    claimant's line with the grey zone as a band above it (not counted as held): in the panel of
+    `mapped_place` (a place as `place_of` names it, or a claims' location), in the only panel when
+    there is one, else in a panel of its own. Returns the first panel's Axes."""
     if unit not in vocab.UNITS:
         raise ValueError(f"unknown unit {unit!r}; use one of {', '.join(vocab.UNITS)}")
-    unit_label, _ = vocab.UNITS[unit]
+    unit_label = vocab.UNITS[unit][0]
     rows = data[data["metric"].astype(str) == vocab.TERRITORY_HELD_KM2].sort_values(["date_end", "date_start"])
     _require(rows, "territory")
-    ax = _axes(ax)
+    places = territory_places(rows)
+    shown, left_out = places[:MAX_PANELS], places[MAX_PANELS:]
+    has_map = mapped is not None and len(mapped) > 0
+    map_at = mapped_place_index(shown, mapped_place) if has_map else None
+    panels = len(shown) + (has_map and map_at is None)
+    if ax is not None and panels > 1:
+        raise ValueError(f"these claims are about {len(places)} places, one panel each; pass ax=None")
+    if ax is None:
+        theme.set_theme()
+        height = theme.FIGSIZE[1] if panels == 1 else 2.7 * panels + 1.6
+        fig = Figure(figsize=theme.figsize(theme.FIGSIZE[0], height), layout="constrained")
+        axes = list(np.atleast_1d(fig.subplots(panels, 1)))
+    else:
+        axes = [ax]
+    events = data[data["metric"].astype(str) == vocab.EVENT]
+    drawn = {"wide": False, "derived": False}
+    for i, (name, group) in enumerate(shown):
+        panel_events = events[events["incident"].isin(group["incident"].unique())]
+        here = mapped if i == map_at else None
+        _territory_panel(axes[i], group, panel_events, unit, here, drawn, title=name if panels > 1 else None)
+    if has_map and map_at is None:
+        _mapped_panel(axes[-1], mapped, unit)
     handles = theme.side_handles(rows["claimant_side"])
-    if mapped is not None and len(mapped):
-        handles += _draw_mapped(ax, mapped, vocab.UNITS[unit][1])
-    context = data[(data["metric"].astype(str) == vocab.EVENT) & data["incident"].isin(rows["incident"].unique())]
-    for row in context.itertuples():  # e.g. the incursion the claims are about, with its own legend entry
+    if has_map:
+        handles += _mapped_handles()
+    if drawn["wide"]:
+        handles.append(
+            mpl.lines.Line2D(
+                [],
+                [],
+                color="#555555",
+                lw=2,
+                marker="|",
+                markersize=10,
+                markeredgewidth=2,
+                label="Bracket: held on a day within it; the text gives no day",
+            )
+        )
+    if drawn["derived"]:
+        handles.append(
+            mpl.lines.Line2D(
+                [],
+                [],
+                ls="",
+                marker="s",
+                markerfacecolor="white",
+                markeredgecolor="#555555",
+                markeredgewidth=1.8,
+                label="Hollow square: derived from the words, no number in the text",
+            )
+        )
+    if len(places) == 1:
+        title = f"{places[0][0]}, as claimed ({unit_label})"
+    else:
+        title = f"Territory held, as claimed, in {len(places)} places ({unit_label}): each place on its own axis"
+    theme.headline(axes[0], title)
+    theme.legend(axes[0], handles, ncol=2)
+    caption = theme.caption_text(rows)
+    if left_out:
+        caption += (
+            f" {len(left_out)} more place{'s' * (len(left_out) != 1)} with territory claims "
+            f"({sum(len(g) for _, g in left_out):,} claims) not drawn here; the claim table lists them."
+        )
+    if has_map:
+        caption += f" Mapped areas: {mapped_caption}."
+    theme.set_caption(axes[0], caption)
+    _unstack_labels(axes[: len(shown)])
+    return axes[0]
+
+
+def _territory_panel(ax: Axes, rows: pd.DataFrame, context: pd.DataFrame, unit: str, mapped, drawn: dict, title):
+    """One place's claims (and its events and mapped series) on `ax`; notes in `drawn` which
+    encodings it used, for the legend."""
+    unit_label, factor = vocab.UNITS[unit]
+    if mapped is not None:
+        _draw_mapped(ax, mapped, factor)
+    for row in context.itertuples():  # e.g. the incursion the claims are about: named in the panel's title
         ax.axvspan(
             mdates.date2num(row.date_start),
             mdates.date2num(row.date_end + ONE_DAY),
@@ -307,16 +556,7 @@ def plot_territory(
             lw=0,
             gid=f"event:{row.event_id}",
         )
-    if 0 < len(context) <= 3:
-        handles += [
-            mpl.patches.Patch(
-                facecolor=theme.side_color(r.claimant_side),
-                alpha=0.3,
-                label=theme.fit(f"{r.subject or r.incident} ({r.date_text})", 50, 1),
-            )
-            for r in context.itertuples()
-        ]
-    values = np.array([wording.converted(v, vocab.UNITS[unit][1]) for v in rows["value"]])
+    values = np.array([wording.converted(v, factor) for v in rows["value"]])
     start = mdates.date2num(rows["date_start"])
     end = mdates.date2num(rows["date_end"] + ONE_DAY)
     wide = ((rows["date_end"] - rows["date_start"]) > WIDE).to_numpy()
@@ -333,9 +573,7 @@ def plot_territory(
             if is_wide:  # a bracket: |———| at the value, over the window in which the date lies
                 segments = [[(a, v), (b, v)] for a, b, v in zip(start[m], end[m], values[m], strict=True)]
                 caps = [
-                    [(x, v - top * 0.025), (x, v + top * 0.025)]
-                    for a, b, v in zip(start[m], end[m], values[m], strict=True)
-                    for x in (a, b)
+                    [(x, v - top * 0.025), (x, v + top * 0.025)] for a, b, v in segments_ends(segments) for x in (a, b)
                 ]
                 ax.add_collection(
                     mpl.collections.LineCollection(
@@ -377,80 +615,153 @@ def plot_territory(
                 clip_on=False,
                 gid=f"derived:{side}",
             )
+    drawn["wide"] |= bool(wide.any())
+    drawn["derived"] |= bool(derived.any() and not many)
     first = min(rows["date_start"].min(), context["date_start"].min() if len(context) else rows["date_start"].min())
     last = max(rows["date_end"].max(), context["date_end"].max() if len(context) else rows["date_end"].max())
-    if mapped is not None and len(mapped):
+    if mapped is not None:
         first, last = min(first, mapped.index.min()), max(last, mapped.index.max())
-        top = max(top, float((mapped["held_km2"] + mapped["grey_km2"]).max() * vocab.UNITS[unit][1]))
+        top = max(top, float((mapped["held_km2"] + mapped["grey_km2"]).max() * factor))
     span = max((last - first).days, 30)
     left, right = mdates.date2num(first) - span * 0.06, mdates.date2num(last + ONE_DAY) + span * 0.06
-    label_idx = range(len(rows)) if len(rows) <= 12 else sorted({int(np.argmax(values)), len(rows) - 1})
+    most = 2 if theme.is_narrow() else 4  # labels a panel has room for; beyond, the largest and the latest
+    if len(rows) <= most:
+        label_idx = range(len(rows))
+    else:  # each side's largest and latest claim: no side goes unnamed
+        label_idx = sorted(
+            {
+                int(i)
+                for side in pd.unique(sides)
+                for idx in [np.flatnonzero(sides == side)]
+                for i in (idx[np.argmax(values[idx])], idx[-1])
+            }
+        )
+    claimants = rows[["claimant", "claimant_side"]].astype(str).drop_duplicates()
+    one_claimant = len(rows) > 1 and len(claimants) == 1
     for i in label_idx:
         row = rows.iloc[i]
         at = (start[i] + end[i]) / 2
-        share = (at - left) / (right - left)  # near an edge, the label runs inwards
-        ha, dx = ("right", 4) if share > 0.75 else ("left", -4) if share < 0.25 else ("center", 0)
         value = wording.claim_value(row, unit if unit != "km2" else None)
         when = (
             f"date not given: {wording.format_window(row['date_start'], row['date_end'])}"
             if wide[i]
             else wording.format_window(row["date_start"], row["date_end"])
         )
+        when = theme.fit(when, 40, 2)
         note = " (derived from the words)" if derived[i] else ""
+        if one_claimant:  # named once, in the panel's title
+            said = f"“{row['date_text']}”, " if len(rows) <= 3 else ""
+            text = f"{value}{note}\n" + theme.fit(f"{said}{when}", 56, 2)
+        else:
+            said = f", “{row['date_text']}”" if len(rows) <= 3 else ""
+            text = f"{value}{note}\n" + theme.fit(f"{row['claimant']}{said}", 56, 2) + f"\n{when}"
         ax.annotate(
-            f"{value}{note}\n" + theme.fit(f"{row['claimant']}, “{row['date_text']}”", 56, 2) + f"\n{when}",
+            text,
             xy=(min(max(at, left), right), values[i]),
-            xytext=(dx, 10),
+            xytext=(0, 10),
             textcoords="offset points",
-            ha=ha,
+            ha="center",
             va="bottom",
-            multialignment=ha,
+            multialignment="center",
             fontsize=9.5,
             color=theme.side_color(row["claimant_side"]),
             fontweight="bold",
+            annotation_clip=False,
             gid=f"value:{row['event_id']}",
-        )
+        ).set_in_layout(False)  # placed inside the panel by `_unstack_labels`, which sees every label
     ax.set_xlim(left, right)
     theme.date_axis(ax)
     ax.set_ylim(-top * 0.06, top * 1.45)
     ax.set_ylabel(f"Territory ({unit_label})")
-    if wide.any():
-        handles.append(
-            mpl.lines.Line2D(
-                [],
-                [],
-                color="#555555",
-                lw=2,
-                marker="|",
-                markersize=10,
-                markeredgewidth=2,
-                label="Bracket: held on a day within it; the text gives no day",
-            )
-        )
-    if derived.any():
-        handles.append(
-            mpl.lines.Line2D(
-                [],
-                [],
-                ls="",
-                marker="s",
-                markerfacecolor="white",
-                markeredgecolor="#555555",
-                markeredgewidth=1.8,
-                label="Hollow square: derived from the words, no number in the text",
-            )
-        )
-    subjects = rows["subject"].dropna().astype(str).unique()
-    theme.headline(ax, f"{subjects[0] if len(subjects) == 1 else 'Territory held'}, as claimed ({unit_label})")
-    theme.legend(ax, handles, ncol=2)
-    if mapped is not None and len(mapped):
-        theme.set_caption(ax, f"{theme.caption_text(rows)} Mapped areas: {mapped_caption}.")
-    else:
-        theme.add_caption(ax, rows)
-    return ax
+    shaded = list(dict.fromkeys(f"{r.subject or r.incident} ({r.date_text})" for r in context.itertuples()))
+    if len(shaded) > 3:
+        shaded = [f"{len(shaded)} dated events of these claims’ incidents"]
+    parts = [title] if title else []
+    if one_claimant:
+        who = wording.side_phrase(claimants.iloc[0]["claimant"], claimants.iloc[0]["claimant_side"])
+        parts = [f"{parts[0]}, as claimed by {who}" if parts else f"As claimed by {who}", *parts[1:]]
+    if len(label_idx) < len(rows):
+        parts.append(f"{len(rows)} claims; labelled: each side’s largest and latest")
+    if shaded:
+        parts.append("Shaded: " + "; ".join(shaded))
+    if parts:
+        ax.set_title(theme.fit("\n".join(parts), 90, 2 * len(parts)), loc="left", fontsize=10.5, gid="panel-title")
 
 
-def _draw_mapped(ax: Axes, mapped: pd.DataFrame, factor: float) -> list:
+def segments_ends(segments):
+    """(start, end, value) of each bracket segment [(a, v), (b, v)]."""
+    return [(a, b, v) for (a, v), (b, _) in segments]
+
+
+def _mapped_panel(ax: Axes, mapped: pd.DataFrame, unit: str) -> None:
+    """The mapped series alone, when no panel's claims are about the region it measures."""
+    unit_label, factor = vocab.UNITS[unit]
+    _draw_mapped(ax, mapped, factor)
+    theme.date_axis(ax)
+    ax.set_ylim(0, max(float((mapped["held_km2"] + mapped["grey_km2"]).max() * factor), 1) * 1.15)
+    ax.set_ylabel(f"Mapped ({unit_label})")
+    ax.set_title(
+        theme.fit("DeepState maps of the region measured (no claim in this table is about it by name)", 90, 2),
+        loc="left",
+        fontsize=10.5,
+        gid="panel-title",
+    )
+
+
+def _unstack_labels(axes: list[Axes]) -> None:
+    """Lift a value label that would print over another of its panel, and make room above for the
+    lifted ones: labels are placed in points from their marks, so two claims of one place on nearby
+    days (two "0 km²" a few days apart) would otherwise print one over the other."""
+    panels = [
+        (ax, sorted((t for t in ax.texts if (t.get_gid() or "").startswith("value:")), key=lambda t: t.xy[::-1]))
+        for ax in axes
+    ]
+    panels = [(ax, labels) for ax, labels in panels if labels]
+    if not panels:
+        return
+    fig = panels[0][0].get_figure(root=True)
+    ceiling = {ax: ax.get_ylim()[1] * 2.5 for ax, _ in panels}  # a taller axis would flatten the marks
+    fig.draw_without_rendering()  # once, for the layout: the passes below measure without drawing
+    for attempt in range(5):
+        for _, labels in panels:  # each pass places them afresh from their marks, at the current scale
+            for text in labels:
+                text.set_horizontalalignment("center")
+                text.set_multialignment("center")
+                text.xyann = (0, 10)
+        grown = False
+        for ax, labels in panels:
+            frame = ax.get_window_extent()
+            for text in labels:  # centred on its mark where it fits, else running inwards from the edge it meets
+                box = text.get_window_extent()
+                if box.x0 < frame.x0 + 2 or box.width > frame.width - 4:
+                    text.set_multialignment("left")
+                    text.xyann = ((frame.x0 + 2 - box.x0) * 72 / fig.dpi, 10)
+                elif box.x1 > frame.x1 - 2:
+                    text.set_multialignment("right")
+                    text.xyann = ((frame.x1 - 2 - box.x1) * 72 / fig.dpi, 10)
+            placed = []
+            for text in labels:
+                box, dy, moved = text.get_window_extent(), 0.0, True
+                while moved:
+                    moved = False
+                    for other in placed:
+                        if box.translated(0, dy).overlaps(other):
+                            dy += other.y1 - (box.y0 + dy) + 3
+                            moved = True
+                text.xyann = (text.xyann[0], 10 + dy * 72 / fig.dpi)
+                placed.append(box.translated(0, dy))
+            frame = ax.get_window_extent()
+            over = max(b.y1 for b in placed) - (frame.y1 - 4)
+            lo, hi = ax.get_ylim()
+            if over > 0 and attempt < 4 and hi < ceiling[ax]:  # more headroom, in data units, for the highest label
+                hi = min(hi + (hi - lo) * over / max(frame.height - over, frame.height / 3) * 1.05, ceiling[ax])
+                ax.set_ylim(lo, hi)
+                grown = True
+        if not grown:
+            return
+
+
+def _draw_mapped(ax: Axes, mapped: pd.DataFrame, factor: float) -> None:
     """The mapped series under the claims: held as a line, the grey zone as a band above it. Days
     without a snapshot break the line (a gap in the archive is not a straight line between maps)."""
     mapped = mapped.asfreq("D")
@@ -459,6 +770,9 @@ def _draw_mapped(ax: Axes, mapped: pd.DataFrame, factor: float) -> list:
     grey = mapped["grey_km2"].to_numpy(dtype=float) * factor
     ax.fill_between(x, held, held + grey, color="#9E9E9E", alpha=0.35, lw=0, zorder=1, gid="mapped:grey")
     ax.plot(x, held, color=theme.MAPPED_COLOR, lw=1.6, marker="o", ms=2.5, zorder=2, gid="mapped:held")
+
+
+def _mapped_handles() -> list:
     return [
         mpl.lines.Line2D(
             [], [], color=theme.MAPPED_COLOR, lw=1.6, label="DeepState maps: held by Ukraine, per snapshot"
@@ -470,7 +784,7 @@ def _draw_mapped(ax: Axes, mapped: pd.DataFrame, factor: float) -> list:
 def timeline_label(row) -> str:
     if pd.isna(row.value):
         return theme.fit(row.subject or row.incident, 48)
-    return theme.fit(f"{row.claimant}: {str(row.metric_label).lower()} {wording.claim_value(row, glyph=True)}", 48)
+    return theme.fit(f"{row.claimant}: {str(row.metric_label).lower()} {wording.claim_value(row)}", 48)
 
 
 NARROW = pd.Timedelta(days=2)  # a window this short is drawn with a mark; a longer one as a bar only

@@ -132,29 +132,58 @@ def casualties(sel: Selection) -> Prose:
     return Prose("\n".join(out))
 
 
-def territory(sel: Selection, unit: str, mapped=None) -> Prose:
+MOST_PLACES = 12  # places spelled out in prose, as on the chart
+
+
+def territory(sel: Selection, unit: str, mapped=None, place: str | None = None) -> Prose:
+    """The territory claims place by place (as the chart draws them, one panel each), with the
+    largest claim of each place; with `mapped`, what the maps show for the place they measure."""
+    from warclaims.charts.plots import mapped_place_index, territory_places
+
     rows = sel.claims[sel.claims["metric"].astype(str) == vocab.TERRITORY_HELD_KM2].sort_values("date_end")
     if rows.empty:
         return Prose(f"> **No territory claims match** this selection ({md(sel.description)}).")
-    out = [bullet_list(rows, unit=unit)]
-    peak = next(rows.loc[[rows["value"].idxmax()]].itertuples())
-    undated = (peak.date_end - peak.date_start) > pd.Timedelta(days=7)
-    out.append(
-        f"\nThe largest value in the table is **{md(wording.claim_value(peak, unit))}**, claimed by {md(peak.claimant)}"
-        + (
-            f"; the text does not say on which day, so the chart draws it as a bracket over "
-            f"{wording.format_window(peak.date_start, peak.date_end)}, not as an area held all along."
-            if undated
-            else f", for {wording.format_window(peak.date_start, peak.date_end)}."
+    places = territory_places(rows)
+    out = []
+    if len(places) > 1:
+        out.append(
+            f"The claims are about {len(places)} places; each is listed and drawn on its own, never added to "
+            "another or set on one scale with it."
         )
-    )
+    for name, group in places[:MOST_PLACES]:
+        if len(places) > 1:
+            out.append(f"\n**{md(name)}**\n")
+        out.append(bullet_list(group, unit=unit))
+        peak = next(group.loc[[group["value"].idxmax()]].itertuples())
+        undated = (peak.date_end - peak.date_start) > pd.Timedelta(days=7)
+        if len(group) > 1 or undated:
+            out.append(
+                f"\nThe largest value claimed for it is **{md(wording.claim_value(peak, unit))}**, by {md(peak.claimant)}"
+                + (
+                    f"; the text does not say on which day, so the chart draws it as a bracket over "
+                    f"{wording.format_window(peak.date_start, peak.date_end)}, not as an area held all along."
+                    if undated
+                    else f", for {wording.format_window(peak.date_start, peak.date_end)}."
+                )
+            )
+    if len(places) > MOST_PLACES:
+        out.append(f"\n… and {len(places) - MOST_PLACES:,} more places, listed in the overview’s claim table.")
     if unit != "km2":
         out.append(
             f"\nValues are stored in km² and shown in {vocab.UNITS[unit][0]}, rounded to the precision of the "
             "claim they convert (1 sq mi = 2.589988 km²)."
         )
     if mapped is not None and not mapped.frame.empty:
-        out.append(_mapped_comparison(rows, mapped, unit, peak))
+        at = mapped_place_index(places[:MOST_PLACES], place)
+        if at is None:
+            out.append(
+                "\nThe map snapshots measure one region; no place in these claims is named as that region "
+                "(`region_place`), so the maps are drawn in a panel of their own and compared with no claim."
+            )
+        else:
+            group = places[at][1]
+            peak = next(group.loc[[group["value"].idxmax()]].itertuples())
+            out.append(_mapped_comparison(group, mapped, unit, peak))
     return Prose("\n".join(out))
 
 
@@ -321,4 +350,22 @@ def losses_context(sel: Selection, losses, days: int) -> Prose | None:
         )
     else:
         lines.append(f"\nThe dataset has no daily figure for {wording.format_window(first, last)}.")
+    return Prose("\n".join(lines))
+
+
+def sources(sel: Selection) -> Prose:
+    """The page's sources in full, once: each chart's caption counts them and points here."""
+    from warclaims.charts.theme import page_sources
+
+    listed = page_sources(sel.claims)
+    if listed.empty:
+        return Prose("")
+    lines = [f"## Source{'s' * (len(listed) != 1)}\n"]
+    for r in listed.itertuples():
+        when = f"{r.published.day} {r.published:%b %Y}"
+        outlet = md(r.outlet) if isinstance(r.outlet, str) and r.outlet.strip() else "outlet not recorded"
+        title = f"“{md(r.title)}”"
+        if isinstance(r.url, str) and r.url.strip():  # an http(s) address with no space or quote (validated)
+            title = f"[{title}]({r.url.replace('(', '%28').replace(')', '%29')})"
+        lines.append(f"- {title}, {outlet}, {when}")
     return Prose("\n".join(lines))

@@ -49,25 +49,38 @@ def select_claims(
     start_date: str | None = None,
     end_date: str | None = None,
     claimant_sides: Iterable[str] | str | None = None,
+    source_ids: Iterable[str] | str | None = None,
 ) -> Selection:
-    """Check the parameters, load the validated claims, and keep those of the chosen sides whose
-    date window overlaps [start_date, end_date]."""
+    """Check the parameters, load the validated claims, and keep those of the chosen sides and
+    sources (`source_ids`, empty for all) whose date window overlaps [start_date, end_date]."""
     start, end = (parameters.check_date(n, v) for n, v in (("start_date", start_date), ("end_date", end_date)))
     if start is not None and end is not None and start > end:
         raise ParameterError(f"start_date {start} is after end_date {end}")
     start, end = (pd.Timestamp(d) if d is not None else None for d in (start, end))
     sides = check_sides(claimant_sides)
+    ids = parameters.check_source_ids(list(source_ids) if isinstance(source_ids, tuple) else source_ids)
     paths = {
         k: _existing(k, v)
         for k, v in (("events_csv", events_csv), ("sources_csv", sources_csv), ("metrics_csv", metrics_csv))
     }
     claims = load_claims(paths["events_csv"], sources=paths["sources_csv"], metrics=paths["metrics_csv"])
     keep = claims["claimant_side"].isin(sides)
+    if ids:
+        known = list(claims["source_id"].cat.categories)
+        unknown = [i for i in ids if i not in known]
+        if unknown:
+            listed = ", ".join(known[:5]) + (f" and {len(known) - 5:,} more" if len(known) > 5 else "")
+            raise ParameterError(
+                f"source_ids: {', '.join(map(repr, unknown[:5]))} not in the table's sources; known: {listed}"
+            )
+        keep &= claims["source_id"].isin(ids)
     if start is not None:
         keep &= claims["date_end"] >= start
     if end is not None:
         keep &= claims["date_start"] <= end
     parts = [f"sides: {', '.join(vocab.SIDE_LABELS[s] for s in sides)}"]
+    if ids:
+        parts.append(f"source{'s' * (len(ids) != 1)} {', '.join(ids)}")
     if start is not None or end is not None:
         parts.append(f"dates {start.date() if start is not None else '…'} to {end.date() if end is not None else '…'}")
     events_file = resolve(paths["events_csv"], DEFAULTS["events"])

@@ -16,7 +16,7 @@ import matplotlib.dates as mdates
 import pandas as pd
 import seaborn as sns
 
-from warclaims.claims.vocabulary import QUALIFIER_GLYPHS, QUALIFIER_WORDS, QUALIFIERS, SIDE_LABELS
+from warclaims.claims.vocabulary import QUALIFIER_WORDS, QUALIFIERS, SIDE_LABELS
 from warclaims.claims.wording import format_window, side_phrase
 
 SIDE_COLORS = {"russia": "#D55E00", "ukraine": "#0072B2", "other": "#6E6E6E"}
@@ -100,7 +100,7 @@ def cut(text: object, most: int) -> str:
 
 def date_axis(ax, maxticks: int = 8) -> None:
     """Dates on the x axis as concise ticks ('2025', 'Feb', 'May'), at most `maxticks` of them."""
-    locator = mdates.AutoDateLocator(minticks=2, maxticks=maxticks)
+    locator = mdates.AutoDateLocator(minticks=2, maxticks=min(maxticks, 5) if is_narrow() else maxticks)
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
 
@@ -109,24 +109,39 @@ def _join(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def claimants_phrase(data: pd.DataFrame) -> str:
+def claimants_phrase(data: pd.DataFrame, most: int = 8) -> str:
     """'Russia’s defence ministry (Russia) and Ukraine’s national guard (Ukraine)', in order of appearance;
-    a claimant that is a side itself is named once ('Russia', not 'Russia (Russia)')."""
+    a claimant that is a side itself is named once ('Russia', not 'Russia (Russia)'). Beyond `most`
+    claimants, a count by side ('7 claimants: 3 Russian, 4 Ukrainian'): the chart names each at its mark."""
     pairs = data[["claimant", "claimant_side"]].astype(str).drop_duplicates()
+    if len(pairs) > most:
+        counts = pairs["claimant_side"].value_counts()
+        words = {"russia": "Russian", "ukraine": "Ukrainian", "other": "the publisher’s own account"}
+        parts = [f"{int(counts[s])} {words[s]}" if s != "other" else words[s] for s in SIDE_LABELS if counts.get(s, 0)]
+        return f"{len(pairs)} claimants ({_join(parts)})"
     return _join([side_phrase(cut(c, 100), s) for c, s in zip(pairs["claimant"], pairs["claimant_side"], strict=True)])
 
 
 def source_line(title: str, outlet: object, published, url: object = None) -> str:
-    """'“Title”, Outlet, 21 May 2025, https://…' (the outlet is said to be unnamed when it is not known)."""
+    """'“Title”, Outlet, 21 May 2025, https://…' (the outlet is said to be unrecorded when it is not known)."""
     when = f"{pd.Timestamp(published).day} {pd.Timestamp(published):%b %Y}"
-    who = outlet if isinstance(outlet, str) and outlet.strip() else "outlet not named"
+    who = outlet if isinstance(outlet, str) and outlet.strip() else "outlet not recorded"
     link = f", {url}" if isinstance(url, str) and url.strip() else ""
     return f"“{cut(title, 160)}”, {who}, {when}{link}"
 
 
+def page_sources(data: pd.DataFrame) -> pd.DataFrame:
+    """The distinct sources of `data` (title, outlet, published, url), in order of publication."""
+    columns = [c for c in ("source_id", "title", "outlet", "published", "url") if c in data.columns]
+    return data[columns].drop_duplicates(subset=["title", "published"]).sort_values("published", kind="stable")
+
+
 def sources_phrase(data: pd.DataFrame) -> str:
-    columns = [c for c in ("title", "outlet", "published", "url") if c in data.columns]
-    sources = data[columns].drop_duplicates(subset=["title", "published"])
+    """The one source in full; several as a count, since the page lists them in full once (a chart
+    citing 50 sources by title would be a caption longer than the chart)."""
+    sources = page_sources(data)
+    if len(sources) > 1:
+        return f"{len(sources)} sources, listed at the end of the page"
     return "; ".join(
         source_line(r.title, getattr(r, "outlet", None), r.published, getattr(r, "url", None))
         for r in sources.itertuples()
@@ -136,8 +151,12 @@ def sources_phrase(data: pd.DataFrame) -> str:
 def caption_text(data: pd.DataFrame) -> str:
     """Provenance for a chart: claimants, 'not independently verified', the date window and the source(s)."""
     window = format_window(data["date_start"].min(), data["date_end"].max())
-    source = sources_phrase(data)
-    return f"Claims by {claimants_phrase(data)}; not independently verified. Dates: {window}. Source: {source}."
+    sources = page_sources(data)
+    label = "Sources" if len(sources) > 1 else "Source"
+    return (
+        f"Claims by {claimants_phrase(data)}; not independently verified. Dates: {window}. "
+        f"{label}: {sources_phrase(data)}."
+    )
 
 
 CAPTION_SIZE = 8.5
@@ -187,8 +206,17 @@ def headline(ax, title: str) -> None:
     """The chart's title, at the figure's top left. Charts with a legend carry it as the legend's title
     (see `legend`), so title and legend are aligned at the figure's left and never overlap."""
     fig = ax.get_figure(root=True)
-    fig._warclaims_title = _wrap_title(fig, title)
-    fig.suptitle(fig._warclaims_title, x=0.01, ha="left", fontsize=TITLE_SIZE, fontweight="bold").set_gid("title")
+    fig.suptitle(_wrap_title(fig, title), x=0.01, ha="left", fontsize=TITLE_SIZE, fontweight="bold").set_gid("title")
+
+
+def _figure_text(fig, gid: str):
+    """The figure-level text with this gid (the title, the caption), or None: found among the
+    figure's own texts rather than through matplotlib's private attributes."""
+    return next((t for t in fig.texts if t.get_gid() == gid), None)
+
+
+def caption_artist(fig):
+    return _figure_text(fig, "caption")
 
 
 def _wrap_title(fig, title: str) -> str:
@@ -197,8 +225,7 @@ def _wrap_title(fig, title: str) -> str:
 
 
 def title_of(ax) -> str:
-    fig = ax.get_figure(root=True)
-    return " ".join(getattr(fig, "_warclaims_title", fig.get_suptitle()).split("\n"))
+    return " ".join(ax.get_figure(root=True).get_suptitle().split("\n"))
 
 
 def side_handles(sides: Iterable[str]) -> list:
@@ -219,7 +246,7 @@ def hatch_handle(qualifiers: Iterable[str]) -> list:
     present = [q for q in QUALIFIERS if q != "exact" and q in set(map(str, qualifiers))]
     if not present:
         return []
-    words = ", ".join(f"{QUALIFIER_GLYPHS[q]} {QUALIFIER_WORDS[q]}" for q in present)
+    words = ", ".join(QUALIFIER_WORDS[q] for q in present)
     return [mpl.patches.Patch(facecolor="white", edgecolor="#333333", hatch=QUALIFIED_HATCH, label=f"Hatched: {words}")]
 
 
@@ -237,10 +264,11 @@ def legend(ax, handles: list, ncol: int | None = None) -> None:
     longest = max(len(line) for h in handles for line in h.get_label().split("\n"))
     ncol = ncol or (len(handles) if len(handles) <= 3 else 2)
     ncol = max(1, min(ncol, int(fig.get_figwidth() * 72 // (longest * LEGEND_SIZE * 0.58 + 30))))
-    title = getattr(fig, "_warclaims_title", None)
-    if title and fig._suptitle is not None:
-        fig._suptitle.remove()
-        fig._suptitle = None
+    shown = _figure_text(fig, "title")
+    title = shown.get_text() if shown is not None and shown.get_visible() else None
+    if title:  # the legend carries it from here; the figure's own title stays, hidden, as the record
+        shown.set_visible(False)
+        shown.set_in_layout(False)
     fig.legend(
         handles=handles,
         loc="outside upper left",

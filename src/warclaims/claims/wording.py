@@ -56,20 +56,17 @@ def converted(value: float, factor: float) -> float:
     return round(result, figures - 1 - math.floor(math.log10(abs(result))))
 
 
-def claim_value(row, unit: str | None = None, *, glyph: bool = False) -> str:
+def claim_value(row, unit: str | None = None) -> str:
     """A claim's value as the text qualifies it: 'nearly 1,400 km²', 'at least 6', '159'; converted to
-    `unit` (from km²) at the claim's precision. With glyph=True the short form ('~1,400 km²', '≥6')
-    is used when the text gives no word of its own."""
+    `unit` (from km²) at the claim's precision. A row that leaves `qualifier_text` empty gets its
+    qualifier's own words ('at least'), the same on every chart, never a glyph beside another row's words."""
     factor = UNITS[unit][1] if unit in UNITS else 1.0
     value = converted(row.value, factor)
     words = getattr(row, "qualifier_text", None)
     shown_unit = unit if unit in UNITS else getattr(row, "unit", None)
-    if isinstance(words, str) and words.strip():
-        suffix = f" {UNITS[shown_unit][0]}" if shown_unit in UNITS else ""
-        return f"{words.strip()} {format_number(value)}{suffix}"
-    if glyph:
-        return value_label(value, row.qualifier, shown_unit)
     suffix = f" {UNITS[shown_unit][0]}" if shown_unit in UNITS else ""
+    if isinstance(words, str) and words.strip():
+        return f"{words.strip()} {format_number(value)}{suffix}"
     return value_words(value, row.qualifier) + suffix
 
 
@@ -90,10 +87,12 @@ def side_phrase(claimant: str, side: str) -> str:
 
 
 def incident_label(incident: str, start, end) -> str:
-    """An incident slug read out: 'missile-attack-2025-05-20' → 'Missile attack on 20 May 2025'."""
+    """An incident slug read out: 'missile-attack-2025-05-20' → 'Missile attack on 20 May 2025'; over
+    a window, 'Drone night, 20–21 May 2025'."""
     words = re.sub(r"-?\d{4}-\d{2}-\d{2}$", "", str(incident)).replace("-", " ").replace("_", " ").strip()
     words = words[:1].upper() + words[1:] if words else "Incident"
-    return f"{words} on {format_window(start, end)}"
+    start, end = pd.Timestamp(start), pd.Timestamp(end)
+    return f"{words} on {format_window(start, end)}" if start == end else f"{words}, {format_window(start, end)}"
 
 
 def format_window(start: pd.Timestamp, end: pd.Timestamp) -> str:

@@ -224,7 +224,6 @@ def _build(
                 "show_code": show_code,
                 "filter": describe(r.parameters),
                 "nav": nav,
-                "sources": sources,
             }
             for r in todo
         ]

@@ -86,7 +86,7 @@ def sources_html(sources: list[dict], prefix: str = "") -> str:
         title = f"“{_e(src.get('title', ''))}”"
         if src.get("url"):
             title = f'<a href="{_e(src["url"])}">{title}</a>'
-        outlet = _e(src["outlet"]) if src.get("outlet") else "outlet not named"
+        outlet = _e(src["outlet"]) if src.get("outlet") else "outlet not recorded"
         items.append(f"<li>{title}, {outlet}, {_e(src.get('published', ''))}</li>")
     return f'<ul class="sources">{"".join(items)}</ul>' if items else ""
 

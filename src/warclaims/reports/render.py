@@ -259,7 +259,6 @@ def run_report(job: dict) -> dict:
         "error": error,
         "index_href": f"{up}index.html",
         "nav": [{**n, "href": f"{up}{n['id']}.html", "current": n["id"] == job["id"]} for n in job.get("nav", [])],
-        "sources": job.get("sources", []),
     }
     scrub_notebook(nb, root)
     text = nbformat.writes(nb) + "\n"

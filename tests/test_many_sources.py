@@ -1,0 +1,185 @@
+"""A claim table that grows: tables of 1, 2, 5, 20 and 50 sources (tests/madeup.py) drawn as every
+chart family, at both widths. Claims about different places never share an axis; cards about
+opposite directions never share a heading; the same qualifier is worded the same on every row;
+captions stay short; and no text overlaps, leaves the figure or falls under 8 pt."""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+import matplotlib.dates as mdates
+import pytest
+
+import warclaims
+from warclaims import figures
+from warclaims.charts import plots, theme
+from warclaims.charts.parameters import ParameterError
+
+from conftest import visible_texts
+from madeup import write_table
+
+SIZES = (1, 2, 5, 20, 50)
+MIN_POINTS = 8
+
+
+@pytest.fixture(scope="module")
+def tables(tmp_path_factory):
+    return {n: warclaims.load_claims(root=write_table(tmp_path_factory.mktemp(f"sources-{n}"), n)) for n in SIZES}
+
+
+def drawn(claims):
+    for name, make in (
+        ("drones", figures.drone_figure),
+        ("casualties", figures.casualty_figure),
+        ("territory", figures.territory_figure),
+        ("timeline", figures.timeline_figure),
+    ):
+        fig = make(claims)
+        yield name, fig.figure
+        assert fig.narrow is not None, f"{name}: no phone drawing"
+        yield f"{name} (phone)", fig.narrow
+
+
+def layout_problems(name, fig) -> list[str]:
+    problems = []
+    texts = visible_texts(fig)
+    page = fig.bbox
+    boxes = [(t, t.get_window_extent()) for t in texts]
+    for (a, box_a), (b, box_b) in itertools.combinations(boxes, 2):
+        if box_a.padded(-1).overlaps(box_b.padded(-1)):
+            problems.append(f"{name}: {a.get_text()[:40]!r} overlaps {b.get_text()[:40]!r}")
+    for t, box in boxes:
+        if box.x0 < page.x0 - 1 or box.x1 > page.x1 + 1 or box.y0 < page.y0 - 1 or box.y1 > page.y1 + 1:
+            problems.append(f"{name}: {t.get_text()[:50]!r} leaves the figure")
+        if t.get_fontsize() < MIN_POINTS:
+            problems.append(f"{name}: {t.get_text()[:30]!r} at {t.get_fontsize()} pt")
+        if t.get_gid() in ("caption", "title") and t.get_text().endswith("…"):
+            problems.append(f"{name}: {t.get_gid()} cut short")
+    return problems
+
+
+@pytest.mark.parametrize("n", SIZES)
+def test_no_text_overlaps_leaves_the_figure_or_is_too_small(tables, n):
+    problems = [p for name, fig in drawn(tables[n]) for p in layout_problems(f"{n} sources, {name}", fig)]
+    assert problems == []
+
+
+@pytest.mark.parametrize("n", SIZES)
+def test_captions_cite_sources_compactly(tables, n):
+    for name, fig in drawn(tables[n]):
+        caption = " ".join(fig.get_supxlabel().split())
+        assert len(caption) <= 500, (name, len(caption))  # the shipped article's own, whole, is 438
+        if n > 1:  # each chart counts the sources of the claims it draws
+            assert re.search(r"Sources: \d+ sources, listed at the end of the page\.", caption), name
+            assert "Made-up report from" not in caption
+
+
+def panels(fig):
+    return [ax for ax in fig.axes if ax.get_title(loc="left")]
+
+
+def test_each_place_has_its_own_panel_and_only_its_own_event_band(tables):
+    claims = tables[5]
+    ax = plots.plot_territory(claims)
+    fig = ax.get_figure(root=True)
+    places = plots.territory_places(claims[claims["metric"] == "territory_held_km2"])
+    assert len(places) == 6 and len(fig.axes) == 6
+    for panel, (place, rows) in zip(fig.axes, places, strict=True):
+        assert panel.get_title(loc="left").replace("\n", " ").startswith(place)
+        drawn_ids = {t.get_gid().split(":", 1)[1] for t in panel.texts if (t.get_gid() or "").startswith("value:")}
+        assert drawn_ids == set(rows["event_id"])  # every claim of the place, and none of another
+        bands = {p.get_gid() for p in panel.patches if (p.get_gid() or "").startswith("event:")}
+        expected = {"Kursk territory held by Ukrainian forces": {"event:kursk-incursion"}}.get(place, set())
+        if place.startswith("Zarichne"):
+            expected = {"event:zarichne-incursion"}
+        assert bands == expected, place
+    assert theme.title_of(ax).startswith("Territory held, as claimed, in 6 places")
+
+
+def test_one_place_is_named_in_the_title(tables):
+    ax = plots.plot_territory(tables[1])
+    assert theme.title_of(ax) == "Kursk territory held by Ukrainian forces, as claimed (km²)"
+    assert "Shaded: Ukrainian incursion into Kursk (August 2024)" in ax.get_title(loc="left")
+
+
+def test_two_claims_of_one_place_on_one_day_do_not_print_over_each_other(tables):
+    ax = plots.plot_territory(tables[2])
+    zarichne = next(a for a in ax.get_figure(root=True).axes if a.get_title(loc="left").startswith("Zarichne"))
+    labels = [t for t in zarichne.texts if (t.get_gid() or "").startswith("value:")]
+    assert len(labels) == 2
+    ax.get_figure(root=True).draw_without_rendering()
+    a, b = (t.get_window_extent() for t in labels)
+    assert not a.overlaps(b)
+    top = zarichne.get_window_extent().y1
+    assert max(a.y1, b.y1) <= top  # lifted inside the panel, not into its title
+
+
+def test_drone_cards_of_opposite_directions_have_their_own_headings(tables):
+    ax = plots.plot_drone_claims(tables[2])
+    headings = {
+        t.get_gid().split(":", 1)[1]: t.get_text().replace("\n", " ")
+        for t in ax.texts
+        if (t.get_gid() or "").startswith("heading:")
+    }
+    assert headings["zarichne-night-russia"] == "Drones intercepted: Ukrainian drones, over Russia"
+    assert headings["zarichne-night-ukraine"] == "Drones intercepted: Russian drones, over Ukraine"
+    groups = {t.get_gid().split(":", 1)[1]: t.get_text() for t in ax.texts if (t.get_gid() or "").startswith("group:")}
+    assert groups["zarichne-night-russia"] == "Drone night, 8–9 Aug 2025"
+
+
+def test_a_qualifier_is_worded_the_same_with_or_without_qualifier_text(tables):
+    ax = plots.plot_casualties(tables[2])
+    values = {t.get_gid().split(":", 1)[1]: t.get_text() for t in ax.texts if (t.get_gid() or "").startswith("value:")}
+    assert values["zarichne-market-killed"] == "at least 2 →"  # qualifier_text left empty in the table
+    assert values["missile-attack-killed-ukraine"] == "at least 6 →"
+    assert values["zarichne-soldiers-ukraine"] == "at most 4"
+    everything = " ".join(t.get_text() for name, fig in drawn(tables[5]) for t in visible_texts(fig))
+    assert not {"≥", "≤", "~"} & set(everything)
+
+
+def test_two_incidents_on_one_day_are_two_groups(tables):
+    ax = plots.plot_casualties(tables[2])
+    heads = [t.get_text() for t in ax.texts if (t.get_gid() or "").startswith("incident:")]
+    assert "Market shelling on 8 Aug 2025: civilians" in heads
+    assert "Bus drone strike on 8 Aug 2025: people on a bus" in heads
+
+
+def test_many_drone_claims_are_a_panel_per_direction(tables):
+    fig = plots.plot_drone_claims(tables[50]).get_figure(root=True)  # above MAX_MARKS: series over time
+    titles = [ax.get_title(loc="left") for ax in fig.axes]
+    assert any(t.startswith("Drones intercepted: Ukrainian drones: ") for t in titles)
+    assert any(t.startswith("Drones intercepted: Russian drones: ") for t in titles)
+    for ax in fig.axes:  # one direction per axis: every point of a panel counts the same thing
+        sides = {c.get_gid().split(":")[1] for c in ax.collections if (c.get_gid() or "").startswith("series")}
+        if ax.get_title(loc="left").startswith("Drones intercepted: Russian drones"):
+            assert sides == {"ukraine"}
+
+
+def test_source_ids_keep_only_those_sources(monkeypatch, tmp_path):
+    monkeypatch.setenv("WARCLAIMS_ROOT", str(write_table(tmp_path, 5)))
+    sel = warclaims.select_claims(source_ids=["2025-08-10-dubrava"])
+    assert set(sel.claims["source_id"]) == {"2025-08-10-dubrava"} and len(sel.claims) == 2
+    assert "source 2025-08-10-dubrava" in sel.description
+    assert len(warclaims.select_claims(source_ids=[]).claims) == 30  # empty: every source
+    with pytest.raises(ParameterError, match="'nope' not in the table's sources; known: 2025-05-21-putin-kursk"):
+        warclaims.select_claims(source_ids="nope")
+    with pytest.raises(ParameterError, match="source_ids=5 must be a list of source ids"):
+        warclaims.select_claims(source_ids=5)
+
+
+def test_the_page_lists_its_sources_in_full_once(tables, tmp_path):
+    from warclaims import prose
+    from warclaims.charts.selection import Selection
+
+    text = prose.sources(Selection(tables[5], tables[5], ""))
+    assert text.startswith("## Sources")
+    assert text.count("\n- ") == 5
+    assert "“A made-up report whose outlet is not recorded”, outlet not recorded, 10 Aug 2025" in text
+    assert "[“A made-up article about several places at once”](https://example.org/made-up/zarichne)" in text
+
+
+def test_dates_on_the_territory_axis_stay_dates(tables):
+    ax = plots.plot_territory(tables[1])
+    lo, hi = ax.get_xlim()
+    assert mdates.num2date(lo).year == 2024 and mdates.num2date(hi).year == 2025
