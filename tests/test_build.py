@@ -400,7 +400,7 @@ def test_two_sets_drawing_the_same_figures_are_named(rebuilt):
 
 def test_the_index_names_its_sources_and_filters(built):
     index = (built / "reports" / "index.html").read_text(encoding="utf-8")
-    assert "Built from the claims read in these sources:" in index and "outlet not named, 2025-05-21" in index
+    assert "Built from the claims read in these sources:" in index and "outlet not recorded, 2025-05-21" in index
     assert "Casualty claims: claims by Ukraine" in index
 
 

@@ -73,3 +73,54 @@ def test_duplicate_report_ids(tmp_path):
 def test_empty_list(tmp_path):
     with pytest.raises(ReportListError, match="expected a 'reports:' list"):
         load_report_list(write(tmp_path, "reports: []\n"), ROOT)
+
+
+def test_per_source_builds_a_page_per_source(tmp_path):
+    import shutil
+
+    from madeup import write_table
+
+    write_table(tmp_path, 3)
+    shutil.copytree(ROOT / "notebooks", tmp_path / "notebooks")
+    path = write(
+        tmp_path,
+        """reports:
+  - notebook: overview
+    per_source: true
+  - notebook: territory
+    per_source: true
+    parameter_sets:
+      miles: {territory_unit: mi2}
+""",
+    )
+    reports = {r.id: r.parameters for r in load_report_list(path, tmp_path)}
+    assert reports == {
+        "overview--2025-05-21-putin-kursk": {"source_ids": ["2025-05-21-putin-kursk"]},
+        "overview--2025-08-09-zarichne": {"source_ids": ["2025-08-09-zarichne"]},
+        "overview--2025-08-10-dubrava": {"source_ids": ["2025-08-10-dubrava"]},
+        "territory--miles-2025-05-21-putin-kursk": {"territory_unit": "mi2", "source_ids": ["2025-05-21-putin-kursk"]},
+        "territory--miles-2025-08-09-zarichne": {"territory_unit": "mi2", "source_ids": ["2025-08-09-zarichne"]},
+        "territory--miles-2025-08-10-dubrava": {"territory_unit": "mi2", "source_ids": ["2025-08-10-dubrava"]},
+    }
+
+
+@pytest.mark.parametrize(
+    "entry, message",
+    [
+        ("per_source: yes please", "'per_source' is true or false"),
+        ("per_source: true\n    parameter_sets: {one: {source_ids: [x]}}", "leave source_ids out of its sets"),
+    ],
+)
+def test_per_source_mistakes_are_one_line(tmp_path, entry, message):
+    path = write(tmp_path, f"reports:\n  - notebook: overview\n    {entry}\n")
+    with pytest.raises(ReportListError, match=message):
+        load_report_list(path, ROOT)
+
+
+def test_per_source_without_a_source_table_names_it(tmp_path):
+    import shutil
+
+    shutil.copytree(ROOT / "notebooks", tmp_path / "notebooks")
+    path = write(tmp_path, "reports:\n  - notebook: overview\n    per_source: true\n")
+    with pytest.raises(ReportListError, match=r"per_source: data/sources\.csv: file not found"):
+        load_report_list(path, tmp_path)

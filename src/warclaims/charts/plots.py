@@ -782,9 +782,12 @@ def _mapped_handles() -> list:
 
 
 def timeline_label(row) -> str:
+    """A timeline row's label: who claims what, and where when the table says (two territory claims
+    about different places must not read alike)."""
     if pd.isna(row.value):
         return theme.fit(row.subject or row.incident, 48)
-    return theme.fit(f"{row.claimant}: {str(row.metric_label).lower()} {wording.claim_value(row)}", 48)
+    where = f" ({row.location})" if isinstance(row.location, str) and row.location.strip() else ""
+    return theme.fit(f"{row.claimant}: {str(row.metric_label).lower()} {wording.claim_value(row)}{where}", 48)
 
 
 NARROW = pd.Timedelta(days=2)  # a window this short is drawn with a mark; a longer one as a bar only

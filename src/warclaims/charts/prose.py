@@ -227,6 +227,11 @@ class ClaimTable:
     def __init__(self, claims: pd.DataFrame):
         self.total = len(claims)
         claims = claims.sort_values(["date_start", "date_end", "event_id"]).head(self.MOST_ROWS)  # as the timeline
+        from warclaims.charts.theme import page_sources
+
+        self.sources = page_sources(claims)
+        number = {sid: n for n, sid in enumerate(self.sources["source_id"].astype(str), start=1)}
+        self.source_of = [number[str(sid)] for sid in claims["source_id"]]
         self.frame = pd.DataFrame(
             {
                 "When": [
@@ -243,27 +248,62 @@ class ClaimTable:
                 "Notes": claims["notes"].fillna("").astype(str),
             }
         )
+        if len(self.sources) > 1:
+            titles = dict(zip(self.sources["source_id"].astype(str), self.sources["title"].astype(str), strict=True))
+            self.frame.insert(1, "Source", [titles[str(sid)] for sid in claims["source_id"]])
 
     def _repr_html_(self) -> str:
         """The table, every cell escaped; each cell carries its column name so narrow screens can show
         a row as a stack of labelled lines instead of scrolling sideways."""
         head = "".join(f"<th>{html.escape(c)}</th>" for c in self.frame.columns)
         body = "\n".join(
-            "<tr>"
+            f'<tr data-source="{n}">'
             + "".join(
                 f'<td data-label="{html.escape(c, quote=True)}">{html.escape(str(v))}</td>'
                 for c, v in zip(self.frame.columns, row, strict=True)
             )
             + "</tr>"
-            for row in self.frame.itertuples(index=False)
+            for n, row in zip(self.source_of, self.frame.itertuples(index=False), strict=True)
         )
         table = f'<table class="warclaims-table">\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>'
+        table = self._source_filter() + table
         if self.total > len(self.frame):
             table = (
                 f"<p>The first {len(self.frame):,} of {self.total:,} claims by date; the full table is the events CSV "
                 "this report was built from.</p>\n"
             ) + table
-        return table
+        return f'<div class="warclaims-claims">\n{table}\n</div>'
+
+    def _source_filter(self) -> str:
+        """With several sources, a choice of source above the table: radio buttons and CSS rules (no
+        script), so it works with scripts off and under any Content-Security-Policy that allows the
+        page's own styles. Each row says its source in the Source column either way."""
+        if len(self.sources) < 2:
+            return ""
+        counts = pd.Series(self.source_of).value_counts()
+        options = [
+            f'<label><input type="radio" name="warclaims-source" id="warclaims-source-0" checked> '
+            f"every source ({len(self.frame):,})</label>"
+        ]
+        rules = []
+        for n, r in enumerate(self.sources.itertuples(), start=1):
+            options.append(
+                f'<label><input type="radio" name="warclaims-source" id="warclaims-source-{n}"> '
+                f"“{html.escape(str(r.title))}”, {r.published.day} {r.published:%b %Y} ({int(counts.get(n, 0)):,})</label>"
+            )
+            rules.append(
+                f'.warclaims-claims:has(#warclaims-source-{n}:checked) tbody tr:not([data-source="{n}"]) {{ display: none; }}'
+            )
+        style = (
+            "<style>\n.warclaims-sources label { display: block; margin: .15rem 0; }\n"
+            + "\n".join(rules)
+            + "\n</style>"
+        )
+        return (
+            f'{style}\n<fieldset class="warclaims-sources"><legend>Show the claims of</legend>\n'
+            + "\n".join(options)
+            + "\n</fieldset>\n"
+        )
 
     def __repr__(self) -> str:
         with pd.option_context("display.max_colwidth", 60, "display.width", 200):

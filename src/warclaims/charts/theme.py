@@ -133,7 +133,8 @@ def source_line(title: str, outlet: object, published, url: object = None) -> st
 def page_sources(data: pd.DataFrame) -> pd.DataFrame:
     """The distinct sources of `data` (title, outlet, published, url), in order of publication."""
     columns = [c for c in ("source_id", "title", "outlet", "published", "url") if c in data.columns]
-    return data[columns].drop_duplicates(subset=["title", "published"]).sort_values("published", kind="stable")
+    key = ["source_id"] if "source_id" in columns else ["title", "published"]
+    return data[columns].drop_duplicates(subset=key).sort_values("published", kind="stable")
 
 
 def sources_phrase(data: pd.DataFrame) -> str:

@@ -185,6 +185,35 @@ def _requires(value) -> tuple[str, ...] | None:
     return tuple(value)
 
 
+def source_ids(root: Path) -> list[str]:
+    """The source ids of data/sources.csv, in its order, for `per_source` entries (the table itself is
+    validated by the build before anything runs; this only needs the ids)."""
+    import csv
+    import io
+
+    shown = "data/sources.csv"
+    try:
+        text = read_regular(root / "data" / "sources.csv").decode("utf-8-sig")
+    except FileNotFoundError:
+        raise ReportListError(f"{shown}: file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ReportListError(f"{shown}: cannot be read ({getattr(exc, 'strerror', None) or exc})") from None
+    try:
+        rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise ReportListError(f"{shown}: not CSV ({exc})") from None
+    ids = [r.get("source_id") for r in rows]
+    if not rows or any(not isinstance(i, str) or not i.strip() for i in ids):
+        raise ReportListError(f"{shown}: needs a source_id on every row")
+    return list(dict.fromkeys(i.strip() for i in ids))
+
+
+def _slug(source_id: str) -> str:
+    """A source id as part of a report id: lowercase letters, digits, - and _."""
+    slug = re.sub(r"[^a-z0-9_-]+", "-", source_id.lower()).strip("-_")
+    return slug[:80] or "source"
+
+
 def load_report_list(path: Path, root: Path) -> list[Report]:
     """Parse and check reports.yaml; raise ReportListError listing every bad entry."""
     shown = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
@@ -204,7 +233,7 @@ def load_report_list(path: Path, root: Path) -> list[Report]:
             continue
         name = entry["notebook"].removesuffix(".ipynb")
         label += f" (notebook '{name}')"
-        extra = set(entry) - {"notebook", "parameter_sets", "requires"}
+        extra = set(entry) - {"notebook", "parameter_sets", "requires", "per_source"}
         if extra:
             problems.append(f"{label}: unknown key(s) {', '.join(sorted(extra))}")
         if name not in known:
@@ -220,6 +249,24 @@ def load_report_list(path: Path, root: Path) -> list[Report]:
         if requires is None:
             problems.append(f"{label}: 'requires' must be a file path or a list of them, relative to the project")
             continue
+        per_source = entry.get("per_source", False)
+        if not isinstance(per_source, bool):
+            problems.append(f"{label}: 'per_source' is true or false")
+            continue
+        if per_source:
+            try:
+                ids = source_ids(root)
+            except ReportListError as exc:
+                problems.append(f"{label}: per_source: {exc}")
+                continue
+            if any(isinstance(p, dict) and "source_ids" in p for p in sets.values()):
+                problems.append(f"{label}: per_source builds one page per source; leave source_ids out of its sets")
+                continue
+            sets = {
+                (_slug(i) if s == "default" else f"{s}-{_slug(i)}"): {**(p or {}), "source_ids": [i]}
+                for s, p in sets.items()
+                for i in ids
+            }
         for set_name, params in sets.items():
             params = params or {}
             set_label = f"{label}, parameter set '{set_name}'"
@@ -269,6 +316,8 @@ def load_cached(path: Path, root: Path, digests: Digests) -> list[Report]:
                     str(path),
                     digests.of(path),
                     [(p.name, digests.of(p)) for p in sorted((root / "notebooks").glob("*.ipynb"))],
+                    # per_source entries expand to one report per source in the table
+                    digests.of(root / "data" / "sources.csv"),
                     # The whole package's code, not a hand-kept list of what checking reads (the
                     # list once left out claims/vocabulary.py, which parameter checks read).
                     [(p.relative_to(PACKAGE).as_posix(), digests.of(p)) for p in sorted(PACKAGE.rglob("*.py"))],
