@@ -68,4 +68,7 @@ def test_pages_speak_of_the_second_article(second, page, expected):
 
 def test_chart_titles_come_from_the_claims(second):
     svg = (second / "figures" / "territory--default--territory_km2.svg").read_text(encoding="utf-8")
-    assert "<title>Ostrivna territory held by Ukrainian forces, as claimed (km²)</title>" in svg
+    assert (
+        "<title>Ostrivna territory held by Ukrainian forces (around the town of Lisove), as claimed (km²)</title>"
+        in svg
+    )

@@ -215,15 +215,23 @@ def territory_figure(
     rows = data[data["metric"].astype(str) == vocab.TERRITORY_HELD_KM2]
     if rows.empty:
         return NoClaims("territory", selection)
-    series = _mapped_series(mapped, rows)
+    places = plots.territory_places(rows)
+    at = plots.mapped_place_index(places[: plots.MAX_PANELS], place)
+    series = _mapped_series(mapped, places[at][1] if at is not None else rows)  # over its own place's dates
     caption = (
         mapped.dataset.caption() if mapped is not None and mapped.dataset is not None else "DeepState map snapshots"
     )
-    per_place = max(len(g) for _, g in plots.territory_places(rows))
+    per_place = max(len(g) for _, g in places)
     wide, small = _both(
         plots.plot_territory, data, unit=unit, rows=per_place, mapped=series, mapped_caption=caption, mapped_place=place
     )
-    chart = "Chart of territory held as claimed; a value whose day the text does not give is a bracket over its window"
+    chart = "Chart of territory held as claimed" + (
+        f", in {len(places)} places, one panel each ({'; '.join(name for name, _ in places[:6])}"
+        + ("; …)" if len(places) > 6 else ")")
+        if len(places) > 1
+        else ""
+    )
+    chart += "; a value whose day the text does not give is a bracket over its window"
     alt = _alt(chart, rows.sort_values("date_end"), unit=unit)
     if series is not None and len(series):
         peak = series["held_km2"].idxmax()
