@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.warclaims-installed
 LINTED := src tests bench notebooks
 
 .DEFAULT_GOAL := help
-.PHONY: help setup report watch test lint format browser lab validate coverage lock clean
+.PHONY: help setup report watch test lint format browser lab validate coverage lock clean datapackage
 
 help: ## list the targets
 	@awk -F ':.*## ' '/^[a-z][a-z-]*:.*## / { printf "  make %-10s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
@@ -38,6 +38,9 @@ watch: setup ## build, then rebuild on every save until Ctrl-C (warclaims build 
 test: setup browser lint ## lint, then run the whole test suite (in random order)
 	@# "--screenshots=DIR", not "--screenshots DIR": once DIR exists, pytest would take it for the tests' folder
 	$(PY) -m pytest --screenshots=build/screenshots
+
+datapackage: setup ## write data/datapackage.json from the table's schemas (a test keeps it in step)
+	$(PY) -c 'from warclaims.claims.schema import datapackage_json; open("data/datapackage.json", "w", encoding="utf-8").write(datapackage_json())'
 
 lint: setup ## ruff (lint and format check) and nbstripout (no outputs in committed notebooks)
 	$(VENV)/bin/ruff check --no-cache $(LINTED)

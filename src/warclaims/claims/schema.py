@@ -220,3 +220,75 @@ def data_dictionary() -> str:
             parts.append(f"| `{name}` | {req} | {col.description} |")
         parts.append("")
     return "\n".join(parts)
+
+
+# Column types as a Frictionless Table Schema writes them (every cell is read as text, then checked).
+_TYPES = {"date_start": "date", "date_end": "date", "published": "date", "value": "number", "duration_hours": "number"}
+_ENUMS = {"qualifier": QUALIFIERS, "value_basis": VALUE_BASES, "claimant_side": SIDES}
+DATA_LICENSE = {
+    "name": "CC-BY-4.0",
+    "path": "https://creativecommons.org/licenses/by/4.0/",
+    "title": "Creative Commons Attribution 4.0",
+}
+
+
+def datapackage() -> dict:
+    """data/datapackage.json: the claim table's files as a Frictionless Data Package, each with a
+    Table Schema made from the pandera schemas above (names, descriptions, types, required, enums,
+    keys), so other tools can read and check the table without this package. A test keeps the
+    committed file equal to this."""
+    resources = []
+    keys = {
+        "events": ("event_id", [("source_id", "sources", "source_id"), ("metric", "metrics", "metric")]),
+        "sources": ("source_id", []),
+        "metrics": ("metric", []),
+        "skipped": (None, [("source_id", "sources", "source_id")]),
+    }
+    for schema in (events_schema([], []), sources_schema(), metrics_schema(), skipped_schema([])):
+        fields = []
+        for name, col in schema.columns.items():
+            constraints = {}
+            if name in required_columns(schema) and not col.nullable:
+                constraints["required"] = True
+            if col.unique:
+                constraints["unique"] = True
+            if name in _ENUMS:
+                constraints["enum"] = list(_ENUMS[name])
+            field = {"name": name, "type": _TYPES.get(name, "string"), "description": col.description}
+            if constraints:
+                field["constraints"] = constraints
+            fields.append(field)
+        primary, foreign = keys[schema.name]
+        table = {"fields": fields, "missingValues": [""]}
+        if primary:
+            table["primaryKey"] = primary
+        if foreign:
+            table["foreignKeys"] = [{"fields": f, "reference": {"resource": r, "fields": rf}} for f, r, rf in foreign]
+        resources.append(
+            {
+                "name": schema.name,
+                "path": f"{schema.name}.csv",
+                "profile": "tabular-data-resource",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "schema": table,
+            }
+        )
+    return {
+        "name": "warclaims-claims",
+        "title": "Claims from war reporting: who claims what, when, and in which words",
+        "description": (
+            "A hand-curated table of numbers from war reporting, each recorded as a claim by a party, with "
+            "its qualifier, its date window and the verbatim quote it comes from. Not independently verified."
+        ),
+        "licenses": [DATA_LICENSE],
+        "profile": "tabular-data-package",
+        "resources": resources,
+    }
+
+
+def datapackage_json() -> str:
+    import json
+
+    return json.dumps(datapackage(), indent=1, ensure_ascii=False) + "\n"
