@@ -98,11 +98,38 @@ def cut(text: object, most: int) -> str:
     return text if len(text) <= most else text[: most - 1].rstrip() + "…"
 
 
+class DateTicks(mpl.ticker.Formatter):
+    """Date ticks that name the month on the first tick and wherever it changes, and the year on the
+    first tick and wherever it changes, with no offset label at the axis's end ('20 May', '21', …,
+    '1 Jun'; 'Aug 2024', 'Sep', …, 'Jan 2025'): a reader never has to find the month elsewhere."""
+
+    def __call__(self, x, pos=None) -> str:
+        return self.format_ticks([x])[0]
+
+    def format_ticks(self, values) -> list[str]:
+        days = [mdates.num2date(v).replace(tzinfo=None) for v in values]
+        step = (values[1] - values[0]) if len(values) > 1 else 1.0
+        out, last = [], None
+        for d in days:
+            new_year = last is None or d.year != last.year
+            new_month = new_year or d.month != last.month
+            if step >= 300:
+                label = f"{d.year}"
+            elif step >= 28:
+                label = f"{d:%b}" + (f"\n{d.year}" if new_year else "")
+            else:
+                label = (f"{d.day} {d:%b}" if new_month else f"{d.day}") + (f"\n{d.year}" if new_year else "")
+            out.append(label)
+            last = d
+        return out
+
+
 def date_axis(ax, maxticks: int = 8) -> None:
-    """Dates on the x axis as concise ticks ('2025', 'Feb', 'May'), at most `maxticks` of them."""
+    """Dates on the x axis, at most `maxticks` ticks (fewer on a phone), the month and year named where
+    they begin (`DateTicks`)."""
     locator = mdates.AutoDateLocator(minticks=2, maxticks=min(maxticks, 5) if is_narrow() else maxticks)
     ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    ax.xaxis.set_major_formatter(DateTicks())
 
 
 def _join(items: list[str]) -> str:
