@@ -241,7 +241,8 @@ class ClaimTable:
                 "Claimant": claims["claimant"].astype(str),
                 "Side": claims["claimant_side"].astype(str).map(vocab.SIDE_LABELS),
                 "Claim": [
-                    r.metric_label if pd.isna(r.value) else f"{r.metric_label}: {wording.claim_value(r)}"
+                    (r.metric_label if pd.isna(r.value) else f"{r.metric_label}: {wording.claim_value(r)}")
+                    + (f" ({r.location})" if isinstance(r.location, str) and r.location.strip() else "")
                     for r in claims.itertuples()
                 ],
                 "Quote (verbatim)": claims["quote"].astype(str),
