@@ -92,3 +92,22 @@ def test_a_fifo_is_named_in_one_line_and_never_blocks(root, what, place, command
     assert run.returncode == 1, run.stderr
     assert NOT_REGULAR in run.stderr, run.stderr
     assert "Traceback" not in run.stderr
+
+
+def test_a_build_with_a_fifo_for_the_sources_table_says_so(root):
+    _fifo(root / "data" / "sources.csv")
+    done = _run(root, "build")
+    assert done.returncode == 1, done.stderr
+    assert "sources.csv" in done.stderr and NOT_REGULAR in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_a_build_refuses_a_table_file_that_is_a_link_out_of_the_project(root, tmp_path_factory):
+    outside = tmp_path_factory.mktemp("elsewhere") / "sources.csv"
+    shutil.copy(root / "data" / "sources.csv", outside)
+    (root / "data" / "sources.csv").unlink()
+    (root / "data" / "sources.csv").symlink_to(outside)
+    done = _run(root, "build")
+    assert done.returncode == 1, done.stderr
+    assert "data/sources.csv is outside the project's data/ and seeds/" in done.stderr
+    assert not (root / "reports" / "index.html").exists()

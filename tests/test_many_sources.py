@@ -133,7 +133,7 @@ def test_a_qualifier_is_worded_the_same_with_or_without_qualifier_text(tables):
     values = {t.get_gid().split(":", 1)[1]: t.get_text() for t in ax.texts if (t.get_gid() or "").startswith("value:")}
     assert values["zarichne-market-killed"] == "at least 2 →"  # qualifier_text left empty in the table
     assert values["missile-attack-killed-ukraine"] == "at least 6 →"
-    assert values["zarichne-soldiers-ukraine"] == "at most 4"
+    assert values["zarichne-soldiers-ukraine"] == "at most 4 ←"  # an upper bound points back
     everything = " ".join(t.get_text() for name, fig in drawn(tables[5]) for t in visible_texts(fig))
     assert not {"≥", "≤", "~"} & set(everything)
 
@@ -141,8 +141,8 @@ def test_a_qualifier_is_worded_the_same_with_or_without_qualifier_text(tables):
 def test_two_incidents_on_one_day_are_two_groups(tables):
     ax = plots.plot_casualties(tables[2])
     heads = [t.get_text() for t in ax.texts if (t.get_gid() or "").startswith("incident:")]
-    assert "Market shelling on 8 Aug 2025: civilians" in heads
-    assert "Bus drone strike on 8 Aug 2025: people on a bus" in heads
+    assert "Market shelling on 8 Aug 2025: civilians, a market in Zarichne" in heads
+    assert "Bus drone strike on 8 Aug 2025: people on a bus, near Verkhnia" in heads
 
 
 def test_many_drone_claims_are_a_panel_per_direction(tables):
@@ -172,14 +172,46 @@ def test_the_page_lists_its_sources_in_full_once(tables, tmp_path):
     from warclaims import prose
     from warclaims.charts.selection import Selection
 
-    text = prose.sources(Selection(tables[5], tables[5], ""))
-    assert text.startswith("## Sources")
-    assert text.count("\n- ") == 5
-    assert "“A made-up report whose outlet is not recorded”, outlet not recorded, 10 Aug 2025" in text
-    assert "[“A made-up article about several places at once”](https://example.org/made-up/zarichne)" in text
+    text = prose.sources(Selection(tables[5], tables[5], ""))._repr_html_()
+    assert text.startswith('<h2 id="Sources">Sources</h2>')
+    assert text.count("<li>") == 5
+    assert "<li>“A made-up report whose outlet is not recorded”, outlet not recorded, 10 Aug 2025</li>" in text
+    assert '<a href="https://example.org/made-up/zarichne">“A made-up article about several places at once”</a>' in text
+    casualties = prose.sources(Selection(tables[5], tables[5], ""), "casualties")._repr_html_()
+    assert casualties.count("<li>") == 4  # the report with no casualty claim is not a source of that page
+    assert "outlet is not recorded" not in casualties
+
+
+def test_a_source_address_reaches_the_link_as_stored(tables):
+    from warclaims import prose
+    from warclaims.charts.selection import Selection
+
+    rows = tables[1].copy()
+    rows["url"] = "https://example.org/*x*_y_`z`\\[q]&amp;(1)"
+    text = prose.sources(Selection(rows, rows, ""))._repr_html_()
+    assert 'href="https://example.org/*x*_y_`z`\\[q]&amp;amp;(1)"' in text  # escaped once, as an attribute
 
 
 def test_dates_on_the_territory_axis_stay_dates(tables):
     ax = plots.plot_territory(tables[1])
     lo, hi = ax.get_xlim()
     assert mdates.num2date(lo).year == 2024 and mdates.num2date(hi).year == 2025
+
+
+def test_two_places_with_one_subject_are_two_panels_each_named(tables):
+    rows = tables[5][tables[5]["metric"] == "territory_held_km2"].copy()
+    generic = rows["event_id"].str.startswith("madeup-")
+    rows.loc[generic, "subject"] = "Territory held by the Ukrainian army"
+    rows.loc[generic, "location"] = ["the Ostrivna region", "the Kalynove region"]
+    places = [name for name, _ in plots.territory_places(rows)]
+    assert "Territory held by the Ukrainian army (the Ostrivna region)" in places
+    assert "Territory held by the Ukrainian army (the Kalynove region)" in places
+    assert len(plots.plot_territory(rows).get_figure(root=True).axes) == len(places) == 6
+
+
+def test_a_region_place_of_the_wrong_type_stops_the_first_cell(tables):
+    from warclaims import prose
+    from warclaims.charts.selection import Selection
+
+    with pytest.raises(ParameterError, match=r"region_place=\['Kursk region'\] must be a place"):
+        prose.territory(Selection(tables[1], tables[1], ""), "km2", None, ["Kursk region"])

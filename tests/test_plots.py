@@ -183,7 +183,8 @@ def test_territory_undated_value_is_a_bracket_not_a_plateau(claims):
 def test_territory_in_square_miles_keeps_the_claims_precision(claims):
     ax = charts.plot_territory(claims, unit="mi2")
     lines = {c.get_gid(): c for c in ax.collections if (c.get_gid() or "").startswith("claims:")}
-    assert lines["claims:ukraine:wide"].get_segments()[0][0][1] == 540  # nearly 1,400 km²: two figures, 540 sq mi
+    # drawn at the exact conversion; labelled at the claim's precision (nearly 1,400 km²: 540 sq mi)
+    assert lines["claims:ukraine:wide"].get_segments()[0][0][1] == pytest.approx(1400 / 2.589988110336)
     assert labels(ax)["kursk-peak-territory-ukraine"].startswith("nearly 540 sq mi")
     assert ax.get_ylabel() == "Territory (sq mi)"
 
@@ -195,13 +196,13 @@ def test_timeline_draws_every_row_as_a_window_and_marks_only_known_days(claims):
     assert windows["kursk-incursion"].get_width() == pytest.approx(31)  # all of August 2024
     assert windows["putin-kursk-visit"].get_width() == pytest.approx(1)
     ticks = [t.get_text() for t in ax.get_yticklabels()]
-    assert "Ukraine’s national guard: killed at least 6" in ticks
+    assert "Ukraine’s national guard: killed at least 6\n(Ukrainian servicemen)" in ticks
     markers = {
         line.get_gid().split(":", 1)[1]: line for line in ax.lines if (line.get_gid() or "").startswith("claim:")
     }
     assert markers["missile-attack-killed-ukraine"].get_markerfacecolor() == "white"  # open: a lower bound
     assert "kursk-peak-territory-ukraine" not in markers and "kursk-incursion" not in markers  # no invented day
-    assert windows["kursk-peak-territory-ukraine"].get_hatch() == theme.QUALIFIED_HATCH
+    assert windows["kursk-peak-territory-ukraine"].get_hatch() == theme.hatch_for("approximately")
     detail = ax.get_figure(root=True).axes[1]
     assert detail.get_title(loc="left") == "Detail, 17–22 May 2025"
     assert "Russia (Russia)" not in theme.caption_of(ax) and "the Kremlin (Russia)" in theme.caption_of(ax)

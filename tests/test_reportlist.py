@@ -124,3 +124,33 @@ def test_per_source_without_a_source_table_names_it(tmp_path):
     path = write(tmp_path, "reports:\n  - notebook: overview\n    per_source: true\n")
     with pytest.raises(ReportListError, match=r"per_source: data/sources\.csv: file not found"):
         load_report_list(path, tmp_path)
+
+
+def test_per_source_ids_that_would_make_one_report_are_named(tmp_path):
+    import shutil
+
+    from madeup import write_table
+
+    write_table(tmp_path, 4)
+    sources = tmp_path / "data" / "sources.csv"
+    sources.write_text(sources.read_text(encoding="utf-8").replace("2025-09-01-madeup-0", "2025-08-10-Dubrava"))
+    shutil.copytree(ROOT / "notebooks", tmp_path / "notebooks")
+    path = write(tmp_path, "reports:\n  - notebook: overview\n    per_source: true\n")
+    with pytest.raises(ReportListError) as caught:
+        load_report_list(path, tmp_path)
+    assert str(caught.value) == (
+        "reports.yaml: entry 1 (notebook 'overview'): per_source: sources '2025-08-10-dubrava' (set 'default') and "
+        "'2025-08-10-Dubrava' (set 'default') would both be report 'overview--2025-08-10-dubrava'; rename one source id"
+    )
+
+
+def test_per_source_sets_that_are_not_mappings_are_one_line_each(tmp_path):
+    path = write(
+        tmp_path, "reports:\n  - notebook: overview\n    per_source: true\n    parameter_sets: {a: [1], Bad Name: {}}\n"
+    )
+    with pytest.raises(ReportListError) as caught:
+        load_report_list(path, ROOT)
+    assert [line.split("/")[-1] for line in str(caught.value).splitlines()] == [
+        "reports.yaml: entry 1 (notebook 'overview'), parameter set 'a': parameters must be a mapping of name: value",
+        "reports.yaml: entry 1 (notebook 'overview'), parameter set 'Bad Name': set names are lowercase slugs (a-z, 0-9, - and _)",
+    ]

@@ -162,7 +162,7 @@ def _sentences(rows: pd.DataFrame, *, unit: str | None = None, most: int = 12) -
     claimant and the date range."""
     if len(rows) > most:
         counts = rows.groupby(["claimant", "metric_label"], observed=True).size()
-        per = "; ".join(f"{c}: {n:,} claims of {str(m).lower()}" for (c, m), n in counts.items())
+        per = "; ".join(f"{c}: {n:,} claim{'s' * (n != 1)} of {str(m).lower()}" for (c, m), n in counts.items())
         return f"{len(rows):,} claims from {wording.format_window(rows['date_start'].min(), rows['date_end'].max())} ({per})"
     parts = []
     for r in rows.itertuples():
@@ -171,6 +171,8 @@ def _sentences(rows: pd.DataFrame, *, unit: str | None = None, most: int = 12) -
             parts.append(f"{r.subject or r.incident} ({when}, per {r.claimant})")
             continue
         about = f" ({r.subject})" if isinstance(r.subject, str) and r.subject.strip() else ""
+        if str(r.family) == vocab.DRONES and isinstance(r.country, str) and r.country.strip():
+            about = f" ({r.subject}, over {r.country})" if about else f" (over {r.country})"
         value = wording.claim_value(r, unit if unit and unit != "km2" else None)
         parts.append(f"{r.claimant}: {str(r.metric_label).lower()}{about}, {value} ({when})")
     return "; ".join(parts)
@@ -190,9 +192,7 @@ def drone_figure(data: pd.DataFrame, selection: str = "") -> ClaimFigure | NoCla
     if rows.empty:
         return NoClaims("drone", selection)
     wide, small = _both(plots.plot_drone_claims, rows, rows=len(rows))
-    return ClaimFigure(
-        "drone_claims", wide, _alt("Drone claims, one card per claim", rows.sort_values("date_start")), small
-    )
+    return ClaimFigure("drone_claims", wide, _alt("Drone claims, one card per claim", plots.drone_order(rows)), small)
 
 
 def casualty_figure(data: pd.DataFrame, selection: str = "") -> ClaimFigure | NoClaims:
@@ -225,12 +225,15 @@ def territory_figure(
     wide, small = _both(
         plots.plot_territory, data, unit=unit, rows=per_place, mapped=series, mapped_caption=caption, mapped_place=place
     )
+    drawn = places[: plots.MAX_PANELS]
     chart = "Chart of territory held as claimed" + (
-        f", in {len(places)} places, one panel each ({'; '.join(name for name, _ in places[:6])}"
-        + ("; …)" if len(places) > 6 else ")")
+        f", in {len(places)} places, one panel each ({'; '.join(name for name, _ in drawn[:6])}"
+        + ("; …)" if len(drawn) > 6 else ")")
         if len(places) > 1
         else ""
     )
+    if len(places) > len(drawn):
+        chart += f"; {len(drawn)} places drawn, {len(places) - len(drawn)} left to the page’s claims CSV"
     chart += "; a value whose day the text does not give is a bracket over its window"
     alt = _alt(chart, rows.sort_values("date_end"), unit=unit)
     if series is not None and len(series):

@@ -22,6 +22,12 @@ class ParameterError(ValueError):
         return [f"ParameterError: {self}"]
 
 
+def shown(value, most: int = 80) -> str:
+    """A value as an error line quotes it: its repr, cut at `most` characters (a 1 MB id is one line)."""
+    text = repr(value)
+    return text if len(text) <= most else text[: most - 1] + "…"
+
+
 def check_date(name: str, value) -> str | None:
     """None, or an ISO date 'YYYY-MM-DD' (a date object, as YAML gives for an unquoted date, is accepted)."""
     if value is None or value == "":
@@ -36,8 +42,8 @@ def check_date(name: str, value) -> str | None:
         if day is not None and EARLIEST_DATE <= day <= LATEST_DATE:
             return day
         if day is not None:
-            raise ParameterError(f"{name}={value!r} is outside {EARLIEST_DATE} to {LATEST_DATE}")
-    raise ParameterError(f"{name}={value!r} is not a date; write it as YYYY-MM-DD, e.g. '2025-05-21'")
+            raise ParameterError(f"{name}={shown(value)} is outside {EARLIEST_DATE} to {LATEST_DATE}")
+    raise ParameterError(f"{name}={shown(value)} is not a date; write it as YYYY-MM-DD, e.g. '2025-05-21'")
 
 
 def check_sides(value) -> list[str]:
@@ -48,7 +54,7 @@ def check_sides(value) -> list[str]:
         value = [value]
     if not isinstance(value, list | tuple) or not all(isinstance(s, str) for s in value):
         raise ParameterError(
-            f"claimant_sides={value!r} must be a list of sides, e.g. ['russia', 'ukraine']; choose from {', '.join(SIDES)}"
+            f"claimant_sides={shown(value)} must be a list of sides, e.g. ['russia', 'ukraine']; choose from {', '.join(SIDES)}"
         )
     sides = [s.lower() for s in value]
     unknown = [s for s in sides if s not in SIDES]
@@ -70,7 +76,7 @@ def check_source_ids(value) -> list[str] | None:
         value = [value]
     if not isinstance(value, list | tuple) or not all(isinstance(s, str) and s.strip() for s in value):
         raise ParameterError(
-            f"source_ids={value!r} must be a list of source ids from sources.csv, e.g. ['2025-05-21-putin-kursk']"
+            f"source_ids={shown(value)} must be a list of source ids from sources.csv, e.g. ['2025-05-21-putin-kursk']"
         )
     return list(dict.fromkeys(s.strip() for s in value))
 
@@ -80,21 +86,21 @@ def check_place(value, name: str = "region_place") -> str | None:
     if value is None or value == "":
         return None
     if not isinstance(value, str) or len(value) > 200 or "\0" in value:
-        raise ParameterError(f"{name}={value!r} must be a place as the claim table writes it, e.g. 'Kursk region'")
+        raise ParameterError(f"{name}={shown(value)} must be a place as the claim table writes it, e.g. 'Kursk region'")
     return value.strip()
 
 
 def check_unit(value) -> str:
     if not isinstance(value, str) or value not in UNITS:
         raise ParameterError(
-            f"territory_unit={value!r} is not known; use 'km2' (square kilometres) or 'mi2' (square miles)"
+            f"territory_unit={shown(value)} is not known; use 'km2' (square kilometres) or 'mi2' (square miles)"
         )
     return value
 
 
 def check_days(value, name: str = "context_days") -> int:
     if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 366:
-        raise ParameterError(f"{name}={value!r} must be a whole number of days from 1 to 366")
+        raise ParameterError(f"{name}={shown(value)} must be a whole number of days from 1 to 366")
     return value
 
 
@@ -105,7 +111,7 @@ def check_path(name: str, value) -> str | None:
     if isinstance(value, os.PathLike):
         value = os.fspath(value)
     if not isinstance(value, str) or "\0" in value:
-        raise ParameterError(f"{name}={value!r} must be a file path, written as text")
+        raise ParameterError(f"{name}={shown(value)} must be a file path, written as text")
     return value
 
 

@@ -44,7 +44,7 @@ def _bar_style(row) -> dict:
     return {
         "color": color,
         "edgecolor": color,
-        "hatch": theme.QUALIFIED_HATCH if qualified else None,
+        "hatch": theme.hatch_for(row.qualifier),
         "alpha": 0.55 if qualified else 1.0,
         "linewidth": 1.2,
     }
@@ -52,11 +52,11 @@ def _bar_style(row) -> dict:
 
 def _claim_bars(ax: Axes, rows: pd.DataFrame, y: np.ndarray, height: float) -> None:
     """One horizontal bar per claim row at positions y, labelled at its end with its value as the
-    text qualifies it; a lower bound ("at least") carries an arrow pointing further along the
-    bar's direction: the true figure may be higher."""
+    text qualifies it; a lower bound ("at least") carries an arrow pointing further along the bar
+    (the true figure may be higher), an upper bound ("at most") one pointing back (it may be lower)."""
     for yi, row in zip(y, rows.itertuples(), strict=True):
         bar = ax.barh(yi, row.value, height=height, **_bar_style(row), gid=f"claim:{row.event_id}")[0]
-        label = wording.claim_value(row) + (" →" if row.qualifier == "at_least" else "")
+        label = wording.claim_value(row) + {"at_least": " →", "at_most": " ←"}.get(str(row.qualifier), "")
         ax.annotate(
             label,
             (bar.get_width(), yi),
@@ -83,6 +83,13 @@ def _union(start: np.ndarray, end: np.ndarray) -> list[tuple[float, float]]:
 
 
 MAX_SERIES_PANELS = 6  # panels of a many-claims chart; the rest are counted in its caption
+# A many-claims chart's marks by qualifier, (marker, hollow): a floor and a ceiling never look alike.
+SERIES_MARKS = {"exact": ("o", False), "at_least": ("^", True), "at_most": ("v", True), "approximately": ("D", True)}
+SERIES_WORDS = {
+    "at_least": "Open triangle up: at least",
+    "at_most": "Open triangle down: at most",
+    "approximately": "Open diamond: about",
+}
 
 
 def _series_over_time(ax: Axes | None, rows: pd.DataFrame, ylabel: str, title: str) -> Axes:
@@ -108,27 +115,29 @@ def _series_over_time(ax: Axes | None, rows: pd.DataFrame, ylabel: str, title: s
     end = mdates.date2num(rows["date_end"] + ONE_DAY)
     mid = (start + end) / 2
     values = rows["value"].to_numpy(dtype=float)
-    qualified = rows["qualifier"].map(wording.is_qualified).to_numpy(dtype=bool)
     sides = rows["claimant_side"].astype(str).to_numpy()
     first, last = mdates.date2num(rows["date_start"].min()), mdates.date2num(rows["date_end"].max() + ONE_DAY)
+    short = (end - start) <= NARROW.days  # a point only where the text gives the day
+    qualifiers = rows["qualifier"].astype(str).to_numpy()
     for panel, key in zip(axes, shown, strict=True):
         here = (keys == key).to_numpy()
         for side in pd.unique(sides[here]):
             idx = np.flatnonzero(here & (sides == side))
             color = theme.side_color(side)
-            panel.hlines(values[idx], start[idx], end[idx], colors=color, alpha=0.35, lw=1, rasterized=True)
-            solid, hollow = idx[~qualified[idx]], idx[qualified[idx]]
-            panel.scatter(mid[solid], values[solid], s=16, color=color, rasterized=True, gid=f"series:{side}:{key}")
-            if len(hollow):
-                panel.scatter(
-                    mid[hollow],
-                    values[hollow],
-                    s=16,
-                    facecolors="white",
-                    edgecolors=color,
-                    rasterized=True,
-                    gid=f"series-qualified:{side}:{key}",
-                )
+            panel.hlines(values[idx], start[idx], end[idx], colors=color, alpha=0.5, lw=1.2, rasterized=True)
+            for qualifier, (marker, hollow) in SERIES_MARKS.items():
+                at = idx[short[idx] & (qualifiers[idx] == qualifier)]
+                if len(at):
+                    panel.scatter(
+                        mid[at],
+                        values[at],
+                        s=18,
+                        marker=marker,
+                        facecolors="white" if hollow else color,
+                        edgecolors=color,
+                        rasterized=True,
+                        gid=f"series{'-qualified' if hollow else ''}:{side}:{key}",
+                    )
         claimants = rows["claimant"][here].nunique()
         panel.set_title(
             theme.fit(
@@ -145,17 +154,23 @@ def _series_over_time(ax: Axes | None, rows: pd.DataFrame, ylabel: str, title: s
         panel.set_ylim(0, max(values[here].max(), 1) * 1.15)
         panel.set_ylabel(ylabel)
     handles = theme.side_handles(rows["claimant_side"])
-    if qualified.any():
-        handles.append(
-            mpl.lines.Line2D(
-                [],
-                [],
-                ls="",
-                marker="o",
-                markerfacecolor="white",
-                markeredgecolor="#555555",
-                label="Open: a bound or an approximation",
+    present = set(qualifiers[short])
+    for qualifier, (marker, hollow) in SERIES_MARKS.items():
+        if qualifier in present and hollow:
+            handles.append(
+                mpl.lines.Line2D(
+                    [],
+                    [],
+                    ls="",
+                    marker=marker,
+                    markerfacecolor="white",
+                    markeredgecolor="#555555",
+                    label=SERIES_WORDS[qualifier],
+                )
             )
+    if (~short).any():
+        handles.append(
+            mpl.lines.Line2D([], [], color="#555555", lw=1.2, label="Line alone: a window; the text gives no day")
         )
     theme.headline(axes[0], f"{title} ({len(rows):,} claims, each a point; never added)")
     theme.legend(axes[0], handles, ncol=2)
@@ -217,6 +232,17 @@ def _card_height(card) -> float:
     return sum(above + size * LINE * (text.count("\n") + 1) for text, size, _, _, above in card)
 
 
+def drone_order(data: pd.DataFrame) -> pd.DataFrame:
+    """The drone claims in the cards' order (date, incident, what and where, side, metric): the
+    chart, its alt text and the prose list them the same way."""
+    rows = data[data["family"].astype(str) == vocab.DRONES]
+    keys = rows[["subject", "country"]].astype(object).fillna("")
+    rows = rows.assign(_s=keys["subject"].astype(str), _c=keys["country"].astype(str))
+    return rows.sort_values(["date_start", "incident", "_s", "_c", "claimant_side", "metric"]).drop(
+        columns=["_s", "_c"]
+    )
+
+
 def plot_drone_claims(data: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     """Drone claims as number call-outs, one card per claim, each headed by what it counts, of what
     and where (`drone_heading`), under the incident it belongs to: different counts by different
@@ -224,12 +250,7 @@ def plot_drone_claims(data: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     directions never share a heading. Cards of one incident and direction are next to each other.
     Cards are laid out in points from their top edge, so they keep their spacing at any figure size
     (three to a row, or one under another on a phone)."""
-    rows = data[data["family"].astype(str) == vocab.DRONES]
-    keys = rows[["subject", "country"]].astype(object).fillna("")
-    rows = rows.assign(_s=keys["subject"].astype(str), _c=keys["country"].astype(str))
-    rows = rows.sort_values(["date_start", "incident", "_s", "_c", "claimant_side", "metric"]).drop(
-        columns=["_s", "_c"]
-    )
+    rows = drone_order(data)
     _require(rows, "drone")
     if len(rows) > MAX_MARKS:
         return _series_over_time(ax, rows, "Drones (as claimed)", "Drone claims")
@@ -304,10 +325,13 @@ def casualty_incident_label(group: pd.DataFrame) -> str:
     first = group.iloc[0]
     label = wording.incident_label(first["incident"], first["date_start"], group["date_end"].max())
     subjects = [s for s in group["subject"].dropna().astype(str).unique() if s.strip()]
-    return f"{label}: {', '.join(subjects)}" if subjects else label
+    places = [s for s in group["location"].dropna().astype(str).unique() if s.strip()]
+    what = ", ".join(subjects + places[:1])
+    return f"{label}: {what}" if what else label
 
 
 ROW = 0.3  # inches per unit of the casualty chart's y axis
+MAX_BARS = 60  # casualty claims drawn as named bars under their incidents; beyond, a panel per thing counted
 
 
 def plot_casualties(data: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
@@ -318,7 +342,7 @@ def plot_casualties(data: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
         ["date_start", "incident", "claimant_side", "metric"]
     )
     _require(rows, "casualty")
-    if len(rows) > MAX_MARKS:
+    if len(rows) > MAX_BARS:
         return _series_over_time(ax, rows, "People (as claimed)", "Casualty claims")
     groups = list(rows.groupby("incident", observed=True, sort=False))
     if ax is None:
@@ -343,7 +367,8 @@ def plot_casualties(data: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
             positions.append(y + 0.45)
             y += 1.1
         y += 0.5
-    if fig.get_figheight() == 1:
+    own = fig.get_figheight() == 1
+    if own:
         fig.set_size_inches(fig.get_figwidth(), y * ROW + 2.0)
     ordered = pd.concat([g for _, g in groups])
     _claim_bars(ax, ordered, np.array(positions), 0.55)
@@ -387,6 +412,10 @@ def plot_casualties(data: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     theme.headline(ax, title)
     theme.side_legend(ax, rows["claimant_side"], qualifiers=rows["qualifier"].astype(str))
     theme.add_caption(ax, rows)
+    if own:  # the rows at ROW inches each, plus what the layout puts above and below them
+        fig.draw_without_rendering()
+        furniture = sum(a.get_window_extent().height for a in (*fig.legends, theme.caption_artist(fig)) if a)
+        fig.set_size_inches(fig.get_figwidth(), y * ROW + furniture / fig.dpi + 1.2)
     _room_for_values(ax)
     return ax
 
@@ -406,6 +435,7 @@ def _room_for_values(ax: Axes) -> None:
 
 
 WIDE = pd.Timedelta(days=7)  # a window longer than this means the text does not give the day
+BRACKET_DASHES = (0, (3, 2))
 MAX_PANELS = 12  # places drawn, one panel each; the rest are counted on the chart and left to the table
 
 
@@ -423,12 +453,23 @@ def place_of(location: object, subject: object) -> str:
 
 
 def territory_places(rows: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
-    """Territory claims grouped by what they are about (subject and place), each group a series of
-    its own: claims about different places never share an axis. In order of each group's first date."""
-    key = [place_of(loc, subj) for loc, subj in zip(rows["location"], rows["subject"], strict=True)]
-    groups = rows.assign(_place=key).groupby("_place", sort=False)
-    ordered = sorted(groups, key=lambda g: (g[1]["date_start"].min(), g[0]))
-    return [(name, group.drop(columns="_place")) for name, group in ordered]
+    """Territory claims grouped by what they are about (subject and location, both), each group a
+    series of its own: claims about different places never share an axis. Each group is named by
+    `place_of`, or by its subject and location in full where that name would be another group's
+    too. In order of each group's first date."""
+
+    def norm(col):
+        return rows[col].astype(object).where(rows[col].notna(), "").astype(str).str.strip()
+
+    keyed = rows.assign(_loc=norm("location"), _subj=norm("subject"))
+    groups = sorted(keyed.groupby(["_loc", "_subj"], sort=False), key=lambda g: (g[1]["date_start"].min(), g[0]))
+    names = [place_of(loc, subj) for (loc, subj), _ in groups]
+    out = []
+    for ((loc, subj), group), name in zip(groups, names, strict=True):
+        if names.count(name) > 1 and loc:  # two places would read alike: say both in full
+            name = f"{subj or 'Territory held'} ({loc})"
+        out.append((name, group.drop(columns=["_loc", "_subj"])))
+    return out
 
 
 def mapped_place_index(places: list[tuple[str, pd.DataFrame]], place: str | None) -> int | None:
@@ -503,10 +544,12 @@ def plot_territory(
                 [],
                 color="#555555",
                 lw=2,
+                ls=BRACKET_DASHES,
                 marker="|",
+                markevery=[0, 1],
                 markersize=10,
                 markeredgewidth=2,
-                label="Bracket: held on a day within it; the text gives no day",
+                label="Dashed bracket: held on some day within it; the text gives no day",
             )
         )
     if drawn["derived"]:
@@ -532,7 +575,7 @@ def plot_territory(
     if left_out:
         caption += (
             f" {len(left_out)} more place{'s' * (len(left_out) != 1)} with territory claims "
-            f"({sum(len(g) for _, g in left_out):,} claims) not drawn here; the claim table lists them."
+            f"({sum(len(g) for _, g in left_out):,} claims) not drawn here; the page’s claims CSV holds them."
         )
     if has_map:
         caption += f" Mapped areas: {mapped_caption}."
@@ -556,7 +599,7 @@ def _territory_panel(ax: Axes, rows: pd.DataFrame, context: pd.DataFrame, unit: 
             lw=0,
             gid=f"event:{row.event_id}",
         )
-    values = np.array([wording.converted(v, factor) for v in rows["value"]])
+    values = rows["value"].to_numpy(dtype=float) * factor  # drawn exact; labels round to the claim's precision
     start = mdates.date2num(rows["date_start"])
     end = mdates.date2num(rows["date_end"] + ONE_DAY)
     wide = ((rows["date_end"] - rows["date_start"]) > WIDE).to_numpy()
@@ -580,6 +623,7 @@ def _territory_panel(ax: Axes, rows: pd.DataFrame, context: pd.DataFrame, unit: 
                         segments,
                         colors=color,
                         linewidths=1.2 if many else 2,
+                        linestyles=BRACKET_DASHES,  # a range the day lies in, not an area held all along
                         rasterized=many,
                         clip_on=False,
                         gid=f"claims:{side}:wide",
@@ -782,18 +826,24 @@ def _mapped_handles() -> list:
 
 
 def timeline_label(row) -> str:
-    """A timeline row's label: who claims what, and where when the table says (two territory claims
-    about different places must not read alike)."""
+    """A timeline row's label: who claims what, of what and where, as the table says ('Russia:
+    territory held 0 km² (Kursk territory held by Ukrainian forces)'): two claims about different
+    places or people must not read alike."""
     if pd.isna(row.value):
         return theme.fit(row.subject or row.incident, 48)
-    where = f" ({row.location})" if isinstance(row.location, str) and row.location.strip() else ""
-    return theme.fit(f"{row.claimant}: {str(row.metric_label).lower()} {wording.claim_value(row)}{where}", 48)
+    subject = row.subject.strip() if isinstance(row.subject, str) else ""
+    location = row.location.strip() if isinstance(row.location, str) else ""
+    if location and location.split()[0].lower() in subject.lower():
+        location = ""  # the subject names the place already
+    about = ", ".join(p for p in (subject, location) if p)
+    what = f"{row.claimant}: {str(row.metric_label).lower()} {wording.claim_value(row)}"
+    return theme.fit(f"{what} ({about})" if about else what, 48, 3)
 
 
 NARROW = pd.Timedelta(days=2)  # a window this short is drawn with a mark; a longer one as a bar only
 
 
-def _crowded_window(rows: pd.DataFrame, days: int = 14) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+def crowded_window(rows: pd.DataFrame, days: int = 14) -> tuple[pd.Timestamp, pd.Timestamp] | None:
     """The `days`-long stretch holding most rows, when the timeline is long and they would crowd in it."""
     first, last = rows["date_start"].min(), rows["date_end"].max()
     if (last - first).days < 8 * days or len(rows) < 4:
@@ -826,7 +876,7 @@ def _draw_timeline_rows(ax: Axes, rows: pd.DataFrame, y: np.ndarray) -> None:
             alpha=0.35 if narrow else 0.45,
             lw=1 if qualified else 0,
             edgecolor=color,
-            hatch=theme.QUALIFIED_HATCH if qualified and not narrow else None,
+            hatch=theme.hatch_for(row.qualifier) if qualified and not narrow else None,
             gid=f"window:{row.event_id}",
         )
         if narrow:  # a mark only where the day is known: a mark in a long window would invent a date
@@ -849,8 +899,10 @@ def plot_timeline(data: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     _require(rows, "dated")
     if len(rows) > MAX_MARKS:
         return _timeline_lanes(rows, ax)
-    crowded = _crowded_window(rows) if ax is None else None
-    height = 0.42 * len(rows) + 2.9
+    crowded = crowded_window(rows) if ax is None else None
+    labels = [timeline_label(r) for r in rows.itertuples()]
+    lines = max(label.count("\n") + 1 for label in labels)
+    height = (0.42 if lines <= 2 else 0.56) * len(rows) + 2.9  # a row as tall as its label
     if ax is None:
         theme.set_theme()
         if theme.is_narrow():  # on a phone the detail panel goes below the whole period, each with its labels
@@ -867,7 +919,6 @@ def plot_timeline(data: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
         _draw_timeline_rows(panel, rows, y)
         theme.date_axis(panel, maxticks=6)
         panel.set_ylim(-0.7, len(rows) - 0.3)
-    labels = [timeline_label(r) for r in rows.itertuples()]
     ax.set_yticks(y, labels)
     if crowded and theme.is_narrow():
         axes[1].set_yticks(y, labels)
@@ -918,7 +969,10 @@ def _timeline_lanes(rows: pd.DataFrame, ax: Axes | None) -> Axes:
         color = theme.side_color(side)
         spans = _union(start[idx], end[idx])
         ax.broken_barh(spans, (y - 0.27, 0.54), color=color, alpha=0.25, lw=0, gid=f"lane:{label}:{side}")
-        ax.scatter((start[idx] + end[idx]) / 2, np.full(len(idx), y), s=10, color=color, zorder=3, rasterized=True)
+        known = idx[(end[idx] - start[idx]) <= NARROW.days]  # a dot only where the text gives the day
+        ax.scatter(
+            (start[known] + end[known]) / 2, np.full(len(known), y), s=10, color=color, zorder=3, rasterized=True
+        )
         labels.append(f"{theme.fit(label, 36, 1)} — {vocab.SIDE_LABELS[str(side)]} ({len(idx):,})")
     ax.set_yticks(range(len(labels)), labels)
     theme.date_axis(ax, maxticks=3 if theme.is_narrow() else 8)  # the lanes' names take most of a phone's width

@@ -35,6 +35,8 @@ def claim_sentence(row, *, unit: str | None = None, quote: bool = True) -> str:
     else:
         value = md(wording.claim_value(row, unit))
         subject = f" ({md(row.subject)})" if isinstance(row.subject, str) else ""
+        if str(getattr(row, "family", "")) == vocab.DRONES and isinstance(row.country, str) and row.country.strip():
+            subject = f" ({md(row.subject)}, over {md(row.country)})" if subject else f" (over {md(row.country)})"
         text = f"{_bold_claimant(who)}: {md(str(row.metric_label).lower())}, **{value}**{subject}, {when}."
         if row.value_basis == "derived":
             text += " The number is derived from the wording, not written in it."
@@ -55,7 +57,7 @@ MOST_LISTED = 12  # claims spelled out in prose; the rest are counted and left t
 def bullet_list(rows: pd.DataFrame, most: int = MOST_LISTED, **kwargs) -> str:
     lines = [f"- {claim_sentence(r, **kwargs)}" for r in rows.head(most).itertuples()]
     if len(rows) > most:
-        lines.append(f"- … and {len(rows) - most:,} more claims of this kind, listed in the overview’s claim table.")
+        lines.append(f"- … and {len(rows) - most:,} more claims of this kind, in this page’s claims CSV.")
     return "\n".join(lines)
 
 
@@ -74,19 +76,52 @@ def overview(sel: Selection) -> Prose:
         return Prose(f"> **No claims match** this selection ({md(sel.description)}).")
     valued = c[c["value"].notna()]
     q = valued["qualifier"].astype(str).value_counts()
-    sources = c["title"].nunique()
+    sources = c["source_id"].nunique()
     return Prose(
         f"This selection ({md(sel.description)}) holds **{_count(len(valued), 'claimed value', 'claimed values')}** and "
         f"**{_count(len(c) - len(valued), 'dated event', 'dated events')}** from {sources} source{'s' * (sources != 1)}, "
-        f"dated {wording.format_window(c['date_start'].min(), c['date_end'].max())}. By side of the claimant: {_side_counts(c)}. "
-        f"Of the values, {int(q.get('exact', 0))} are written as exact counts, {int(q.get('at_least', 0))} as lower bounds "
-        f"(“at least”), {int(q.get('at_most', 0))} as upper bounds and {int(q.get('approximately', 0))} as approximations; "
+        f"dated {wording.format_window(c['date_start'].min(), c['date_end'].max())}. Values by side of the claimant: "
+        f"{_side_counts(valued) or 'none'}. Of the values, "
+        f"{_count(q.get('exact', 0), 'is written as an exact count', 'are written as exact counts')}, "
+        f"{_count(q.get('at_least', 0), 'as a lower bound', 'as lower bounds')} (“at least”), "
+        f"{_count(q.get('at_most', 0), 'as an upper bound', 'as upper bounds')} and "
+        f"{_count(q.get('approximately', 0), 'as an approximation', 'as approximations')}; "
         f"{_count((valued['value_basis'] == 'derived').sum(), 'is', 'are')} derived from the wording rather than written as a number."
     )
 
 
+def timeline_key(sel: Selection) -> Prose:
+    """How to read the overview's timeline as it is drawn for this selection: a row per claim, or,
+    with many, a lane per kind of claim and side; and the detail panel, only when there is one."""
+    from warclaims.charts.plots import MAX_MARKS, crowded_window
+
+    rows = sel.claims
+    if rows.empty:
+        return Prose("")
+    if len(rows) > MAX_MARKS:
+        return Prose(
+            f"With {len(rows):,} rows, the timeline draws one lane per kind of claim and side of the claimant: each "
+            "claim's window is shaded in its lane, and a dot marks a claim only where the text gives its day. The "
+            "claim table below lists each one."
+        )
+    text = (
+        "A mark sits on a bar only where the text gives the day; a long window has no mark, because a mark would "
+        "invent a date. An open mark or a hatched bar is a value the text qualifies (“at least”, “nearly”)"
+        + ("; a diamond is a dated event with no number." if rows["value"].isna().any() else ".")
+    )
+    crowded = crowded_window(rows.sort_values(["date_start", "date_end", "event_id"]))
+    if crowded:
+        text += (
+            f" Most rows crowd into {wording.format_window(crowded[0], crowded[1] - pd.Timedelta(days=1))}; those "
+            "days are drawn again, in detail, in a second panel."
+        )
+    return Prose(text)
+
+
 def drones(sel: Selection) -> Prose:
-    rows = sel.claims[sel.claims["family"].astype(str) == vocab.DRONES].sort_values(["date_start", "claimant_side"])
+    from warclaims.charts.plots import drone_order
+
+    rows = drone_order(sel.claims)
     if rows.empty:
         return Prose(f"> **No drone claims match** this selection ({md(sel.description)}).")
     lines = [bullet_list(rows)]
@@ -138,8 +173,10 @@ MOST_PLACES = 12  # places spelled out in prose, as on the chart
 def territory(sel: Selection, unit: str, mapped=None, place: str | None = None) -> Prose:
     """The territory claims place by place (as the chart draws them, one panel each), with the
     largest claim of each place; with `mapped`, what the maps show for the place they measure."""
+    from warclaims.charts.parameters import check_place
     from warclaims.charts.plots import mapped_place_index, territory_places
 
+    place = check_place(place)  # checked here, in the notebook's first cell, before any text is shown
     rows = sel.claims[sel.claims["metric"].astype(str) == vocab.TERRITORY_HELD_KM2].sort_values("date_end")
     if rows.empty:
         return Prose(f"> **No territory claims match** this selection ({md(sel.description)}).")
@@ -167,7 +204,7 @@ def territory(sel: Selection, unit: str, mapped=None, place: str | None = None) 
                 )
             )
     if len(places) > MOST_PLACES:
-        out.append(f"\n… and {len(places) - MOST_PLACES:,} more places, listed in the overview’s claim table.")
+        out.append(f"\n… and {len(places) - MOST_PLACES:,} more places, in this page’s claims CSV.")
     if unit != "km2":
         out.append(
             f"\nValues are stored in km² and shown in {vocab.UNITS[unit][0]}, rounded to the precision of the "
@@ -177,8 +214,8 @@ def territory(sel: Selection, unit: str, mapped=None, place: str | None = None) 
         at = mapped_place_index(places[:MOST_PLACES], place)
         if at is None:
             out.append(
-                "\nThe map snapshots measure one region; no place in these claims is named as that region "
-                "(`region_place`), so the maps are drawn in a panel of their own and compared with no claim."
+                "\nThe map snapshots measure one region, and none of the places these claims are about is "
+                "named as that region, so the maps are drawn in a panel of their own and compared with no claim."
             )
         else:
             group = places[at][1]
@@ -215,7 +252,8 @@ def _mapped_comparison(rows: pd.DataFrame, mapped, unit: str, peak) -> str:
         f"**{area(window.loc[held_day, 'held_km2'])}** on {wording.format_window(held_day, held_day)}; counting the grey "
         f"zone as well, at most **{area(total.loc[total_day])}** ({wording.format_window(total_day, total_day)}). "
         f"The claim is {md(wording.claim_value(peak, unit))}. The maps are one team’s reading, not a count by either "
-        "side, and the grey zone is not counted as held."
+        "side, and the grey zone is not counted as held. On the chart, the green line in this place’s panel is the "
+        "area mapped as held, snapshot by snapshot, and the grey band above it the grey zone."
     )
 
 
@@ -394,19 +432,36 @@ def losses_context(sel: Selection, losses, days: int) -> Prose | None:
     return Prose("\n".join(lines))
 
 
-def sources(sel: Selection) -> Prose:
-    """The page's sources in full, once: each chart's caption counts them and points here."""
+class SourceList:
+    """A page's sources as HTML (every text escaped, each address an attribute as the table stores
+    it: Markdown would read the characters of an address as markup)."""
+
+    def __init__(self, listed: pd.DataFrame):
+        self.items = []
+        for r in listed.itertuples():
+            outlet = r.outlet if isinstance(r.outlet, str) and r.outlet.strip() else "outlet not recorded"
+            url = r.url if isinstance(r.url, str) and r.url.strip() else None
+            self.items.append((f"“{r.title}”", url, f"{outlet}, {r.published.day} {r.published:%b %Y}"))
+
+    def _repr_html_(self) -> str:
+        if not self.items:
+            return ""
+        heading = "Sources" if len(self.items) != 1 else "Source"
+        lines = []
+        for title, url, rest in self.items:
+            shown = html.escape(title)
+            if url:  # an http(s) address with no space, quote or angle bracket (validated)
+                shown = f'<a href="{html.escape(url, quote=True)}">{shown}</a>'
+            lines.append(f"<li>{shown}, {html.escape(rest)}</li>")
+        return f'<h2 id="{heading}">{heading}</h2>\n<ul class="warclaims-source-list">\n' + "\n".join(lines) + "\n</ul>"
+
+    def __repr__(self) -> str:
+        return "\n".join(f"{title}, {rest}" + (f", {url}" if url else "") for title, url, rest in self.items)
+
+
+def sources(sel: Selection, family: str | None = None) -> SourceList:
+    """The page's sources in full, once (those of the claims it draws, `Selection.shown`): each
+    chart's caption counts them and points here."""
     from warclaims.charts.theme import page_sources
 
-    listed = page_sources(sel.claims)
-    if listed.empty:
-        return Prose("")
-    lines = [f"## Source{'s' * (len(listed) != 1)}\n"]
-    for r in listed.itertuples():
-        when = f"{r.published.day} {r.published:%b %Y}"
-        outlet = md(r.outlet) if isinstance(r.outlet, str) and r.outlet.strip() else "outlet not recorded"
-        title = f"“{md(r.title)}”"
-        if isinstance(r.url, str) and r.url.strip():  # an http(s) address with no space or quote (validated)
-            title = f"[{title}]({r.url.replace('(', '%28').replace(')', '%29')})"
-        lines.append(f"- {title}, {outlet}, {when}")
-    return Prose("\n".join(lines))
+    return SourceList(page_sources(sel.shown(family)))

@@ -31,6 +31,18 @@ class Selection:
     all_claims: pd.DataFrame
     description: str
 
+    def shown(self, family: str | None = None) -> pd.DataFrame:
+        """The claims a page about `family` (drones, casualties, territory) draws: that family's rows
+        and the dated events of their incidents; every selected row for None. A page's claims CSV and
+        its list of sources are these rows, not the whole selection."""
+        if family is None:
+            return self.claims
+        rows = self.claims[self.claims["family"].astype(str) == family]
+        events = self.claims[
+            (self.claims["metric"].astype(str) == vocab.EVENT) & self.claims["incident"].isin(rows["incident"].unique())
+        ]
+        return self.claims.loc[self.claims.index.isin(rows.index.union(events.index))]
+
 
 def _existing(name: str, path) -> str | None:
     path = parameters.check_path(name, path)
@@ -70,8 +82,10 @@ def select_claims(
         unknown = [i for i in ids if i not in known]
         if unknown:
             listed = ", ".join(known[:5]) + (f" and {len(known) - 5:,} more" if len(known) > 5 else "")
+            more = f" and {len(unknown) - 5:,} more" if len(unknown) > 5 else ""
             raise ParameterError(
-                f"source_ids: {', '.join(map(repr, unknown[:5]))} not in the table's sources; known: {listed}"
+                f"source_ids: {', '.join(parameters.shown(u) for u in unknown[:5])}{more} not in the table's sources; "
+                f"known: {listed}"
             )
         keep &= claims["source_id"].isin(ids)
     if start is not None:

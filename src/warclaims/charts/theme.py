@@ -20,7 +20,15 @@ from warclaims.claims.vocabulary import QUALIFIER_WORDS, QUALIFIERS, SIDE_LABELS
 from warclaims.claims.wording import format_window, side_phrase
 
 SIDE_COLORS = {"russia": "#D55E00", "ukraine": "#0072B2", "other": "#6E6E6E"}
-QUALIFIED_HATCH = "///"  # bars whose value is a bound or an approximation
+QUALIFIED_HATCH = "///"  # bars whose value is a lower bound or an approximation
+# Hatching by qualifier: a floor and a ceiling never look alike.
+HATCHES = {"at_least": "///", "at_most": "\\\\\\", "approximately": "..."}
+
+
+def hatch_for(qualifier) -> str | None:
+    return HATCHES.get(str(qualifier))
+
+
 MAPPED_COLOR = "#009E73"  # a mapped series (DeepState): its own claimant, neither side's colour
 FIGSIZE = (9.0, 4.8)
 DPI = 110
@@ -188,6 +196,9 @@ def caption_text(data: pd.DataFrame) -> str:
 
 
 CAPTION_SIZE = 8.5
+# A phone shows its 4-inch drawing about 370 CSS px wide, so 1 pt is about 1.1 CSS px: 10.5 pt
+# keeps a caption at 11 CSS px or more.
+NARROW_CAPTION_SIZE = 10.5
 TITLE_SIZE = 13
 LEGEND_SIZE = 9.5
 
@@ -214,9 +225,10 @@ def set_caption(ax, text: str) -> None:
     measures text as mathtext even when math is off, so a "$" in a claimant's name would break it).
     """
     fig = ax.get_figure(root=True)
-    width = int(fig.get_figwidth() * 72 / (CAPTION_SIZE * 0.62))
+    size = NARROW_CAPTION_SIZE if is_narrow() else CAPTION_SIZE
+    width = int(fig.get_figwidth() * 72 / (size * 0.62))
     wrapped = bounded(textwrap.wrap(text, width=width, break_long_words=True, break_on_hyphens=False), CAPTION_LINES)
-    label = fig.supxlabel(wrapped, x=0.01, ha="left", fontsize=CAPTION_SIZE, color="#333333")
+    label = fig.supxlabel(wrapped, x=0.01, ha="left", fontsize=size, color="#333333")
     label.set_gid("caption")
 
 
@@ -270,12 +282,14 @@ def side_handles(sides: Iterable[str]) -> list:
 
 
 def hatch_handle(qualifiers: Iterable[str]) -> list:
-    """A legend entry for hatching, naming only the qualifiers drawn (none when no value is qualified)."""
+    """Legend entries for hatching, one per qualifier drawn (none when no value is qualified)."""
     present = [q for q in QUALIFIERS if q != "exact" and q in set(map(str, qualifiers))]
-    if not present:
-        return []
-    words = ", ".join(QUALIFIER_WORDS[q] for q in present)
-    return [mpl.patches.Patch(facecolor="white", edgecolor="#333333", hatch=QUALIFIED_HATCH, label=f"Hatched: {words}")]
+    return [
+        mpl.patches.Patch(
+            facecolor="white", edgecolor="#333333", hatch=HATCHES[q], label=f"Hatched: {QUALIFIER_WORDS[q]}"
+        )
+        for q in present
+    ]
 
 
 def legend(ax, handles: list, ncol: int | None = None) -> None:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from warclaims import interrupts
 from warclaims.charts.parameters import describe
-from warclaims.paths import build_cache, temporary_name, write_atomic, write_new
+from warclaims.paths import build_cache, read_regular, temporary_name, write_atomic, write_new
 from warclaims.reports import workers
 from warclaims.reports.digests import Digests, sha256
 from warclaims.reports.reportlist import Report, load_cached
@@ -432,10 +432,11 @@ def navigation(root: Path, reports: list[Report]) -> list[dict]:
 def read_sources(root: Path) -> list[dict]:
     """data/sources.csv as the pages name the sources (title, outlet, date, address); read without pandas."""
     import csv
+    import io
 
-    try:
-        with open(root / "data" / "sources.csv", encoding="utf-8-sig", newline="") as f:
-            rows = list(csv.DictReader(f))
+    try:  # never blocks: a FIFO where the file goes is refused, not waited on
+        text = read_regular(root / "data" / "sources.csv").decode("utf-8-sig")
+        rows = list(csv.DictReader(io.StringIO(text, newline="")))
     except (OSError, csv.Error, UnicodeDecodeError):
         return []
     keep = ("source_id", "title", "outlet", "published", "url")
@@ -500,7 +501,15 @@ def identical_figures(entries: dict[str, dict]) -> list[tuple[str, str]]:
 def _validate(root: Path) -> None:
     from warclaims.claims.loading import validate_for_build
     from warclaims.errors import report_lines
+    from warclaims.reports.reportlist import outside_the_project
 
+    # The table the notebooks read by default, and the texts its quotes are checked against: a link
+    # among them that leads out of the project would put a file of the machine on a page.
+    for name in (*(f"data/{t}.csv" for t in ("events", "sources", "metrics", "skipped")), "seeds"):
+        why = outside_the_project(root, name) if (root / name).exists() or (root / name).is_symlink() else None
+        if why:
+            _log(f"{name} {why}")
+            raise DataInvalid(f"{name} is not the project's own; reports/ left as it was")
     problems = validate_for_build(root)
     if problems:
         for line in report_lines(problems):

@@ -196,8 +196,14 @@ def source_ids(root: Path) -> list[str]:
         text = read_regular(root / "data" / "sources.csv").decode("utf-8-sig")
     except FileNotFoundError:
         raise ReportListError(f"{shown}: file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ReportListError(f"{shown}: cannot be read ({getattr(exc, 'strerror', None) or exc})") from None
+    except UnicodeDecodeError as exc:
+        data = read_regular(root / "data" / "sources.csv")
+        line = data[: exc.start].count(b"\n") + 1
+        raise ReportListError(
+            f"{shown}:{line}: not UTF-8 text (byte 0x{data[exc.start]:02x}); save it as UTF-8"
+        ) from None
+    except OSError as exc:
+        raise ReportListError(f"{shown}: cannot be read ({exc.strerror or exc})") from None
     try:
         rows = list(csv.DictReader(io.StringIO(text, newline="")))
     except csv.Error as exc:
@@ -259,14 +265,36 @@ def load_report_list(path: Path, root: Path) -> list[Report]:
             except ReportListError as exc:
                 problems.append(f"{label}: per_source: {exc}")
                 continue
+            bad = [
+                f"{label}, parameter set '{name}': "
+                + (
+                    "set names are lowercase slugs (a-z, 0-9, - and _)"
+                    if not _ID.match(str(name))
+                    else "parameters must be a mapping of name: value"
+                )
+                for name, params in sets.items()
+                if not _ID.match(str(name)) or not isinstance(params, dict | None)
+            ]
+            if bad:  # said once per set, before the set is multiplied by the sources
+                problems += bad
+                continue
             if any(isinstance(p, dict) and "source_ids" in p for p in sets.values()):
                 problems.append(f"{label}: per_source builds one page per source; leave source_ids out of its sets")
                 continue
-            sets = {
-                (_slug(i) if s == "default" else f"{s}-{_slug(i)}"): {**(p or {}), "source_ids": [i]}
-                for s, p in sets.items()
-                for i in ids
-            }
+            expanded, made_by = {}, {}
+            for set_name, params in sets.items():
+                for source_id in ids:
+                    set_id = _slug(source_id) if set_name == "default" else f"{set_name}-{_slug(source_id)}"
+                    if set_id in made_by:  # two ids with one slug: one page would silently replace the other
+                        first_set, first_id = made_by[set_id]
+                        problems.append(
+                            f"{label}: per_source: sources {first_id!r} (set '{first_set}') and {source_id!r} "
+                            f"(set '{set_name}') would both be report '{name}--{set_id}'; rename one source id"
+                        )
+                        continue
+                    made_by[set_id] = (set_name, source_id)
+                    expanded[set_id] = {**(params or {}), "source_ids": [source_id]}
+            sets = expanded
         for set_name, params in sets.items():
             params = params or {}
             set_label = f"{label}, parameter set '{set_name}'"
