@@ -188,11 +188,13 @@ def _callout_lines(row) -> list[tuple[str, str]]:
     """The lines of one call-out card below its number: (text, kind)."""
     lines = []
     if isinstance(row.location, str) and row.location.strip():
-        lines.append((theme.fit(f"Where: {row.location}", 40, 2), "detail"))
-    lines.append((theme.fit(f"When: {wording.format_window(row.date_start, row.date_end)}", 40, 1), "detail"))
+        lines.append((theme.fit(f"Where: {row.location}", 40, 2, phone=44), "detail"))
+    lines.append((theme.fit(f"When: {wording.format_window(row.date_start, row.date_end)}", 40, 1, phone=44), "detail"))
     if pd.notna(row.duration_hours):
-        lines.append((theme.fit(f"{wording.rate_phrase(row)}, if spread evenly", 40, 2), "detail"))
-    lines.append((theme.fit(f"Claimed by {wording.side_phrase(row.claimant, row.claimant_side)}", 40, 2), "claimant"))
+        lines.append((theme.fit(f"{wording.rate_phrase(row)}, if spread evenly", 40, 2, phone=44), "detail"))
+    lines.append(
+        (theme.fit(f"Claimed by {wording.side_phrase(row.claimant, row.claimant_side)}", 40, 2, phone=44), "claimant")
+    )
     return lines
 
 
@@ -213,13 +215,13 @@ def _card(row) -> list[tuple[str, float, str, str, float]]:
     the incident it belongs to, what it counts, the number, and where, when and who."""
     card = [
         (
-            theme.fit(wording.incident_label(row.incident, row.date_start, row.date_end), 40, 2),
+            theme.fit(wording.incident_label(row.incident, row.date_start, row.date_end), 40, 2, phone=42),
             9.5,
             "normal",
             "group",
             8,
         ),
-        (theme.fit(drone_heading(row), 30, 3), 11, "bold", "heading", 4),
+        (theme.fit(drone_heading(row), 30, 3, phone=34), 11, "bold", "heading", 4),
         (wording.claim_value(row), 30, "bold", "value", 6),
     ]
     for text, kind in _callout_lines(row):

@@ -82,12 +82,13 @@ def side_color(side: str) -> str:
     return SIDE_COLORS[str(side)]
 
 
-def fit(text: object, width: int = 28, lines: int = 2) -> str:
+def fit(text: object, width: int = 28, lines: int = 2, *, phone: int | None = None) -> str:
     """Table text for a label on a chart: wrapped to `width` characters (keeping its own line breaks),
     at most `lines` lines, the rest cut with "…" (the caption and the alt text carry it whole), so no
-    label runs off the figure."""
+    label runs off the figure. On a phone, `phone` characters (default: at most 26), one line more:
+    a text with the phone's whole width to itself (a card) says how much that width holds."""
     if is_narrow():
-        width, lines = min(width, 26), lines + 1
+        width, lines = (phone if phone is not None else min(width, 26)), lines + 1
     wrapped = [
         part
         for paragraph in str(text).split("\n")
