@@ -977,7 +977,7 @@ def _timeline_lanes(rows: pd.DataFrame, ax: Axes | None) -> Axes:
         )
         labels.append(f"{theme.fit(label, 36, 1)} — {vocab.SIDE_LABELS[str(side)]} ({len(idx):,})")
     ax.set_yticks(range(len(labels)), labels)
-    theme.date_axis(ax, maxticks=3 if theme.is_narrow() else 8)  # the lanes' names take most of a phone's width
+    theme.date_axis(ax, maxticks=4 if theme.is_narrow() else 8)  # the lanes' names take most of a phone's width
     ax.set_ylim(-0.7, len(labels) - 0.3)
     theme.headline(ax, f"{len(rows):,} claims and dated events, by what is claimed and by whom")
     theme.side_legend(ax, rows["claimant_side"])
