@@ -209,3 +209,28 @@ def test_ctrl_c_while_a_short_command_ends_is_its_output_or_one_line(command, ma
         else:
             assert (proc.returncode, out) == (run.returncode, run.stdout.decode()), err
             assert "Traceback" not in err and "Exception ignored" not in err
+
+
+def test_a_ctrl_c_wrapped_by_python_is_still_a_ctrl_c(monkeypatch, capsys):
+    # Python 3.11 wraps an exception raised in __set_name__ (pandera's dtypes, while imported) in a
+    # RuntimeError: a Ctrl-C at that moment of an import once ended a build with a traceback.
+    from warclaims import cli
+    from warclaims.interrupts import caused_by_ctrl_c
+
+    def importing(args):
+        class Field:
+            def __set_name__(self, owner, name):
+                raise KeyboardInterrupt
+
+        class Int:
+            signed = Field()
+
+    wrapped = None
+    try:
+        importing(None)
+    except BaseException as exc:
+        wrapped = exc
+    assert caused_by_ctrl_c(wrapped) and not caused_by_ctrl_c(RuntimeError("other"))
+    monkeypatch.setattr(cli, "_validate", importing)  # the command's module, imported when it runs
+    assert cli.main(["validate"]) == 130
+    assert capsys.readouterr().err.strip().splitlines() == ["validate interrupted"]  # one line, no traceback

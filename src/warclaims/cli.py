@@ -368,7 +368,7 @@ def main(argv: list[str] | None = None) -> int:
     and status 130 (`interrupts.say_interrupted`), or is ignored once a build has begun to publish
     (it then ends with its summary); `build --watch` says "stopped watching" and exits 0. The
     `warclaims` command starts in `warclaims.command`, which handles Ctrl-C before this loads."""
-    from warclaims.interrupts import handle_ctrl_c, ignore_from_now, say_interrupted
+    from warclaims.interrupts import caused_by_ctrl_c, handle_ctrl_c, ignore_from_now, say_interrupted
 
     handle_ctrl_c()
     given = sys.argv[1:] if argv is None else argv
@@ -384,6 +384,10 @@ def main(argv: list[str] | None = None) -> int:
         code = 0
     except KeyboardInterrupt:
         return say_interrupted(given)
+    except Exception as exc:
+        if caused_by_ctrl_c(exc):  # a Ctrl-C inside a lazy import, wrapped by Python (see interrupts)
+            return say_interrupted(given)
+        raise
     # The command has said what it did: a Ctrl-C while Python exits changes nothing (handled, it
     # killed the process by SIGINT after its output, or printed from the unraisable hook).
     ignore_from_now()

@@ -9,11 +9,15 @@ import sys
 
 
 def main() -> int:
-    from warclaims.interrupts import handle_ctrl_c, say_interrupted
+    from warclaims.interrupts import caused_by_ctrl_c, handle_ctrl_c, say_interrupted
 
     handle_ctrl_c()
     try:
         from warclaims.cli import main as command_line
     except KeyboardInterrupt:
         return say_interrupted(sys.argv[1:])
+    except Exception as exc:
+        if caused_by_ctrl_c(exc):  # a Ctrl-C inside an import, wrapped by Python
+            return say_interrupted(sys.argv[1:])
+        raise
     return command_line()

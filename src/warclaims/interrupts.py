@@ -140,6 +140,19 @@ INTERRUPTED = {
 }
 
 
+def caused_by_ctrl_c(exc: BaseException) -> bool:
+    """Whether `exc` wraps a Ctrl-C: Python 3.11 turns an exception raised while a class body's
+    attributes are named (`__set_name__`, as pandera's dtypes do on import) into a RuntimeError whose
+    cause is the KeyboardInterrupt, so a Ctrl-C at that moment of an import arrives in disguise."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, KeyboardInterrupt):
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
 def say_interrupted(argv: list[str]) -> int:
     """After Ctrl-C stopped the command `argv` (without the program's name): its one line on
     stderr, and its exit status (130; 0 for a watch, which Ctrl-C is the way to stop)."""
