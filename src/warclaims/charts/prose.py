@@ -162,7 +162,7 @@ def casualties(sel: Selection) -> Prose:
     if not bounds.empty:
         out.append(
             "\nFigures written as “at least” are lower bounds: their bars are hatched and their labels carry the "
-            "text’s own words and an upward arrow, because the real number may be higher."
+            "text’s own words and an arrow pointing along the bar (→), because the real number may be higher."
         )
     return Prose("\n".join(out))
 
