@@ -177,9 +177,7 @@ def _series_over_time(ax: Axes | None, rows: pd.DataFrame, ylabel: str, title: s
     caption = theme.caption_text(rows)
     left = counted.iloc[MAX_SERIES_PANELS:]
     if len(left):
-        caption += (
-            f" {int(left.sum()):,} claims of {len(left)} other kinds are not drawn here; the claim table lists them."
-        )
+        caption += f" {int(left.sum()):,} claims of {len(left)} other kinds are not drawn here; the page’s claims CSV holds them."
     theme.set_caption(axes[0], caption)
     return axes[0]
 
@@ -422,6 +420,12 @@ def plot_casualties(data: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     return ax
 
 
+def _grown(lo: float, hi: float, over: float, extent: float, least: float) -> float:
+    """The upper limit that moves `over` display units of labels inside an axis `extent` units long
+    (from lo to hi), counting the extent left to the marks as at least `least` of it."""
+    return hi + (hi - lo) * over / max(extent - over, extent * least) * 1.05
+
+
 def _room_for_values(ax: Axes) -> None:
     """Widen the value axis until every bar's value label ends inside the plot."""
     labels = [t for t in ax.texts if (t.get_gid() or "").startswith("value:")]
@@ -433,12 +437,17 @@ def _room_for_values(ax: Axes) -> None:
         if over <= 0:
             return
         lo, hi = ax.get_xlim()
-        ax.set_xlim(lo, hi + (hi - lo) * over / max(frame.width - over, frame.width / 4) * 1.05)
+        ax.set_xlim(lo, _grown(lo, hi, over, frame.width, 1 / 4))
 
 
 WIDE = pd.Timedelta(days=7)  # a window longer than this means the text does not give the day
 BRACKET_DASHES = (0, (3, 2))
 MAX_PANELS = 12  # places drawn, one panel each; the rest are counted on the chart and left to the table
+
+
+def names_place(subject: str, location: str) -> bool:
+    """Whether `subject` already names the place `location` is in ('Kursk territory…' and 'Kursk region')."""
+    return bool(location) and location.split()[0].lower() in subject.lower()
 
 
 def place_of(location: object, subject: object) -> str:
@@ -448,8 +457,7 @@ def place_of(location: object, subject: object) -> str:
     subject = subject.strip() if isinstance(subject, str) else ""
     if not subject:
         return location or "Territory held"
-    core = location.split()[0] if location else ""
-    if not location or core.lower() in subject.lower():
+    if not location or names_place(subject, location):
         return subject
     return f"{subject} ({location})"
 
@@ -618,7 +626,9 @@ def _territory_panel(ax: Axes, rows: pd.DataFrame, context: pd.DataFrame, unit: 
             if is_wide:  # a bracket: |———| at the value, over the window in which the date lies
                 segments = [[(a, v), (b, v)] for a, b, v in zip(start[m], end[m], values[m], strict=True)]
                 caps = [
-                    [(x, v - top * 0.025), (x, v + top * 0.025)] for a, b, v in segments_ends(segments) for x in (a, b)
+                    [(x, v - top * 0.025), (x, v + top * 0.025)]
+                    for a, b, v in zip(start[m], end[m], values[m], strict=True)
+                    for x in (a, b)
                 ]
                 ax.add_collection(
                     mpl.collections.LineCollection(
@@ -734,11 +744,6 @@ def _territory_panel(ax: Axes, rows: pd.DataFrame, context: pd.DataFrame, unit: 
         ax.set_title(theme.fit("\n".join(parts), 90, 2 * len(parts)), loc="left", fontsize=10.5, gid="panel-title")
 
 
-def segments_ends(segments):
-    """(start, end, value) of each bracket segment [(a, v), (b, v)]."""
-    return [(a, b, v) for (a, v), (b, _) in segments]
-
-
 def _mapped_panel(ax: Axes, mapped: pd.DataFrame, unit: str) -> None:
     """The mapped series alone, when no panel's claims are about the region it measures."""
     unit_label, factor = vocab.UNITS[unit]
@@ -800,7 +805,7 @@ def _unstack_labels(axes: list[Axes]) -> None:
             over = max(b.y1 for b in placed) - (frame.y1 - 4)
             lo, hi = ax.get_ylim()
             if over > 0 and attempt < 4 and hi < ceiling[ax]:  # more headroom, in data units, for the highest label
-                hi = min(hi + (hi - lo) * over / max(frame.height - over, frame.height / 3) * 1.05, ceiling[ax])
+                hi = min(_grown(lo, hi, over, frame.height, 1 / 3), ceiling[ax])
                 ax.set_ylim(lo, hi)
                 grown = True
         if not grown:
@@ -835,7 +840,7 @@ def timeline_label(row) -> str:
         return theme.fit(row.subject or row.incident, 48)
     subject = row.subject.strip() if isinstance(row.subject, str) else ""
     location = row.location.strip() if isinstance(row.location, str) else ""
-    if location and location.split()[0].lower() in subject.lower():
+    if names_place(subject, location):
         location = ""  # the subject names the place already
     about = ", ".join(p for p in (subject, location) if p)
     what = f"{row.claimant}: {str(row.metric_label).lower()} {wording.claim_value(row)}"
@@ -949,13 +954,10 @@ def plot_timeline(data: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
         (narrow & ~valued).any() and mpl.lines.Line2D([], [], marker="D", ls="", color="#555555", label="dated event"),
         (~narrow).any()
         and mpl.patches.Patch(facecolor="#555555", alpha=0.45, label="bar only: the text gives a window, not a day"),
-        (~narrow & qualified).any()
-        and mpl.patches.Patch(
-            facecolor="white", edgecolor="#555555", hatch=theme.QUALIFIED_HATCH, label="hatched: bound or approximation"
-        ),
     ]
+    hatched = theme.hatch_handle(rows.loc[~narrow & qualified, "qualifier"].astype(str))  # as the bars are hatched
     theme.headline(ax, "Every claim and dated event, by when it happened")
-    theme.legend(ax, theme.side_handles(rows["claimant_side"]) + [m for m in marks if m], ncol=3)
+    theme.legend(ax, theme.side_handles(rows["claimant_side"]) + [m for m in marks if m] + hatched, ncol=3)
     theme.add_caption(ax, rows)
     return ax
 

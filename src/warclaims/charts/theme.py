@@ -20,9 +20,9 @@ from warclaims.claims.vocabulary import QUALIFIER_WORDS, QUALIFIERS, SIDE_LABELS
 from warclaims.claims.wording import format_window, side_phrase
 
 SIDE_COLORS = {"russia": "#D55E00", "ukraine": "#0072B2", "other": "#6E6E6E"}
-QUALIFIED_HATCH = "///"  # bars whose value is a lower bound or an approximation
+QUALIFIED_HATCH = "///"  # bars whose value is a lower bound
 # Hatching by qualifier: a floor and a ceiling never look alike.
-HATCHES = {"at_least": "///", "at_most": "\\\\\\", "approximately": "..."}
+HATCHES = {"at_least": QUALIFIED_HATCH, "at_most": "\\\\\\", "approximately": "..."}
 
 
 def hatch_for(qualifier) -> str | None:

@@ -21,10 +21,10 @@ from pathlib import Path
 
 from warclaims import interrupts
 from warclaims.charts.parameters import describe
-from warclaims.paths import build_cache, read_regular, temporary_name, write_atomic, write_new
+from warclaims.paths import build_cache, temporary_name, write_atomic, write_new
 from warclaims.reports import workers
 from warclaims.reports.digests import Digests, sha256
-from warclaims.reports.reportlist import Report, load_cached
+from warclaims.reports.reportlist import Report, ReportListError, load_cached, source_rows
 
 FORMAT = 1  # bump when the build's output format changes: every report is rebuilt
 DEPENDENCY_GLOBS = ("data/*.csv", "seeds/*", "src/warclaims/**/*", "requirements.lock")
@@ -430,14 +430,11 @@ def navigation(root: Path, reports: list[Report]) -> list[dict]:
 
 
 def read_sources(root: Path) -> list[dict]:
-    """data/sources.csv as the pages name the sources (title, outlet, date, address); read without pandas."""
-    import csv
-    import io
-
-    try:  # never blocks: a FIFO where the file goes is refused, not waited on
-        text = read_regular(root / "data" / "sources.csv").decode("utf-8-sig")
-        rows = list(csv.DictReader(io.StringIO(text, newline="")))
-    except (OSError, csv.Error, UnicodeDecodeError):
+    """data/sources.csv as the index names the sources (title, outlet, date, address); none when it
+    cannot be read (validation says why)."""
+    try:
+        rows = source_rows(root)
+    except ReportListError:
         return []
     keep = ("source_id", "title", "outlet", "published", "url")
     return [{k: (row.get(k) or "").strip() for k in keep} for row in rows]

@@ -185,32 +185,39 @@ def _requires(value) -> tuple[str, ...] | None:
     return tuple(value)
 
 
-def source_ids(root: Path) -> list[str]:
-    """The source ids of data/sources.csv, in its order, for `per_source` entries (the table itself is
-    validated by the build before anything runs; this only needs the ids)."""
+def source_rows(root: Path) -> list[dict[str, str]]:
+    """data/sources.csv's rows, read without pandas (the no-op build reads them too) and never
+    blocking on a FIFO; ReportListError (one line, located where it can be) when it cannot be read.
+    The table itself is validated by the build before anything runs."""
     import csv
     import io
 
     shown = "data/sources.csv"
     try:
-        text = read_regular(root / "data" / "sources.csv").decode("utf-8-sig")
+        data = read_regular(root / "data" / "sources.csv")
     except FileNotFoundError:
         raise ReportListError(f"{shown}: file not found") from None
+    except OSError as exc:
+        raise ReportListError(f"{shown}: cannot be read ({exc.strerror or exc})") from None
+    try:
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        data = read_regular(root / "data" / "sources.csv")
         line = data[: exc.start].count(b"\n") + 1
         raise ReportListError(
             f"{shown}:{line}: not UTF-8 text (byte 0x{data[exc.start]:02x}); save it as UTF-8"
         ) from None
-    except OSError as exc:
-        raise ReportListError(f"{shown}: cannot be read ({exc.strerror or exc})") from None
     try:
-        rows = list(csv.DictReader(io.StringIO(text, newline="")))
+        return list(csv.DictReader(io.StringIO(text, newline="")))
     except csv.Error as exc:
         raise ReportListError(f"{shown}: not CSV ({exc})") from None
+
+
+def source_ids(root: Path) -> list[str]:
+    """The source ids of data/sources.csv, in its order, for `per_source` entries."""
+    rows = source_rows(root)
     ids = [r.get("source_id") for r in rows]
     if not rows or any(not isinstance(i, str) or not i.strip() for i in ids):
-        raise ReportListError(f"{shown}: needs a source_id on every row")
+        raise ReportListError("data/sources.csv: needs a source_id on every row")
     return list(dict.fromkeys(i.strip() for i in ids))
 
 
