@@ -447,11 +447,11 @@ def test_a_refreshed_dataset_rebuilds_exactly_the_reports_that_use_it(rebuilt, m
 
 def test_the_territory_report_against_the_maps_is_built_when_the_snapshots_are_there(rebuilt, monkeypatch):
     entry = """  - notebook: territory
-    requires: [data/external/deepstate/region.geojson]
+    requires: [data/external/deepstate/geojsons]
     parameter_sets:
       deepstate-context:
         snapshots: data/external/deepstate/geojsons
-        region_geojson: data/external/deepstate/region.geojson
+        region_geojson: data/regions/test.geojson
 """
     (rebuilt / "reports.yaml").write_text(REPORTS + entry)
     shutil.copy(ROOT / "data" / "external.yaml", rebuilt / "data" / "external.yaml")
@@ -460,11 +460,16 @@ def test_the_territory_report_against_the_maps_is_built_when_the_snapshots_are_t
     monkeypatch.undo()
     folder = rebuilt / "data" / "external" / "deepstate" / "geojsons"
     folder.mkdir(parents=True)
+    monkeypatch.setattr(workers, "run_all", no_kernels)
+    assert [r for r, _ in build(rebuilt, progress=False).skipped] == ["territory--deepstate-context"]  # empty
+    monkeypatch.undo()
     fixtures = ROOT / "tests" / "fixtures" / "territory"
     shutil.copy(fixtures / "snapshot_1720000000.geojson", folder)
-    shutil.copy(fixtures / "region.geojson", folder.parent / "region.geojson")
+    shutil.copy(fixtures / "region.geojson", rebuilt / "data" / "regions" / "test.geojson")
     outcome = build(rebuilt, progress=False)
     assert "territory--deepstate-context" in outcome.built and outcome.failed == []
+    page = (rebuilt / "reports" / "territory--deepstate-context.html").read_text()
+    assert 'alt="1 map of test region from DeepState' in page  # the maps, beside the area chart
     assert (rebuilt / "build" / "cache" / "territory").is_dir()  # the areas are kept for the next build
     # A new snapshot in the folder rebuilds that report, and only it.
     shutil.copy(fixtures / "snapshot_1720086400.geojson", folder)

@@ -97,7 +97,7 @@ def test_a_refresh_reads_only_new_snapshots(tmp_path):
     shutil.copy(FIXTURES / "snapshot_1720000000.geojson", folder)
     cache = tmp_path / "cache"
     first = load_territory(folder, REGION, cache=cache)
-    assert first.cached == 0 and len(list(cache.iterdir())) == 1
+    assert first.cached == 0 and len(list(cache.glob("*-*-*.json"))) == 1
     shutil.copy(FIXTURES / "snapshot_1720086400.geojson", folder)
     second = load_territory(folder, REGION, cache=cache)
     assert second.cached == 1 and len(second.frame) == 2
@@ -332,3 +332,16 @@ def test_a_region_that_is_not_a_region_is_one_line(tmp_path, what, doc, says):
     with pytest.raises(TerritoryError) as info:
         load_territory([FIXTURES / "snapshot_1720000000.geojson"], region)
     assert info.value.problems[0].message.startswith(says), info.value.problems[0].message
+
+
+def test_two_snapshots_of_the_same_content_keep_their_own_times_from_the_cache(tmp_path):
+    """The real archive holds 5 snapshots whose bytes repeat an earlier one under a later name."""
+    folder = tmp_path / "snapshots"
+    folder.mkdir()
+    data = (FIXTURES / "snapshot_1720000000.geojson").read_bytes()
+    (folder / "1720000000.geojson").write_bytes(data)
+    (folder / "1720086400.geojson").write_bytes(data)
+    for _ in range(2):  # cold, then warm
+        result = load_territory(folder, REGION, cache=tmp_path / "cache")
+        assert list(result.frame["date"].dt.strftime("%Y-%m-%d")) == ["2024-07-03", "2024-07-04"]
+    assert result.cached == 2

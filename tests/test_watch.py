@@ -87,3 +87,21 @@ def test_watch_rebuilds_on_save_and_stops_on_ctrl_c(tmp_path, mark):
     out.wait_for(r"^stopped watching$")
     assert proc.returncode == 0
     wait_until(lambda: not marked(mark), 5, "every worker, zygote and kernel to be gone")
+
+
+def test_a_new_snapshot_in_the_snapshots_folder_is_seen(tmp_path):
+    """The folder a report reads (the map snapshots) is watched file by file, not as one path."""
+    import shutil
+
+    from warclaims.reports import watch
+
+    from conftest import ROOT
+
+    root = copy_project(tmp_path)
+    shutil.copy(ROOT / "reports.yaml", root / "reports.yaml")
+    folder = root / "data" / "external" / "deepstate" / "geojsons"
+    folder.mkdir(parents=True)
+    before = watch._look(root, root / "reports.yaml")
+    (folder / "1720000000.geojson").write_text("{}")
+    after = watch._look(root, root / "reports.yaml")
+    assert set(after) - set(before) == {"data/external/deepstate/geojsons/1720000000.geojson"}

@@ -21,6 +21,9 @@ def test_reports_workflow_builds_and_uploads():
     build = runs.index("make report")
     publish = next(i for i, s in enumerate(steps) if str(s.get("uses", "")).startswith("actions/upload-pages-artifact"))
     assert fetch < guard < build < publish  # fresh data, checked before anything is published
+    cache = next(i for i, s in enumerate(steps) if str(s.get("uses", "")).startswith("actions/cache"))
+    assert cache < fetch and "data/external/deepstate/geojsons" in steps[cache]["with"]["path"]
+    assert steps[cache]["with"]["restore-keys"]  # each run restores the last, fetching only new snapshots
 
 
 def test_ci_runs_the_readme_test_command():

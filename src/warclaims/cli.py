@@ -163,10 +163,33 @@ def _fetch(args: argparse.Namespace) -> int:
     if args.base_url and len(names) != 1:
         print("--base-url goes with one dataset name", file=sys.stderr)
         return 1
+    if args.listing_url and (len(names) != 1 or not declared[names[0]].listing):
+        print("--listing-url goes with one archive's name (deepstate)", file=sys.stderr)
+        return 1
     failed = 0
     for name in names:
         if declared[name].manual:
             print(f"{name}: not fetched by warclaims; {declared[name].manual}")
+            continue
+        if declared[name].listing:
+            from warclaims.external.archive import LICENCE_NOTE, fetch_archive
+
+            print(f"{name}: {LICENCE_NOTE}")
+            try:
+                print(
+                    fetch_archive(
+                        declared[name],
+                        root,
+                        base_url=args.base_url,
+                        listing_url=args.listing_url,
+                        timeout=args.timeout,
+                        progress=None if not args.quiet else False,
+                        force=args.force,
+                    )
+                )
+            except FetchError as exc:
+                print(exc, file=sys.stderr)
+                failed += 1
             continue
         try:
             for fetched in fetch_dataset(
@@ -324,6 +347,9 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("names", nargs="*", metavar="NAME", help="datasets to fetch (default: all)")
     p.add_argument("--force", action="store_true", help="fetch again files already on disk")
     p.add_argument("--base-url", help="fetch NAME's files from this address instead (a mirror or a local copy)")
+    p.add_argument(
+        "--listing-url", help="read an archive's file list (a GitHub git tree, JSON) from this address instead"
+    )
     p.add_argument(
         "--timeout", type=float, default=120.0, help="seconds a whole file may take before giving up (default 120)"
     )

@@ -247,6 +247,58 @@ def territory_figure(
     return ClaimFigure(name, wide, alt, small)
 
 
+def territory_maps(data: pd.DataFrame, mapped, unit: str = "km2", place: str | None = None) -> ClaimFigure | None:
+    """Maps of what the snapshots show inside the region on a few dates the data chooses (see
+    charts/maps.py), beside the claims about `place`; None without snapshots (nothing is shown)."""
+    from warclaims.charts import maps
+    from warclaims.charts.parameters import check_place
+    from warclaims.external.territory import (
+        read_region,
+        region_beyond,
+        region_label,
+        region_lines,
+        snapshot_shapes,
+    )
+
+    place = check_place(place)
+    if mapped is None or mapped.frame.empty or mapped.region is None:
+        return None
+    rows = data[data["metric"].astype(str) == vocab.TERRITORY_HELD_KM2]
+    places = plots.territory_places(rows) if len(rows) else []
+    at = plots.mapped_place_index(places[: plots.MAX_PANELS], place) if places else None
+    claims = places[at][1] if at is not None else rows.iloc[0:0]
+    dates = maps.choose_dates(mapped.frame, claims, unit)
+    region = read_region(mapped.region)
+    shapes = [snapshot_shapes(mapped.paths[d.file], region, region.bounds)[1] for d in dates]
+    name, attribution = region_label(mapped.region)
+    name = name or place or "the region measured"
+    cited = mapped.dataset.caption() if mapped.dataset is not None else "DeepState map snapshots"
+    caption = (
+        f"Maps: {cited}. Held, grey zone and occupied as DeepState marks them, inside {name}."
+        + (f" {attribution}." if attribution else "")
+        + " Equal-area projection (Lambert azimuthal), north up; the same frame and scale on every map. "
+        "A claim is printed over the map of the nearest date, never drawn as an area: its text gives no shape."
+    )
+    wide, small = _both(
+        maps.plot_maps,
+        dates,
+        shapes,
+        region,
+        region_lines(mapped.region),
+        unit=unit,
+        region_name=name,
+        beyond=region_beyond(mapped.region),
+        caption=caption,
+    )
+    described = "; ".join(". ".join(maps.map_lines(d, unit)) for d in dates)
+    alt = (
+        f"{len(dates)} map{'s' * (len(dates) != 1)} of {name} from DeepState's snapshots (held by Ukraine, "
+        "grey zone, occupied): "
+        f"{described}. A claim is not an area on the maps; it is printed over the nearest date."
+    )
+    return ClaimFigure("territory_maps", wide, alt, small)
+
+
 def _mapped_series(mapped, rows: pd.DataFrame) -> pd.DataFrame | None:
     """The mapped daily areas over the claims' dates (with a month either side), or None."""
     if mapped is None or mapped.frame.empty:

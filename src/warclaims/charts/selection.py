@@ -135,15 +135,20 @@ def load_territory_parameter(snapshots: str | None, region_geojson: str | None):
         raise ParameterError("region_geojson: give the region to measure in (a GeoJSON polygon) with the snapshots")
     region = _existing("region_geojson", region_geojson)
     from warclaims.external.territory import load_territory
-    from warclaims.paths import CACHE_ENV
+    from warclaims.paths import CACHE_ENV, build_cache, repo_root
 
-    cache = os.environ.get(CACHE_ENV)  # set by the build: areas are kept per snapshot between builds
+    # The build sets the cache folder; run by hand (JupyterLab, papermill), the notebook uses the
+    # build's own, so `warclaims import-territory`, a build and the notebook each measure a snapshot
+    # once. Only a run by hand shows a progress bar: a build's pages stay byte-identical.
+    in_build = os.environ.get(CACHE_ENV)
+    cache = Path(in_build) if in_build else build_cache(repo_root())
     result = load_territory(
         resolve(folder, ""),
         resolve(region, ""),
         skip_bad_rows=True,
         jobs=1,  # a kernel does not fork workers
-        cache=Path(cache) / "territory" if cache else None,
+        cache=cache / "territory",
+        progress=not in_build,
     )
     result.dataset = _declared("deepstate")
     return result

@@ -25,7 +25,11 @@ _FILE = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9._-]{0,200}$")  # a plain file name
 _FIELDS = ("title", "producer", "claimant", "claimant_side", "licence", "citation", "importer", "base_url", "files")
 LONGEST = 1000  # characters in a title, citation or licence (they are printed under charts)
 IMPORTERS = ("general_staff", "attacks", "territory")  # the modules of external/ that read a dataset
-_OPTIONAL = ("manual",)  # how to get an archive that `warclaims fetch` does not download (files: [])
+# manual: how to get an archive that `warclaims fetch` does not download (files: []);
+# listing: for an archive of many files (files: []), the address of its file list (a GitHub git
+# tree, JSON), whose entries under `folder` are fetched from base_url + "/" + their path;
+# region: the region an archive of map snapshots is measured in (the guard measures it there).
+_OPTIONAL = ("manual", "listing", "folder", "region")
 
 
 class DatasetListError(Exception):
@@ -45,6 +49,9 @@ class Dataset:
     base_url: str
     files: tuple[str, ...]
     manual: str = ""
+    listing: str = ""
+    archive_folder: str = ""
+    region: str = ""
 
     def folder(self, root: Path) -> Path:
         return root / FOLDER / self.name
@@ -58,8 +65,20 @@ class Dataset:
         base = base_url or os.environ.get(env) or self.base_url
         return f"{base.rstrip('/')}/{file}"
 
+    def listing_url(self, override: str | None = None) -> str:
+        """Where the archive's file list is read: `override`, else $WARCLAIMS_<NAME>_LISTING_URL, else the declared one."""
+        env = f"WARCLAIMS_{self.name.upper().replace('-', '_')}_LISTING_URL"
+        return override or os.environ.get(env) or self.listing
+
+    def archive(self, root: Path) -> Path:
+        """The folder an archive's files are fetched into (data/external/NAME/FOLDER)."""
+        return self.folder(root) / self.archive_folder
+
     def fetched(self, root: Path) -> bool:
-        """Every declared file is on disk (an archive got by hand, with no file list, never counts)."""
+        """Every declared file is on disk; for an archive, at least one of its files (one got by hand,
+        with no file list, never counts)."""
+        if self.listing:
+            return self.archive(root).is_dir() and next(self.archive(root).glob("*.geojson"), None) is not None
         return bool(self.files) and all(self.path(root, f).is_file() for f in self.files)
 
     def provenance(self, root: Path) -> list[dict]:
@@ -126,8 +145,17 @@ def load_datasets(root: Path) -> dict[str, Dataset]:
         if not isinstance(files, list) or not all(isinstance(f, str) and _FILE.fullmatch(f) for f in files):
             problems.append(f"{label}: files must be a list of file names (letters, digits, '.', '_' and '-')")
             continue
-        if not files and not entry.get("manual"):
-            problems.append(f"{label}: files is empty; list the files, or say under 'manual' how to get them")
+        if not files and not entry.get("manual") and not entry.get("listing"):
+            problems.append(
+                f"{label}: files is empty; list the files, give the archive's 'listing', or say under 'manual' how to get them"
+            )
+            continue
+        if entry.get("listing") and not (
+            str(entry["listing"]).startswith(("https://", "http://"))
+            and isinstance(entry.get("folder"), str)
+            and _FILE.fullmatch(entry["folder"])
+        ):
+            problems.append(f"{label}: an archive needs an http(s) 'listing' and a plain 'folder' name")
             continue
         long = [f for f in _FIELDS[:-1] if len(str(entry[f])) > LONGEST]
         if long:
@@ -147,6 +175,9 @@ def load_datasets(root: Path) -> dict[str, Dataset]:
             *(str(entry[f]).strip() for f in _FIELDS[:-1]),
             tuple(files),
             " ".join(str(entry.get("manual", "")).split()),
+            str(entry.get("listing", "")),
+            str(entry.get("folder", "")),
+            str(entry.get("region", "")),
         )
     if problems:
         raise DatasetListError("\n".join(problems))

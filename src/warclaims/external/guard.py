@@ -14,6 +14,17 @@ in-file checks still run). Checks:
   the last published date changed (their sha256 is published and compared);
 - a day's figure is more than k times the largest of the 90 days before it, and so is a running
   total's rise across days with no record, per day of the gap.
+
+An archive of map snapshots (DeepState) is checked as areas, measured inside its declared region
+(the per-file cache makes that a second after the first run):
+- no snapshot is dated after the run's day; the last date never moves back; no fewer snapshots
+  than were published; the snapshots up to the last published date are the ones published (the
+  sha256 of their names and contents);
+- between two snapshots after the last published one, the area mapped as held, or as grey zone,
+  changes by at most JUMP_KM2. In the whole real archive (1,359 snapshots, inside Kursk oblast) the
+  largest change is 238 km² of grey zone from one day to the next, during the incursion's first
+  week; held changes by at most 169 km². A boundary swapped for another, or a snapshot of another
+  front, moves it by thousands.
 """
 
 from __future__ import annotations
@@ -34,6 +45,7 @@ from warclaims.paths import read_regular
 FACTOR = 5.0  # a new daily figure above FACTOR × the largest of the previous WINDOW days trips the guard
 SHRINK = 0.10  # a file that loses more than this share of its bytes trips the guard
 WINDOW = 90
+JUMP_KM2 = 400.0  # a mapped area changing more than this between two snapshots trips the guard (see above)
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _SHA = re.compile(r"[0-9a-f]{64}")
 
@@ -82,6 +94,9 @@ def summarize(root: Path) -> dict:
     out = {}
     for name, dataset in load_datasets(root).items():
         if not dataset.fetched(root):
+            continue
+        if dataset.listing:
+            out[name] = _snapshots_summary(dataset, root)
             continue
         files = {}
         for f in dataset.files:
@@ -144,6 +159,9 @@ def check(
     for name, dataset in datasets.items():
         if not dataset.fetched(root):
             continue
+        if dataset.listing:
+            problems += _snapshots_against(name, dataset, root, previous.get(name, {}), today)
+            continue
         why = why_not_data(dataset, [dataset.path(root, f) for f in dataset.files])
         if why:
             problems.append(f"{name}: does not read as the data ({why})")
@@ -193,6 +211,78 @@ def _against(name: str, series: pd.DataFrame, bad: int, before: dict, today: dt.
         problems.append(f"{name}: the records up to {history['through']} changed since they were published")
     since = pd.Timestamp(before["last_date"]) if before.get("last_date") else last - pd.Timedelta(days=1)
     return problems + _spikes(name, series, since, factor)
+
+
+def _snapshots(dataset: Dataset, root: Path) -> pd.DataFrame:
+    """The archive's snapshots measured inside its declared region (one row each, in time order)."""
+    from warclaims.external.territory import load_territory
+    from warclaims.paths import build_cache
+
+    if not dataset.region:
+        raise GuardError(f"{dataset.name}: data/external.yaml gives it no region to measure in; the guard cannot check")
+    result = load_territory(
+        dataset.archive(root), root / dataset.region, skip_bad_rows=True, cache=build_cache(root) / "territory"
+    )
+    if result.skipped:
+        raise InputError(result.skipped[:1])
+    return result.frame.sort_values("time").reset_index(drop=True)
+
+
+def _snapshots_history(frame: pd.DataFrame, through: str) -> str:
+    """The sha256 of the names and contents of the snapshots up to `through` (a day)."""
+    rows = frame[frame["date"] <= pd.Timestamp(through)]
+    return hashlib.sha256("\n".join(f"{r.file}\0{r.sha256}" for r in rows.itertuples()).encode()).hexdigest()
+
+
+def _snapshots_summary(dataset: Dataset, root: Path) -> dict:
+    entry: dict = {"files": {}}
+    try:
+        frame = _snapshots(dataset, root)
+    except InputError as exc:
+        entry["unreadable"] = str(exc.problems[0])[:200]
+        return entry
+    if frame.empty:
+        return entry
+    last = frame.iloc[-1]
+    entry["snapshots"] = len(frame)
+    entry["last_date"] = f"{last['date']:%Y-%m-%d}"
+    entry["last_areas"] = {"held_km2": round(float(last["held_km2"]), 1), "grey_km2": round(float(last["grey_km2"]), 1)}
+    entry["history"] = {"through": entry["last_date"], "sha256": _snapshots_history(frame, entry["last_date"])}
+    return entry
+
+
+def _snapshots_against(name: str, dataset: Dataset, root: Path, before: dict, today: dt.date) -> list[str]:
+    """The checks of an archive of map snapshots (see the module)."""
+    try:
+        frame = _snapshots(dataset, root)
+    except InputError as exc:
+        return [f"{name}: does not read as the data ({exc.problems[0]})"]
+    if frame.empty:
+        return [f"{name}: no snapshot could be read"]
+    problems = []
+    last = frame["date"].max()
+    if last.date() > today + dt.timedelta(days=1):
+        problems.append(f"{name}: a snapshot is dated {last:%Y-%m-%d}, after the day of this run ({today})")
+    if before.get("last_date") and last < pd.Timestamp(before["last_date"]):
+        problems.append(f"{name}: the last date moved back from {before['last_date']} to {last:%Y-%m-%d}")
+    if before.get("snapshots") and len(frame) < before["snapshots"]:
+        problems.append(f"{name}: {len(frame):,} snapshots, fewer than the {before['snapshots']:,} published")
+    history = before.get("history")
+    if history and _snapshots_history(frame, history["through"]) != history["sha256"]:
+        problems.append(f"{name}: the snapshots up to {history['through']} changed since they were published")
+    since = pd.Timestamp(before["last_date"]) if before.get("last_date") else None
+    for column, what in (("held_km2", "held"), ("grey_km2", "grey zone")):
+        step = frame[column].diff().abs()
+        for at in frame.index[(step > JUMP_KM2).to_numpy()]:
+            if since is not None and frame.loc[at, "date"] <= since:
+                continue  # published already: checked when it was new
+            a, b = frame.loc[at - 1], frame.loc[at]
+            problems.append(
+                f"{name}: the area mapped as {what} went from {a[column]:,.0f} km² ({a['date']:%Y-%m-%d}) to "
+                f"{b[column]:,.0f} km² ({b['date']:%Y-%m-%d}), a change of more than {JUMP_KM2:,.0f} km² "
+                "between two snapshots"
+            )
+    return problems
 
 
 def _spikes(name: str, series: pd.DataFrame, since: pd.Timestamp, factor: float) -> list[str]:
@@ -296,6 +386,8 @@ def _summary_problem(doc) -> str:
             return f"{where}: days must give each metric a whole count"
         if "bad_records" in entry and not _count(entry["bad_records"]):
             return f"{where}: bad_records must be a whole count"
+        if "snapshots" in entry and not _count(entry["snapshots"]):
+            return f"{where}: snapshots must be a whole count"
         history = entry.get("history")
         if history is not None and not (
             isinstance(history, dict)

@@ -45,7 +45,8 @@ from warclaims.paths import read_regular, write_atomic
 HELD, GREY, OCCUPIED = "held", "grey", "occupied"
 _TOKEN = re.compile(r"geoJSON\.(status|territories)\.([A-Za-z_-]*)")
 _UNIX = re.compile(r"(?<!\d)(\d{9,11})(?!\d)")
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
+_NO_AREA = ("Point", "MultiPoint", "LineString", "MultiLineString")
 
 
 class TerritoryError(InputError):
@@ -61,6 +62,8 @@ class TerritoryImport:
     skipped: list[Problem] = field(default_factory=list)
     cached: int = 0
     dataset: object = None  # its declaration in data/external.yaml, where known
+    region: Path | None = None  # the region file measured in
+    paths: dict = field(default_factory=dict)  # each snapshot's file name -> its path (for the maps)
 
     def summary(self, shown: str) -> str:
         f = self.frame
@@ -119,13 +122,69 @@ def read_region(path: Path):
         for n, f in enumerate(features, start=1):
             if not isinstance(f, dict):
                 raise ValueError(f"feature {n} is not a GeoJSON object")
-            polygons += _polygons(f.get("geometry") if f.get("type") == "Feature" else f)
+            geom = f.get("geometry") if f.get("type") == "Feature" else f
+            if isinstance(geom, dict) and geom.get("type") in _NO_AREA:
+                continue  # a line (the state border the maps draw) or a point measures nothing
+            polygons += _polygons(geom)
     except ValueError as exc:
         raise fail(f"the region: {exc}") from None
     region = shapely.union_all([p if p.is_valid else shapely.make_valid(p) for p in polygons]) if polygons else None
     if region is None or region.is_empty or region.area == 0:
         raise fail("the region has no polygon with an area")
     return region
+
+
+def region_label(path: Path) -> tuple[str, str]:
+    """The region's name and attribution, from its first feature's `name` and `attribution`
+    properties ("" for each it does not give), as pages print them."""
+    doc = json.loads(read_regular(path).decode("utf-8"))
+    features = doc.get("features") if doc.get("type") == "FeatureCollection" else [doc]
+    for f in features if isinstance(features, list) else []:
+        properties = f.get("properties") if isinstance(f, dict) else None
+        if isinstance(properties, dict) and (properties.get("name") or properties.get("attribution")):
+            return (
+                " ".join(str(properties.get("name") or "").split())[:80],
+                " ".join(str(properties.get("attribution") or "").split())[:200],
+            )
+    return "", ""
+
+
+def region_beyond(path: Path) -> str:
+    """What lies across the region's state border, as its line's `beyond` property says ("" when no
+    line says): the maps name that side only where a file names it."""
+    doc = json.loads(read_regular(path).decode("utf-8"))
+    features = doc.get("features") if doc.get("type") == "FeatureCollection" else []
+    for f in features if isinstance(features, list) else []:
+        geom = f.get("geometry") if isinstance(f, dict) else None
+        properties = f.get("properties") if isinstance(f, dict) else None
+        if (
+            isinstance(geom, dict)
+            and geom.get("type") in ("LineString", "MultiLineString")
+            and isinstance(properties, dict)
+        ) and properties.get("beyond"):
+            return " ".join(str(properties["beyond"]).split())[:40]
+    return ""
+
+
+def region_lines(path: Path) -> list:
+    """The lines a region file carries beside its polygons (e.g. the state border along it), as
+    shapely geometries, for the maps; [] when it has none. The file has been read by `read_region`."""
+    import shapely.errors
+    from shapely.geometry import shape
+
+    doc = json.loads(read_regular(path).decode("utf-8"))
+    features = doc.get("features") if doc.get("type") == "FeatureCollection" else [doc]
+    out = []
+    for f in features if isinstance(features, list) else []:
+        geom = f.get("geometry") if isinstance(f, dict) and f.get("type") == "Feature" else f
+        if isinstance(geom, dict) and geom.get("type") in ("LineString", "MultiLineString"):
+            try:
+                line = shape(geom)
+            except (ValueError, TypeError, AttributeError, IndexError, KeyError, shapely.errors.ShapelyError):
+                continue  # a line the maps cannot draw is left off them; it measures nothing anyway
+            if not line.is_empty:
+                out.append(line)
+    return out
 
 
 def _time_of(path: Path, doc: dict) -> pd.Timestamp | None:
@@ -153,8 +212,31 @@ def _time_of(path: Path, doc: dict) -> pd.Timestamp | None:
 def snapshot_areas(path: Path, region, region_bounds) -> dict:
     """Areas (km²) of held, grey and occupied inside the region for one snapshot; raises ValueError
     with a message for a file that cannot be read."""
-    import shapely
     from pyproj import Geod
+
+    time, shapes = snapshot_shapes(path, region, region_bounds)
+    geod = Geod(ellps="WGS84")
+    areas = {status: _geodesic_km2(shape, geod) for status, shape in shapes.items()}
+    return {"time": time.isoformat(), "held_km2": areas[HELD], "grey_km2": areas[GREY], "occupied_km2": areas[OCCUPIED]}
+
+
+def check_snapshot(path: Path) -> str:
+    """Why `path` does not read as a map snapshot ("" when it does): the checks of `snapshot_shapes`
+    (JSON, a FeatureCollection, a time, polygons) without measuring anything."""
+    import shapely
+
+    nowhere = shapely.box(-180.0, -90.0, -179.9, -89.9)  # every polygon is far from it: none is unioned
+    try:
+        snapshot_shapes(path, nowhere, nowhere.bounds)
+    except ValueError as exc:
+        return str(exc)
+    return ""
+
+
+def snapshot_shapes(path: Path, region, region_bounds) -> tuple[pd.Timestamp, dict]:
+    """When the snapshot was taken, and what it maps as held, grey and occupied inside the region
+    (shapely geometries that never overlap): what is measured is what the maps draw."""
+    import shapely
 
     try:
         doc = json.loads(read_regular(path))
@@ -193,17 +275,16 @@ def snapshot_areas(path: Path, region, region_bounds) -> dict:
             parts[status].append(shaped if shaped.is_valid else shapely.make_valid(shaped))
     if polygons == 0:
         raise ValueError("no polygons (a snapshot of the front has status polygons)")
-    geod = Geod(ellps="WGS84")
     claimed = None
-    areas = {}
+    shapes = {}
     for status in (HELD, GREY, OCCUPIED):  # held wins over grey, both over occupied
         union = shapely.union_all(parts[status]) if parts[status] else shapely.Polygon()
         inside = shapely.intersection(union, region)
         if claimed is not None:
             inside = shapely.difference(inside, claimed)
         claimed = inside if claimed is None else shapely.union(claimed, inside)
-        areas[status] = _geodesic_km2(inside, geod)
-    return {"time": time.isoformat(), "held_km2": areas[HELD], "grey_km2": areas[GREY], "occupied_km2": areas[OCCUPIED]}
+        shapes[status] = inside
+    return time, shapes
 
 
 def _ring(ring, where: str) -> np.ndarray:
@@ -342,8 +423,11 @@ def load_territory(
     skip_bad_rows: bool = False,
     cache: Path | None = None,
     jobs: int | None = None,
+    progress: bool = False,
 ) -> TerritoryImport:
-    """Areas by status inside `region` for every snapshot in `paths` (files or folders); see the module."""
+    """Areas by status inside `region` for every snapshot in `paths` (files or folders); see the module.
+    With `progress`, snapshots not in the cache are counted on a progress bar (tqdm, on stderr: a
+    line that updates in a terminal and in a notebook's output)."""
     region = Path(region)
     files = snapshot_files(paths)
     missing = [f for f in files if not f.is_file()]
@@ -361,10 +445,13 @@ def load_territory(
         )
     read_region(region)  # a bad region is one error, before any snapshot is read
     region_key = hashlib.sha256(read_regular(region)).hexdigest()[:16]
-    digests = {str(f): hashlib.sha256(read_regular(f)).hexdigest() for f in files}
+    digests = _digests(files, cache)
 
-    def entry_of(f: str) -> Path:  # one cache entry per snapshot's content and region
-        return cache / f"{digests[f][:32]}-{region_key}.json"
+    def entry_of(f: str) -> Path:
+        # One cache entry per snapshot's content, its name and the region: the time comes from the
+        # name, and the real archive has snapshots of the same content under different names (5 of 1,359).
+        named = hashlib.sha256(Path(f).name.encode()).hexdigest()[:8]
+        return cache / f"{digests[f][:32]}-{named}-{region_key}.json"
 
     results: dict[str, dict | str] = {}
     cached = 0
@@ -381,9 +468,18 @@ def load_territory(
     todo = [(str(f), str(region)) for f in files if str(f) not in results]
     workers = max(1, min(len(todo), jobs or os.cpu_count() or 1))
     parallel = workers > 1 and len(todo) >= 4  # a pool costs more than a few files take
+    bar = None
+    if progress and todo:
+        import sys
+
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(todo), desc="measuring map snapshots", unit="snapshot", file=sys.stderr, mininterval=0.5)
     with _measuring(workers if parallel else 0) as measure:
         for path, outcome in measure(todo, chunksize=max(1, len(todo) // (workers * 8))):
             results[path] = outcome
+            if bar is not None:
+                bar.update()
             if cache is not None and isinstance(outcome, dict):
                 with contextlib.suppress(OSError):  # a cache that cannot be written only costs speed
                     write_atomic(entry_of(path), json.dumps({"format": CACHE_FORMAT, "areas": outcome}).encode())
@@ -399,7 +495,38 @@ def load_territory(
     frame["time"] = pd.to_datetime(frame["time"], utc=True)
     frame.insert(1, "date", frame["time"].dt.tz_convert(None).dt.normalize())
     frame = frame.sort_values("time").reset_index(drop=True)
-    return TerritoryImport(frame, len(files), sorted(problems), cached)
+    if bar is not None:
+        bar.close()
+    return TerritoryImport(frame, len(files), sorted(problems), cached, region=region, paths={f.name: f for f in files})
+
+
+def _digests(files: list[Path], cache: Path | None) -> dict[str, str]:
+    """Each file's sha256, streamed. With a cache folder, a file whose size and modification time
+    (in nanoseconds) are those recorded beside its digest last time is not read again (as git's index
+    does): a warm import of the whole archive reads no snapshot."""
+    index_path = cache / "digests.json" if cache is not None else None
+    known: dict = {}
+    if index_path is not None:
+        with contextlib.suppress(OSError, ValueError, RecursionError):
+            loaded = json.loads(index_path.read_text(encoding="utf-8"))
+            known = loaded if isinstance(loaded, dict) else {}
+    out, changed = {}, False
+    for f in files:
+        stat = f.stat()
+        key = str(f.resolve())
+        seen = known.get(key)
+        if isinstance(seen, list) and len(seen) == 3 and seen[:2] == [stat.st_size, stat.st_mtime_ns]:
+            out[str(f)] = str(seen[2])
+            continue
+        with open(f, "rb") as handle:
+            out[str(f)] = hashlib.file_digest(handle, "sha256").hexdigest()
+        known[key] = [stat.st_size, stat.st_mtime_ns, out[str(f)]]
+        changed = True
+    if index_path is not None and changed:
+        with contextlib.suppress(OSError):  # a cache that cannot be written only costs speed
+            index_path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(index_path, json.dumps(known, sort_keys=True).encode())
+    return out
 
 
 def daily(snapshots: pd.DataFrame) -> pd.DataFrame:

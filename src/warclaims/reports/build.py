@@ -66,6 +66,13 @@ def _named_files(root: Path, params: dict, digests: Digests) -> dict[str, str]:
     return out
 
 
+def _present(path: Path) -> bool:
+    """A report's required input is there: a file, or a folder with something in it (the map snapshots)."""
+    if path.is_dir():
+        return next(path.iterdir(), None) is not None
+    return path.is_file()
+
+
 def report_key(
     report: Report,
     common: dict[str, str],
@@ -194,10 +201,10 @@ def _build(
     common = file_hashes(root, digests=digests)
     outcome = Outcome()
     todo, keys = [], {}
-    present = [r for r in reports if all((root / f).is_file() for f in r.requires)]
+    present = [r for r in reports if all(_present(root / f) for f in r.requires)]
     nav = navigation(root, present)
     for report in reports:
-        missing = [r for r in report.requires if not (root / r).is_file()]
+        missing = [r for r in report.requires if not _present(root / r)]
         if missing:
             outcome.skipped.append((report.id, f"needs {', '.join(missing)} (not present)"))
             continue

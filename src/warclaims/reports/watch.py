@@ -15,6 +15,7 @@ and the workers hold the old code). Ctrl-C stops it, with every worker and kerne
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import time
@@ -129,6 +130,9 @@ def _look(root: Path, reports_file: Path) -> dict[str, tuple[int, int]]:
             paths.update(root / r for r in report.requires)
     except (ReportListError, OSError):
         pass  # the build says what is wrong with the list
+    for folder in [p for p in paths if p.is_dir()]:  # a folder parameter (the map snapshots): its files
+        with contextlib.suppress(OSError):
+            paths.update(folder.iterdir())
     out = {}
     for path in paths:
         try:

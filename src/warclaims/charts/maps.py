@@ -1,0 +1,300 @@
+"""Small multiples of what DeepState's map snapshots show inside the region, on a few dates the data
+chooses: the first mapped advance, the mapped peak, the snapshot nearest each claim about the
+region, and the last snapshot.
+
+What each map draws is what the import measured (`territory.snapshot_shapes`, the same shapes the
+areas come from), so a map's title and the area chart agree. The fills are DeepState's own three
+statuses, told apart by fill and pattern as well as colour:
+- held by Ukraine: solid green (the colour of the mapped series on the area chart);
+- grey zone: light grey (far lighter than either of the others);
+- occupied: reddish purple, hatched (it is about as light as the green, so the pattern tells them
+  apart for a reader who cannot tell the two colours apart).
+None of these is a claimant side's colour, because DeepState is its own claimant. A claim is never
+drawn as an area, because its text gives no shape. It is printed as a number over the map of the
+nearest date, beside the area measured there.
+
+Projection: Lambert azimuthal equal-area, centred on what the maps show, so areas read true and north
+is up at the centre. Every map of one figure has the same frame and scale.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch, PathPatch
+from matplotlib.path import Path as MplPath
+
+from warclaims.charts import theme
+from warclaims.claims import vocabulary as vocab
+from warclaims.claims import wording
+
+HELD_COLOR = theme.MAPPED_COLOR
+GREY_COLOR = "#C4C4C4"
+OCCUPIED_COLOR = "#CC79A7"
+STYLES = {  # status -> patch style
+    "held": {"facecolor": HELD_COLOR, "edgecolor": HELD_COLOR, "linewidth": 0.4},
+    "grey": {"facecolor": GREY_COLOR, "edgecolor": "#8C8C8C", "linewidth": 0.4},
+    "occupied": {"facecolor": OCCUPIED_COLOR, "edgecolor": "#7A3B63", "hatch": "////", "linewidth": 0.4},
+}
+LABELS = {"held": "Held by Ukraine", "grey": "Grey zone (contested)", "occupied": "Occupied by Russia"}
+ADVANCE_KM2 = 10.0  # the first snapshot mapping at least this much held is "the first mapped advance"
+MAX_MAPS = 6
+DATED_DAYS = 14  # a claim whose window is at most this long has a map of the snapshot nearest its middle
+PAD = 0.25  # share of the mapped extent added on each side
+LEAST_SPAN_M = 60_000  # a frame is at least 60 km across
+
+
+@dataclass
+class MapDate:
+    """One map of the small multiples: the snapshot, why it was chosen, and what it measures."""
+
+    time: pd.Timestamp
+    file: str
+    why: str  # "first mapped advance", "mapped peak", "last snapshot" or the claim it is nearest
+    held_km2: float
+    grey_km2: float
+    occupied_km2: float
+    claim: str = ""  # the claim this map stands beside, as the text words it, with its claimant
+
+
+def choose_dates(frame: pd.DataFrame, claims: pd.DataFrame, unit: str = "km2") -> list[MapDate]:
+    """The dates to map, from the snapshots (`frame`, as `load_territory` returns it) and the
+    claims about the region: in time order, one map per snapshot, at most MAX_MAPS."""
+    if frame.empty:
+        return []
+    snaps = frame.sort_values("time").reset_index(drop=True)
+    wanted: list[tuple[int, str, str]] = []  # (row, why, claim), in order of priority
+    wanted.append((int(snaps["held_km2"].idxmax()), "mapped peak", ""))
+    for row in claims.sort_values(["date_start", "date_end", "event_id"]).itertuples() if len(claims) else ():
+        inside = snaps[(snaps["date"] >= row.date_start) & (snaps["date"] <= row.date_end)]
+        when = wording.format_window(row.date_start, row.date_end)
+        if row.date_end - row.date_start > pd.Timedelta(days=DATED_DAYS):
+            # The text gives no day in a long window: the claim is set beside the most the maps show
+            # within it, which is what it can be compared with, never beside an arbitrary day.
+            if not len(inside):
+                continue
+            at, when = int(inside["held_km2"].idxmax()), f"some day in {when}"
+        else:
+            middle = row.date_start + (row.date_end - row.date_start) / 2
+            days = (snaps["date"] - middle).abs()
+            at = int((inside["date"] - middle).abs().idxmin()) if len(inside) else int(days.idxmin())
+            if not len(inside) and days[at] > pd.Timedelta(days=31):
+                continue  # no snapshot within a month of the claim: nothing to set beside it
+        wanted.append((at, "nearest the claim", f"{row.claimant}: {wording.claim_value(row, unit)}, {when}"))
+    advance = snaps.index[snaps["held_km2"] >= ADVANCE_KM2]
+    if len(advance):
+        wanted.append((int(advance[0]), "first mapped advance", ""))
+    wanted.append((len(snaps) - 1, "last snapshot", ""))
+    chosen: dict[int, MapDate] = {}
+    for at, why, claim in wanted:
+        if at in chosen:
+            if claim and not chosen[at].claim:
+                chosen[at].claim = claim
+            continue
+        if len(chosen) == MAX_MAPS:
+            break
+        r = snaps.loc[at]
+        chosen[at] = MapDate(r["time"], r["file"], why, r["held_km2"], r["grey_km2"], r["occupied_km2"], claim)
+    return [chosen[k] for k in sorted(chosen)]
+
+
+def _projection(lon: float, lat: float):
+    from pyproj import Transformer
+
+    crs = f"+proj=laea +lat_0={lat:.4f} +lon_0={lon:.4f} +datum=WGS84 +units=m +no_defs"
+    return Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+
+
+def _projected(geom, transformer):
+    import shapely
+
+    return shapely.transform(geom, lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1])))
+
+
+def _path(geom) -> MplPath | None:
+    """A compound path of the polygons of `geom` (holes as holes: exteriors counter-clockwise,
+    interiors clockwise, filled by the non-zero rule)."""
+    import shapely
+    from shapely.geometry.polygon import orient
+
+    parts = []
+    for polygon in shapely.get_parts(geom):
+        if polygon.geom_type != "Polygon" or polygon.is_empty:
+            continue
+        polygon = orient(polygon, 1.0)
+        for ring in [polygon.exterior, *polygon.interiors]:
+            xy = np.asarray(ring.coords)
+            codes = np.full(len(xy), MplPath.LINETO, dtype=np.uint8)
+            codes[0], codes[-1] = MplPath.MOVETO, MplPath.CLOSEPOLY
+            parts.append(MplPath(xy, codes))
+    return MplPath.make_compound_path(*parts) if parts else None
+
+
+def _lines(ax: Axes, geom, **style) -> None:
+    import shapely
+
+    for part in shapely.get_parts(shapely.boundary(geom) if geom.geom_type.endswith("Polygon") else geom):
+        if part.geom_type == "LineString":
+            xy = np.asarray(part.coords)
+            ax.plot(xy[:, 0], xy[:, 1], **style)
+        elif part.geom_type == "MultiLineString":
+            _lines(ax, part, **style)
+
+
+def _frame(shapes: list[dict], region) -> tuple[float, float, float, float]:
+    """One frame for every map: what any of them marks, padded, at least LEAST_SPAN_M across and
+    square; the whole region when nothing is marked."""
+    import shapely
+
+    marked = [g for s in shapes for g in s.values() if not g.is_empty]
+    x0, y0, x1, y1 = shapely.union_all(marked).bounds if marked else region.bounds
+    span = max(x1 - x0, y1 - y0) * (1 + 2 * PAD) if marked else max(x1 - x0, y1 - y0) * 1.05
+    span = max(span, LEAST_SPAN_M)
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    return cx - span / 2, cx + span / 2, cy - span / 2, cy + span / 2
+
+
+def _place_labels(outline, frame, region_name: str, beyond: str, border: list, marked) -> list:
+    """Where to name the region and, across a state border, the other side: the most inland point
+    (pole of inaccessibility) of the part of each that the frame shows, kept clear of what any map
+    marks, so no label sits on a fill."""
+    import shapely
+    from shapely.ops import polylabel
+
+    view = shapely.box(frame[0], frame[2], frame[1], frame[3])
+    clear = shapely.union_all(marked).buffer((frame[1] - frame[0]) * 0.06) if marked else shapely.Polygon()
+    sides = [(view.intersection(outline).difference(clear), region_name)]
+    if beyond and border:  # across the border, near it: not a neighbouring region of the same state
+        near = shapely.union_all(border).buffer((frame[1] - frame[0]) * 0.3)
+        sides.append((view.difference(outline).intersection(near).difference(clear), beyond))
+    out = []
+    for area, label in sides:
+        parts = [p for p in shapely.get_parts(area) if p.geom_type == "Polygon"]
+        widest = max(parts, key=lambda p: p.area) if parts else None
+        if widest is not None and widest.area > 0.03 * view.area:
+            point = polylabel(widest, tolerance=(frame[1] - frame[0]) / 200)
+            out.append(((point.x, point.y), label))
+    return out
+
+
+def _scale_bar(ax: Axes, frame: tuple[float, float, float, float]) -> None:
+    width = frame[1] - frame[0]
+    km = next((k for k in (100, 50, 25, 20, 10, 5, 2, 1) if k * 1000 <= width / 4), 1)
+    x = frame[0] + width * 0.05
+    y = frame[2] + (frame[3] - frame[2]) * 0.05
+    ax.plot([x, x + km * 1000], [y, y], color="#222222", linewidth=2.2, solid_capstyle="butt")
+    ax.text(x + km * 500, y + width * 0.015, f"{km} km", ha="center", va="bottom", fontsize=8, color="#222222")
+
+
+def _north(ax: Axes) -> None:
+    """A north arrow at the top right: a shaft with a head, and the letter under it (plain artists:
+    an annotation's fancy arrow costs a tenth of a second per map to draw)."""
+    kwargs = {"transform": ax.transAxes, "color": "#222222", "clip_on": False}
+    ax.plot([0.93, 0.93], [0.80, 0.92], linewidth=1.0, **kwargs)
+    ax.plot([0.93], [0.93], marker="^", markersize=6, linestyle="none", **kwargs)
+    ax.text(0.93, 0.75, "N", ha="center", va="center", fontsize=8, fontweight="bold", transform=ax.transAxes)
+
+
+def _area(km2: float, unit: str) -> str:
+    factor, name = vocab.UNITS[unit][1], vocab.UNITS[unit][0]
+    value = km2 * factor
+    return f"{wording.format_number(round(value, -1 if value >= 100 else 0))} {name}"
+
+
+def map_lines(date: MapDate, unit: str) -> list[str]:
+    """What a map says of itself, whole: its date and why it is shown, what it measures (held, and
+    grey where there is any), and the claim it stands beside."""
+    day = date.time.tz_convert(None).normalize()
+    head = wording.format_window(day, day) + ("" if date.why == "nearest the claim" else f", {date.why}")
+    measured = f"Mapped: held {_area(date.held_km2, unit)}"
+    if date.grey_km2 >= 0.5:
+        measured += f", grey {_area(date.grey_km2, unit)}"
+    return [head, measured] + ([f"Claim: {date.claim}"] if date.claim else [])
+
+
+def map_title(date: MapDate, unit: str) -> str:
+    """`map_lines` as the map's title: one line each, the claim on up to three (cut with "…" beyond;
+    the alt text has it whole)."""
+    lines = map_lines(date, unit)
+    # 34 characters of 9 pt bold fit a third of the wide figure; a phone's map has the whole width.
+    return "\n".join(theme.fit(line, 34, 3 if line.startswith("Claim:") else 1, phone=46) for line in lines)
+
+
+def plot_maps(
+    dates: list[MapDate],
+    shapes: list[dict],
+    region,
+    border: list,
+    *,
+    unit: str = "km2",
+    region_name: str = "the region",
+    beyond: str = "",
+    caption: str = "",
+) -> Axes:
+    """The small multiples (`shapes[i]` is what `dates[i]` maps, in degrees), one row of up to three
+    on a wide page, stacked on a phone."""
+    import shapely
+
+    theme.set_theme()
+    lon, lat = region.centroid.x, region.centroid.y
+    transformer = _projection(lon, lat)
+    shown = [{k: _projected(g, transformer) for k, g in s.items()} for s in shapes]
+    outline = _projected(region, transformer)
+    border = [_projected(b, transformer) for b in border]
+    frame = _frame(shown, outline)
+    # Drawn at a tenth of a percent of the frame (100 m on a 100 km frame, under half a pixel of the
+    # 2x PNG): the same picture from far fewer vertices. The titles give the areas as measured.
+    tolerance = (frame[1] - frame[0]) / 1000
+    shown = [{k: shapely.simplify(g, tolerance) for k, g in s.items()} for s in shown]
+    marked = [g for m in shown for g in m.values() if not g.is_empty]
+    places = _place_labels(outline, frame, region_name, beyond, border, marked)
+    n = len(dates)
+    cols = 1 if theme.is_narrow() else min(3, n)
+    rows = -(-n // cols)
+    size = (theme.NARROW_WIDTH, 3.2 * rows + 1.6) if theme.is_narrow() else (9.0, 3.1 * rows + 1.4)
+    fig = Figure(figsize=size, layout="constrained")
+    axes = fig.subplots(rows, cols, squeeze=False).ravel()
+    for ax, date, drawn in zip(axes, dates, shown, strict=False):
+        ax.set_facecolor("white")
+        inside = _path(outline)
+        if inside is not None:
+            ax.add_patch(PathPatch(inside, facecolor="#F2F2F2", edgecolor="none", zorder=0))
+        for status in ("occupied", "grey", "held"):
+            path = _path(drawn[status])
+            if path is not None:
+                ax.add_patch(PathPatch(path, zorder=2, **STYLES[status]))
+        _lines(ax, outline, color="#555555", linewidth=0.9, zorder=3)
+        for line in border:
+            _lines(ax, line, color="#111111", linewidth=1.6, linestyle=(0, (5, 2, 1, 2)), zorder=4)
+        ax.set_xlim(frame[0], frame[1])
+        ax.set_ylim(frame[2], frame[3])
+        ax.set_aspect("equal")
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.grid(False)
+        for spine in ax.spines.values():
+            spine.set_color("#999999")
+        ax.set_title(map_title(date, unit), loc="left", fontsize=9, linespacing=1.25)
+        for (x, y), label in places:
+            ax.text(x, y, label, ha="center", va="center", fontsize=8, color="#666666", style="italic", zorder=5)
+        _scale_bar(ax, frame)
+        _north(ax)
+    for ax in axes[n:]:
+        ax.set_visible(False)
+    drawn_statuses = [s for s in ("held", "grey", "occupied") if any(not m[s].is_empty for m in shown)]
+    handles = [
+        Patch(label=LABELS[s], **{k: v for k, v in STYLES[s].items() if k != "linewidth"}) for s in drawn_statuses
+    ] + [Line2D([], [], color="#555555", linewidth=0.9, label=f"{region_name} (outline)")]
+    if border:
+        handles.append(
+            Line2D([], [], color="#111111", linewidth=1.6, linestyle=(0, (5, 2, 1, 2)), label="State border")
+        )
+    theme.headline(axes[0], f"What DeepState's maps show in {region_name}, on {n} date{'s' * (n != 1)}")
+    theme.legend(axes[0], handles, ncol=2 if theme.is_narrow() else 3)
+    theme.set_caption(axes[0], caption)
+    return axes[0]
