@@ -170,3 +170,13 @@ def test_inside_the_real_boundary_the_shared_snapshots_measure_as_the_readme_say
     result = load_territory(sorted(SHARED.glob("deepstate_full_*.geojson")), KURSK)
     held = dict(zip(result.frame["date"].dt.strftime("%Y-%m-%d"), result.frame["held_km2"].round(), strict=True))
     assert held == {"2024-08-21": 820, "2024-09-01": 901, "2025-04-26": 27, "2025-05-21": 27}
+
+
+def test_the_prose_names_the_region_it_measured():
+    from warclaims import prose
+    from warclaims.external.territory import TerritoryImport
+
+    frame = _frame(["2024-08-20", "2024-09-01"], [820.0, 900.0], [430.0, 340.0])
+    mapped = TerritoryImport(frame, 2, dataset=load_datasets(ROOT)["deepstate"], region=KURSK)
+    text = str(prose.territory(warclaims.select_claims(), "km2", mapped))
+    assert "measured inside Kursk Oblast" in text and "**900 km²** on 1 Sep 2024" in text

@@ -241,12 +241,17 @@ def _mapped_comparison(rows: pd.DataFrame, mapped, unit: str, peak) -> str:
     total = window["held_km2"] + window["grey_km2"]
     total_day = total.idxmax()
     who = md(mapped.dataset.claimant) if mapped.dataset is not None else "DeepState"
+    region = "the region"
+    if getattr(mapped, "region", None) is not None:
+        from warclaims.external.territory import region_label
+
+        region = md(region_label(mapped.region)[0] or "the region")
 
     def area(km2: float) -> str:
         return f"{wording.format_number(round(km2 * factor, -1 if km2 * factor >= 100 else 0))} {name}"
 
     return (
-        f"\n**Against the maps.** {who} maps the area it shows held by Ukraine in the region day by day "
+        f"\n**Against the maps.** {who} maps the area it shows held by Ukraine day by day; measured inside {region} "
         f"({len(window):,} snapshots between {wording.format_window(window.index.min(), window.index.max())}; "
         f"{mapped.files:,} files read, {len(mapped.skipped):,} left out). The largest area mapped as held is "
         f"**{area(window.loc[held_day, 'held_km2'])}** on {wording.format_window(held_day, held_day)}; counting the grey "
