@@ -180,3 +180,22 @@ def test_the_prose_names_the_region_it_measured():
     mapped = TerritoryImport(frame, 2, dataset=load_datasets(ROOT)["deepstate"], region=KURSK)
     text = str(prose.territory(warclaims.select_claims(), "km2", mapped))
     assert "measured inside Kursk Oblast" in text and "**900 km²** on 1 Sep 2024" in text
+
+
+def test_run_by_hand_the_notebook_uses_the_builds_cache_and_shows_progress(tmp_path, monkeypatch, capsys):
+    from warclaims.charts.selection import load_territory_parameter
+
+    (tmp_path / "snap").mkdir()
+    for name in ("snapshot_1720000000.geojson", "snapshot_1720086400.geojson"):
+        shutil.copy(FIXTURES / name, tmp_path / "snap")
+    shutil.copy(FIXTURES / "region.geojson", tmp_path / "region.geojson")
+    monkeypatch.setenv("WARCLAIMS_ROOT", str(tmp_path))
+    monkeypatch.delenv("WARCLAIMS_CACHE_DIR", raising=False)
+    first = load_territory_parameter("snap", "region.geojson")
+    assert "measuring map snapshots" in capsys.readouterr().err and first.cached == 0
+    assert len(list((tmp_path / "build" / "cache" / "territory").glob("*-*-*.json"))) == 2
+    second = load_territory_parameter("snap", "region.geojson")
+    assert capsys.readouterr().err == "" and second.cached == 2  # nothing to measure: no bar
+    monkeypatch.setenv("WARCLAIMS_CACHE_DIR", str(tmp_path / "elsewhere"))  # in a build: its cache, never a bar
+    load_territory_parameter("snap", "region.geojson")
+    assert capsys.readouterr().err == "" and (tmp_path / "elsewhere" / "territory").is_dir()

@@ -91,12 +91,13 @@ def test_committed_without_outputs_and_with_a_parameters_cell(path):
         (
             "territory",
             {"snapshots": "tests/fixtures/territory", "region_geojson": "tests/fixtures/territory/region.geojson"},
-            1,
+            2,  # the area chart, and the maps of the two snapshots
             ["The map snapshots given hold no day between 1 Aug 2024 – 30 Apr 2025"],
         ),
     ],
 )
-def test_notebook_executes(tmp_path, name, parameters, n_figures, expect):
+def test_notebook_executes(tmp_path, monkeypatch, name, parameters, n_figures, expect):
+    monkeypatch.setenv("WARCLAIMS_CACHE_DIR", str(tmp_path / "cache"))  # the snapshots' areas: not in the checkout
     nb = execute(name, tmp_path, **parameters)
     assert [o for o in outputs(nb) if o.output_type == "error"] == []
     figs = figures(nb)

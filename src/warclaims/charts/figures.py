@@ -18,7 +18,7 @@ import matplotlib as mpl
 import pandas as pd
 from matplotlib.figure import Figure
 
-from warclaims.charts import CLAIMS_CSV_ENV, FIGURE_MIME, NARROW_MIME, TABLE_MIME, plots, theme
+from warclaims.charts import CLAIMS_CSV_ENV, FIGURE_MIME, NARROW_MIME, TABLE_MIME, interactive, plots, theme
 from warclaims.claims import vocabulary as vocab
 from warclaims.claims import wording
 
@@ -34,6 +34,7 @@ class ClaimFigure:
     figure: Figure
     alt: str
     narrow: Figure | None = None
+    records: interactive.Records | None = None  # what its marks stand for: cards, its table, its CSVs
 
     def png(self, figure: Figure | None = None) -> bytes:
         figure = figure or self.figure
@@ -49,13 +50,39 @@ class ClaimFigure:
             self.figure.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
         return _titled(buf.getvalue(), theme.title_of(self.figure.axes[0]) or self.name, self.alt)
 
+    def questions(self) -> dict:
+        """What a page needs to let a reader question the chart: where each mark is in the wide and
+        the phone drawing, the card of each, and the chart's data as CSV (its claims, each series)."""
+        if self.records is None:
+            return {}
+        wide = interactive.hit_areas(self.figure, self.records, self.figure.dpi * PNG_SCALE)
+        narrow = interactive.hit_areas(self.narrow, self.records, self.narrow.dpi * PNG_SCALE) if self.narrow else []
+        keys = list(dict.fromkeys(a["key"] for a in wide + narrow))
+        cards = self.records.cards(keys)
+        csv = {}
+        if any(k.startswith("claim:") for k in keys):
+            csv["claims"] = self.records.claims_csv(keys)
+        for series in self.records.series:
+            if any(k.startswith(f"{series.prefix}:") for k in keys):
+                csv[series.prefix] = series.csv()
+        return {
+            "marks": {
+                "wide": [a for a in wide if a["key"] in cards],
+                "narrow": [a for a in narrow if a["key"] in cards],
+            },
+            "cards": cards,
+            "csv": csv,
+            "series": {s.prefix: s.name for s in self.records.series},
+        }
+
     def _repr_mimebundle_(self, include=None, exclude=None):
+        asked = self.questions()  # first: the positions are read from a draw at the figure's own size
         png = self.png()
         width, _ = _png_size(png)
         data = {
             "image/png": base64.b64encode(png).decode("ascii"),
             "text/plain": f"[figure] {self.alt}",
-            FIGURE_MIME: {"name": self.name, "alt": self.alt, "svg": self.svg()},
+            FIGURE_MIME: {"name": self.name, "alt": self.alt, "svg": self.svg(), **asked},
         }
         if self.narrow is not None:
             data[NARROW_MIME] = base64.b64encode(self.png(self.narrow)).decode("ascii")
@@ -192,7 +219,8 @@ def drone_figure(data: pd.DataFrame, selection: str = "") -> ClaimFigure | NoCla
     if rows.empty:
         return NoClaims("drone", selection)
     wide, small = _both(plots.plot_drone_claims, rows, rows=len(rows))
-    return ClaimFigure("drone_claims", wide, _alt("Drone claims, one card per claim", plots.drone_order(rows)), small)
+    alt = _alt("Drone claims, one card per claim", plots.drone_order(rows))
+    return ClaimFigure("drone_claims", wide, alt, small, interactive.Records(rows))
 
 
 def casualty_figure(data: pd.DataFrame, selection: str = "") -> ClaimFigure | NoClaims:
@@ -201,7 +229,8 @@ def casualty_figure(data: pd.DataFrame, selection: str = "") -> ClaimFigure | No
         return NoClaims("casualty", selection)
     wide, small = _both(plots.plot_casualties, rows, rows=len(rows))
     chart = "Bar chart of casualty claims by incident, one bar per claim"
-    return ClaimFigure("casualties", wide, _alt(chart, rows.sort_values(["date_start", "metric"])), small)
+    alt = _alt(chart, rows.sort_values(["date_start", "metric"]))
+    return ClaimFigure("casualties", wide, alt, small, interactive.Records(rows))
 
 
 def territory_figure(
@@ -221,6 +250,11 @@ def territory_figure(
     caption = (
         mapped.dataset.caption() if mapped is not None and mapped.dataset is not None else "DeepState map snapshots"
     )
+    if mapped is not None and mapped.region is not None:
+        from warclaims.external.territory import region_label
+
+        name, attribution = region_label(mapped.region)
+        caption += f"; measured inside {name or 'the region given'}" + (f" ({attribution})" if attribution else "")
     per_place = max(len(g) for _, g in places)
     wide, small = _both(
         plots.plot_territory, data, unit=unit, rows=per_place, mapped=series, mapped_caption=caption, mapped_place=place
@@ -237,14 +271,31 @@ def territory_figure(
     chart += "; a value whose day the text does not give is a bracket over its window"
     alt = _alt(chart, rows.sort_values("date_end"), unit=unit)
     if series is not None and len(series):
-        peak = series["held_km2"].idxmax()
+        first, last = wording.peak_days(series["held_km2"])
         alt += (
             f" Beneath the claims, DeepState’s mapped area held by Ukraine, "
             f"{wording.format_window(series.index.min(), series.index.max())}: largest "
-            f"{series.loc[peak, 'held_km2']:,.0f} km² on {wording.format_window(peak, peak)}; a map, not a party’s claim."
+            f"{wording.mapped_area(series['held_km2'].max(), unit)} on {wording.format_window(first, last)}; "
+            "a map, not a party’s claim."
         )
     name = f"territory_{unit}" + ("_mapped" if series is not None and len(series) else "")
-    return ClaimFigure(name, wide, alt, small)
+    drawn_series = []
+    if series is not None and len(series):
+        factor, unit_name = vocab.UNITS[unit][1], vocab.UNITS[unit][0]
+        drawn_series.append(
+            interactive.Series(
+                "deepstate",
+                "DeepState's maps",
+                ("mapped:held",),
+                series[["held_km2", "grey_km2"]] * factor,
+                {
+                    "held_km2": f"Mapped as held by Ukraine ({unit_name})",
+                    "grey_km2": f"Grey zone, not counted ({unit_name})",
+                },
+                caption,
+            )
+        )
+    return ClaimFigure(name, wide, alt, small, interactive.Records(rows, drawn_series))
 
 
 def territory_maps(data: pd.DataFrame, mapped, unit: str = "km2", place: str | None = None) -> ClaimFigure | None:
@@ -276,9 +327,15 @@ def territory_maps(data: pd.DataFrame, mapped, unit: str = "km2", place: str | N
     caption = (
         f"Maps: {cited}. Held, grey zone and occupied as DeepState marks them, inside {name}."
         + (f" {attribution}." if attribution else "")
-        + " Equal-area projection (Lambert azimuthal), north up; the same frame and scale on every map. "
-        "A claim is printed over the map of the nearest date, never drawn as an area: its text gives no shape."
+        + " An area of a few km² along the border is within what a simplified boundary can tell. "
+        "Equal-area projection (Lambert azimuthal), north up; the same frame and scale on every map."
     )
+    if len(claims):
+        caption += (
+            " A claim is printed over the map of the nearest date, never drawn as an area (its text gives no "
+            f"shape): claims by {theme.claimants_phrase(claims)}, as reported in {theme.sources_phrase(claims)}; "
+            "not independently verified."
+        )
     wide, small = _both(
         maps.plot_maps,
         dates,
@@ -296,7 +353,17 @@ def territory_maps(data: pd.DataFrame, mapped, unit: str = "km2", place: str | N
         "grey zone, occupied): "
         f"{described}. A claim is not an area on the maps; it is printed over the nearest date."
     )
-    return ClaimFigure("territory_maps", wide, alt, small)
+    cards = {
+        f"map:{d.file}": {
+            "kind": "map",
+            "head": maps.map_lines(d, unit)[0],
+            "rows": [(line.split(": ", 1)[0], line.split(": ", 1)[1]) for line in maps.map_lines(d, unit)[1:]],
+            "quote": "",
+            "source": caption,
+        }
+        for d in dates
+    }
+    return ClaimFigure("territory_maps", wide, alt, small, interactive.Records(claims, extra=cards))
 
 
 def _mapped_series(mapped, rows: pd.DataFrame) -> pd.DataFrame | None:
@@ -316,7 +383,7 @@ def timeline_figure(data: pd.DataFrame, selection: str = "") -> ClaimFigure | No
     wide, small = _both(plots.plot_timeline, data, rows=len(data))
     rows = data.sort_values(["date_start", "date_end", "event_id"])
     chart = f"Timeline of {len(rows)} claims and dated events, each a span over its date window, in date order"
-    return ClaimFigure("timeline", wide, _alt(chart, rows), small)
+    return ClaimFigure("timeline", wide, _alt(chart, rows), small, interactive.Records(rows))
 
 
 def drone_context_figure(sel, attacks, days: int = 14) -> ClaimFigure | NoClaims | None:
@@ -354,7 +421,15 @@ def drone_context_figure(sel, attacks, days: int = 14) -> ClaimFigure | NoClaims
         claims.head(3),
         "no drone claim from the article in this selection",
     )
-    return ClaimFigure("drone_context", wide, alt, small)
+    series = interactive.Series(
+        "airforce",
+        "Ukrainian Air Force, night",
+        ("series:launched", "series:destroyed"),
+        nights[["launched", "destroyed"]],
+        {"launched": "Russian drones launched at Ukraine", "destroyed": "… of which destroyed"},
+        dataset.caption() if dataset is not None else "the attack dataset, not independently verified",
+    )
+    return ClaimFigure("drone_context", wide, alt, small, interactive.Records(claims, [series]))
 
 
 def _context_alt(above: str, claimant: str, rows: pd.DataFrame, nothing: str) -> str:
@@ -395,4 +470,13 @@ def losses_context_figure(sel, losses, days: int = 14) -> ClaimFigure | NoClaims
         casualty.head(4),
         "no casualty claim from the article in this selection",
     )
-    return ClaimFigure("losses_context", wide, alt, small)
+    daily = interactive.Series(
+        "generalstaff",
+        claimant[:1].upper() + claimant[1:],
+        ("series:daily",),
+        series[["daily"]],
+        {"daily": "Russian personnel losses claimed for the 24 hours before the statement"},
+        caption,
+        order=list(series.index),
+    )
+    return ClaimFigure("losses_context", wide, alt, small, interactive.Records(casualty, [daily]))

@@ -30,7 +30,6 @@ from matplotlib.patches import Patch, PathPatch
 from matplotlib.path import Path as MplPath
 
 from warclaims.charts import theme
-from warclaims.claims import vocabulary as vocab
 from warclaims.claims import wording
 
 HELD_COLOR = theme.MAPPED_COLOR
@@ -47,6 +46,11 @@ MAX_MAPS = 6
 DATED_DAYS = 14  # a claim whose window is at most this long has a map of the snapshot nearest its middle
 PAD = 0.25  # share of the mapped extent added on each side
 LEAST_SPAN_M = 60_000  # a frame is at least 60 km across
+
+
+def small_text() -> float:
+    """The map's small print (place names, the scale bar, north): at least 11 CSS px on a phone."""
+    return 10.0 if theme.is_narrow() else 8.0
 
 
 @dataclass
@@ -188,7 +192,9 @@ def _scale_bar(ax: Axes, frame: tuple[float, float, float, float]) -> None:
     x = frame[0] + width * 0.05
     y = frame[2] + (frame[3] - frame[2]) * 0.05
     ax.plot([x, x + km * 1000], [y, y], color="#222222", linewidth=2.2, solid_capstyle="butt")
-    ax.text(x + km * 500, y + width * 0.015, f"{km} km", ha="center", va="bottom", fontsize=8, color="#222222")
+    ax.text(
+        x + km * 500, y + width * 0.015, f"{km} km", ha="center", va="bottom", fontsize=small_text(), color="#222222"
+    )
 
 
 def _north(ax: Axes) -> None:
@@ -197,13 +203,7 @@ def _north(ax: Axes) -> None:
     kwargs = {"transform": ax.transAxes, "color": "#222222", "clip_on": False}
     ax.plot([0.93, 0.93], [0.80, 0.92], linewidth=1.0, **kwargs)
     ax.plot([0.93], [0.93], marker="^", markersize=6, linestyle="none", **kwargs)
-    ax.text(0.93, 0.75, "N", ha="center", va="center", fontsize=8, fontweight="bold", transform=ax.transAxes)
-
-
-def _area(km2: float, unit: str) -> str:
-    factor, name = vocab.UNITS[unit][1], vocab.UNITS[unit][0]
-    value = km2 * factor
-    return f"{wording.format_number(round(value, -1 if value >= 100 else 0))} {name}"
+    ax.text(0.93, 0.75, "N", ha="center", va="center", fontsize=small_text(), fontweight="bold", transform=ax.transAxes)
 
 
 def map_lines(date: MapDate, unit: str) -> list[str]:
@@ -211,9 +211,9 @@ def map_lines(date: MapDate, unit: str) -> list[str]:
     grey where there is any), and the claim it stands beside."""
     day = date.time.tz_convert(None).normalize()
     head = wording.format_window(day, day) + ("" if date.why == "nearest the claim" else f", {date.why}")
-    measured = f"Mapped: held {_area(date.held_km2, unit)}"
+    measured = f"Mapped: held {wording.mapped_area(date.held_km2, unit)}"
     if date.grey_km2 >= 0.5:
-        measured += f", grey {_area(date.grey_km2, unit)}"
+        measured += f", grey {wording.mapped_area(date.grey_km2, unit)}"
     return [head, measured] + ([f"Claim: {date.claim}"] if date.claim else [])
 
 
@@ -254,12 +254,15 @@ def plot_maps(
     marked = [g for m in shown for g in m.values() if not g.is_empty]
     places = _place_labels(outline, frame, region_name, beyond, border, marked)
     n = len(dates)
-    cols = 1 if theme.is_narrow() else min(3, n)
+    cols = 1 if theme.is_narrow() else 2 if n in (2, 4) else min(3, n)  # 2x2 rather than 3 and a widow
     rows = -(-n // cols)
-    size = (theme.NARROW_WIDTH, 3.2 * rows + 1.6) if theme.is_narrow() else (9.0, 3.1 * rows + 1.4)
+    # On a phone each map takes the drawing's width (a 4-inch square and its title); on a page, up to
+    # three a row, or two when that makes a square block.
+    size = (theme.NARROW_WIDTH, 4.6 * rows + 1.8) if theme.is_narrow() else (9.0, (9.0 / cols) * 1.05 * rows + 1.4)
     fig = Figure(figsize=size, layout="constrained")
     axes = fig.subplots(rows, cols, squeeze=False).ravel()
     for ax, date, drawn in zip(axes, dates, shown, strict=False):
+        ax.set_gid(f"map:{date.file}")  # the map's card: its date, what it measures, the claim beside it
         ax.set_facecolor("white")
         inside = _path(outline)
         if inside is not None:
@@ -268,9 +271,9 @@ def plot_maps(
             path = _path(drawn[status])
             if path is not None:
                 ax.add_patch(PathPatch(path, zorder=2, **STYLES[status]))
-        _lines(ax, outline, color="#555555", linewidth=0.9, zorder=3)
+        _lines(ax, outline, color="#555555", linewidth=0.9, zorder=1.6)  # under the fills: a sliver is never hidden
         for line in border:
-            _lines(ax, line, color="#111111", linewidth=1.6, linestyle=(0, (5, 2, 1, 2)), zorder=4)
+            _lines(ax, line, color="#111111", linewidth=1.3, linestyle=(0, (5, 2, 1, 2)), zorder=1.8)
         ax.set_xlim(frame[0], frame[1])
         ax.set_ylim(frame[2], frame[3])
         ax.set_aspect("equal")
@@ -279,9 +282,11 @@ def plot_maps(
         ax.grid(False)
         for spine in ax.spines.values():
             spine.set_color("#999999")
-        ax.set_title(map_title(date, unit), loc="left", fontsize=9, linespacing=1.25)
+        ax.set_title(map_title(date, unit), loc="left", fontsize=10 if theme.is_narrow() else 9, linespacing=1.25)
         for (x, y), label in places:
-            ax.text(x, y, label, ha="center", va="center", fontsize=8, color="#666666", style="italic", zorder=5)
+            ax.text(
+                x, y, label, ha="center", va="center", fontsize=small_text(), color="#555555", style="italic", zorder=5
+            )
         _scale_bar(ax, frame)
         _north(ax)
     for ax in axes[n:]:
@@ -292,7 +297,7 @@ def plot_maps(
     ] + [Line2D([], [], color="#555555", linewidth=0.9, label=f"{region_name} (outline)")]
     if border:
         handles.append(
-            Line2D([], [], color="#111111", linewidth=1.6, linestyle=(0, (5, 2, 1, 2)), label="State border")
+            Line2D([], [], color="#111111", linewidth=1.3, linestyle=(0, (5, 2, 1, 2)), label="State border")
         )
     theme.headline(axes[0], f"What DeepState's maps show in {region_name}, on {n} date{'s' * (n != 1)}")
     theme.legend(axes[0], handles, ncol=2 if theme.is_narrow() else 3)

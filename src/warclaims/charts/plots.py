@@ -12,6 +12,7 @@ import textwrap
 
 import matplotlib as mpl
 import matplotlib.dates as mdates
+import matplotlib.patheffects
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
@@ -119,12 +120,15 @@ def _series_over_time(ax: Axes | None, rows: pd.DataFrame, ylabel: str, title: s
     first, last = mdates.date2num(rows["date_start"].min()), mdates.date2num(rows["date_end"].max() + ONE_DAY)
     short = (end - start) <= NARROW.days  # a point only where the text gives the day
     qualifiers = rows["qualifier"].astype(str).to_numpy()
+    ids = np.array([f"#claim:{i}" for i in rows["event_id"].astype(str)], dtype=object)
     for panel, key in zip(axes, shown, strict=True):
         here = (keys == key).to_numpy()
         for side in pd.unique(sides[here]):
             idx = np.flatnonzero(here & (sides == side))
             color = theme.side_color(side)
-            panel.hlines(values[idx], start[idx], end[idx], colors=color, alpha=0.5, lw=1.2, rasterized=True)
+            panel.hlines(values[idx], start[idx], end[idx], colors=color, alpha=0.5, lw=1.2, rasterized=True).set_urls(
+                list(ids[idx])
+            )
             for qualifier, (marker, hollow) in SERIES_MARKS.items():
                 at = idx[short[idx] & (qualifiers[idx] == qualifier)]
                 if len(at):
@@ -137,7 +141,7 @@ def _series_over_time(ax: Axes | None, rows: pd.DataFrame, ylabel: str, title: s
                         edgecolors=color,
                         rasterized=True,
                         gid=f"series{'-qualified' if hollow else ''}:{side}:{key}",
-                    )
+                    ).set_urls(list(ids[at]))
         claimants = rows["claimant"][here].nunique()
         panel.set_title(
             theme.fit(
@@ -532,6 +536,8 @@ def plot_territory(
     if ax is None:
         theme.set_theme()
         height = theme.FIGSIZE[1] if panels == 1 else 2.7 * panels + 1.6
+        if has_map:  # two more legend rows (the mapped line and the grey zone), and the panel keeps its height
+            height += 1.6 if theme.is_narrow() else 0.6
         fig = Figure(figsize=theme.figsize(theme.FIGSIZE[0], height), layout="constrained")
         axes = list(np.atleast_1d(fig.subplots(panels, 1)))
     else:
@@ -615,6 +621,7 @@ def _territory_panel(ax: Axes, rows: pd.DataFrame, context: pd.DataFrame, unit: 
     wide = ((rows["date_end"] - rows["date_start"]) > WIDE).to_numpy()
     derived = rows["value_basis"].astype(str).eq("derived").to_numpy()
     sides = rows["claimant_side"].astype(str).to_numpy()
+    ids = np.array([f"#claim:{i}" for i in rows["event_id"].astype(str)], dtype=object)  # each element's claim
     top = max(values.max(), 1)
     many = len(rows) > MAX_MARKS  # rasterized in SVG: thousands of vector shapes would make files of many MB
     for side in pd.unique(sides):
@@ -639,6 +646,7 @@ def _territory_panel(ax: Axes, rows: pd.DataFrame, context: pd.DataFrame, unit: 
                         rasterized=many,
                         clip_on=False,
                         gid=f"claims:{side}:wide",
+                        urls=list(ids[m]),
                     )
                 )
                 ax.add_collection(
@@ -656,7 +664,7 @@ def _territory_panel(ax: Axes, rows: pd.DataFrame, context: pd.DataFrame, unit: 
                     rasterized=many,
                     clip_on=False,
                     gid=f"claims:{side}:narrow",
-                )
+                ).set_urls(list(ids[m]))
         marks = (sides == side) & derived
         if marks.any() and not many:
             ax.scatter(
@@ -670,7 +678,7 @@ def _territory_panel(ax: Axes, rows: pd.DataFrame, context: pd.DataFrame, unit: 
                 zorder=4,
                 clip_on=False,
                 gid=f"derived:{side}",
-            )
+            ).set_urls(list(ids[marks]))
     drawn["wide"] |= bool(wide.any())
     drawn["derived"] |= bool(derived.any() and not many)
     first = min(rows["date_start"].min(), context["date_start"].min() if len(context) else rows["date_start"].min())
@@ -724,6 +732,8 @@ def _territory_panel(ax: Axes, rows: pd.DataFrame, context: pd.DataFrame, unit: 
             fontweight="bold",
             annotation_clip=False,
             gid=f"value:{row['event_id']}",
+            # a white halo: a label over the mapped line or band stays legible, and the line reads as behind it
+            path_effects=[mpl.patheffects.withStroke(linewidth=3.5, foreground="white")],
         ).set_in_layout(False)  # placed inside the panel by `_unstack_labels`, which sees every label
     ax.set_xlim(left, right)
     theme.date_axis(ax)
@@ -815,12 +825,35 @@ def _unstack_labels(axes: list[Axes]) -> None:
 def _draw_mapped(ax: Axes, mapped: pd.DataFrame, factor: float) -> None:
     """The mapped series under the claims: held as a line, the grey zone as a band above it. Days
     without a snapshot break the line (a gap in the archive is not a straight line between maps)."""
-    mapped = mapped.asfreq("D")
-    x = mdates.date2num(mapped.index)
-    held = mapped["held_km2"].to_numpy(dtype=float) * factor
-    grey = mapped["grey_km2"].to_numpy(dtype=float) * factor
-    ax.fill_between(x, held, held + grey, color="#9E9E9E", alpha=0.35, lw=0, zorder=1, gid="mapped:grey")
-    ax.plot(x, held, color=theme.MAPPED_COLOR, lw=1.6, marker="o", ms=2.5, zorder=2, gid="mapped:held")
+    # The band spans the snapshots as they are (a day with no snapshot cut a white stripe in it that
+    # read as the grey zone vanishing); the held line breaks on such a day, as a gap in the maps.
+    xs = mdates.date2num(mapped.index)
+    held_at = mapped["held_km2"].to_numpy(dtype=float) * factor
+    grey_at = mapped["grey_km2"].to_numpy(dtype=float) * factor
+    ax.fill_between(
+        xs,
+        held_at,
+        held_at + grey_at,
+        facecolor=GREY_ZONE,
+        edgecolor=GREY_ZONE_EDGE,
+        hatch=GREY_ZONE_HATCH,
+        lw=0,
+        zorder=1,
+        gid="mapped:grey",
+    )
+    daily = mapped.asfreq("D")
+    x = mdates.date2num(daily.index)
+    held = daily["held_km2"].to_numpy(dtype=float) * factor
+    known = np.isfinite(held)
+    before, after = np.r_[False, known[:-1]], np.r_[known[1:], False]
+    alone = np.flatnonzero(known & ~before & ~after)  # a snapshot between two days without one: a dot, not nothing
+    ax.plot(
+        x, held, color=theme.MAPPED_COLOR, lw=1.6, marker="o", ms=3, markevery=list(alone), zorder=2, gid="mapped:held"
+    )
+
+
+# The grey zone: light and dotted, so it is not read as the event band (a flat grey wash) beside it.
+GREY_ZONE, GREY_ZONE_EDGE, GREY_ZONE_HATCH = "#E4E4E4", "#9A9A9A", "...."
 
 
 def _mapped_handles() -> list:
@@ -828,7 +861,13 @@ def _mapped_handles() -> list:
         mpl.lines.Line2D(
             [], [], color=theme.MAPPED_COLOR, lw=1.6, label="DeepState maps: held by Ukraine, per snapshot"
         ),
-        mpl.patches.Patch(facecolor="#9E9E9E", alpha=0.35, label="DeepState maps: grey zone (not counted as held)"),
+        mpl.patches.Patch(
+            facecolor=GREY_ZONE,
+            edgecolor=GREY_ZONE_EDGE,
+            hatch=GREY_ZONE_HATCH,
+            lw=0,
+            label="DeepState maps: grey zone (not counted as held)",
+        ),
     ]
 
 
@@ -976,7 +1015,7 @@ def _timeline_lanes(rows: pd.DataFrame, ax: Axes | None) -> Axes:
         known = idx[(end[idx] - start[idx]) <= NARROW.days]  # a dot only where the text gives the day
         ax.scatter(
             (start[known] + end[known]) / 2, np.full(len(known), y), s=10, color=color, zorder=3, rasterized=True
-        )
+        ).set_urls([f"#claim:{i}" for i in rows["event_id"].astype(str).to_numpy()[known]])
         labels.append(f"{theme.fit(label, 36, 1)} — {vocab.SIDE_LABELS[str(side)]} ({len(idx):,})")
     ax.set_yticks(range(len(labels)), labels)
     theme.date_axis(ax, maxticks=4 if theme.is_narrow() else 8)  # the lanes' names take most of a phone's width

@@ -236,10 +236,10 @@ def _mapped_comparison(rows: pd.DataFrame, mapped, unit: str, peak) -> str:
             f"\nThe map snapshots given hold no day between {wording.format_window(first, last)}, so they "
             "say nothing about these claims."
         )
-    factor, name = vocab.UNITS[unit][1], vocab.UNITS[unit][0]
+    held_first, held_last = wording.peak_days(window["held_km2"])
     held_day = window["held_km2"].idxmax()
     total = window["held_km2"] + window["grey_km2"]
-    total_day = total.idxmax()
+    total_first, total_last = wording.peak_days(total)
     who = md(mapped.dataset.claimant) if mapped.dataset is not None else "DeepState"
     region = "the region"
     if getattr(mapped, "region", None) is not None:
@@ -248,14 +248,14 @@ def _mapped_comparison(rows: pd.DataFrame, mapped, unit: str, peak) -> str:
         region = md(region_label(mapped.region)[0] or "the region")
 
     def area(km2: float) -> str:
-        return f"{wording.format_number(round(km2 * factor, -1 if km2 * factor >= 100 else 0))} {name}"
+        return wording.mapped_area(km2, unit)
 
     return (
         f"\n**Against the maps.** {who} maps the area it shows held by Ukraine day by day; measured inside {region} "
         f"({len(window):,} snapshots between {wording.format_window(window.index.min(), window.index.max())}; "
         f"{mapped.files:,} files read, {len(mapped.skipped):,} left out). The largest area mapped as held is "
-        f"**{area(window.loc[held_day, 'held_km2'])}** on {wording.format_window(held_day, held_day)}; counting the grey "
-        f"zone as well, at most **{area(total.loc[total_day])}** ({wording.format_window(total_day, total_day)}). "
+        f"**{area(window.loc[held_day, 'held_km2'])}** on {wording.format_window(held_first, held_last)}; counting the grey "
+        f"zone as well, at most **{area(total.max())}** ({wording.format_window(total_first, total_last)}). "
         f"The claim is {md(wording.claim_value(peak, unit))}. The maps are one team’s reading, not a count by either "
         "side, and the grey zone is not counted as held. On the chart, the green line in this place’s panel is the "
         "area mapped as held, snapshot by snapshot, and the grey band above it the grey zone."

@@ -56,6 +56,34 @@ def converted(value: float, factor: float) -> float:
     return round(result, figures - 1 - math.floor(math.log10(abs(result))))
 
 
+def mapped_area(km2: float, unit: str = "km2") -> str:
+    """A measured area as the pages print it, in `unit`: to the nearest 10 from 100 up, else whole
+    ("900 km²", "27 km²"): the maps' outlines do not support more (see data/regions/README.md),
+    and the headline, prose, alt text and map titles all say the same number."""
+    factor, name = UNITS[unit][1], UNITS[unit][0]
+    value = km2 * factor
+    return f"{format_number(round(value, -1 if value >= 100 else 0))} {name}"
+
+
+def peak_days(series: pd.Series) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The first and last day of the run of days around the largest value that stay within 1 % of it,
+    with no gap of more than two days (a mapped area flat from 1 to 10 September peaks "on 1–10 Sep",
+    not on the one day it is largest)."""
+    known = series.dropna()
+    top = known.idxmax()
+    near = known >= known.max() * 0.99
+    first = last = top
+    for day in known.loc[:top].index[::-1]:
+        if not near[day] or (first - day).days > 2:  # a run of snapshots, not a guess across a gap
+            break
+        first = day
+    for day in known.loc[top:].index:
+        if not near[day] or (day - last).days > 2:
+            break
+        last = day
+    return first, last
+
+
 def claim_value(row, unit: str | None = None) -> str:
     """A claim's value as the text qualifies it: 'nearly 1,400 km²', 'at least 6', '159'; converted to
     `unit` (from km²) at the claim's precision. A row that leaves `qualifier_text` empty gets its

@@ -95,7 +95,7 @@ class Dataset:
         """The citation line a chart prints under the dataset's panel, with when it was retrieved."""
         retrieved = sorted(m.get("retrieved", "")[:10] for m in self.provenance(root)) if root else []
         when = f", retrieved {retrieved[-1]}" if retrieved and retrieved[-1] else ""
-        return f"{self.citation}{when}; claims by {self.claimant}, not independently verified"
+        return f"{self.citation}{when} (licence: {self.licence}); claims by {self.claimant}, not independently verified"
 
 
 def meta_path(path: Path) -> Path:

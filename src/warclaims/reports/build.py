@@ -327,9 +327,10 @@ def _published(report_id: str, res: dict, files: dict[str, bytes]) -> dict:
     for fig in res["figures"]:
         stem = f"figures/{report_id}--{fig['name']}"
         mine[f"{stem}.png"], mine[f"{stem}.svg"] = fig["png"], fig["svg"]
+        mine.update(fig.get("csv", {}))  # the chart's data, named by content
         figures.append({"png": f"{stem}.png", "svg": f"{stem}.svg", "alt": fig["alt"]})
     files.update(mine)
-    data = next((rel for rel in mine if rel.startswith("data/")), None)
+    data = claims_csv_name(res["data_csv"]) if res.get("data_csv") is not None else None  # the page's claims
     outputs = {rel: sha256(d) for rel, d in sorted(mine.items())}
     return {"figures": figures, "data": data, "outputs": outputs}
 

@@ -158,9 +158,40 @@ def figures_of(nb) -> list[dict]:
                         "alt": fig["alt"],
                         "svg": fig["svg"].encode("utf-8"),
                         "png": base64.b64decode(data["image/png"]),
+                        "csv": {d["href"]: d["text"].encode("utf-8") for d in fig.get("downloads", []) if "text" in d},
                     }
                 )
     return out
+
+
+def chart_csv_name(kind: str, data: bytes) -> str:
+    """data/<kind>-<hash>.csv: a chart's data named by its content (two reports drawing the same
+    claims, or the same series, share one file)."""
+    from warclaims.reports.digests import sha256
+
+    return f"data/{kind}-{sha256(data)[:16]}.csv"
+
+
+def add_downloads(nb, report_id: str) -> None:
+    """Give each figure its downloads, in the order the page lists them: its data as CSV (the claims
+    it draws with their quotes and sources; each series with its citation), its PNG and its SVG."""
+    for cell in nb.cells:
+        for o in cell.get("outputs", []):
+            fig = o.get("data", {}).get(FIGURE_MIME)
+            if not isinstance(fig, dict):
+                continue
+            downloads = []
+            for kind, text in fig.get("csv", {}).items():
+                label = "The claims it draws" if kind == "claims" else fig.get("series", {}).get(kind, kind)
+                href = chart_csv_name("drawn-claims" if kind == "claims" else f"series-{kind}", text.encode("utf-8"))
+                downloads.append({"label": f"{label} (CSV)", "href": href, "text": text})
+            stem = f"figures/{report_id}--{fig['name']}"
+            downloads += [
+                {"label": "The chart (PNG)", "href": f"{stem}.png"},
+                {"label": "The chart (SVG)", "href": f"{stem}.svg"},
+            ]
+            fig["downloads"] = downloads
+            fig.pop("csv", None)
 
 
 def undecodable(figures: list[dict]) -> str:
@@ -182,6 +213,34 @@ def undecodable(figures: list[dict]) -> str:
         except ElementTree.ParseError as exc:
             return f"figure {fig['name']}: its SVG is not well-formed XML ({exc}); not published"
     return ""
+
+
+def dataset_metadata(title: str, data_csv: bytes, href: str) -> dict:
+    """schema.org Dataset metadata (JSON-LD) for the claims a page shows: what they are, who made
+    the table, its licence, the CSV and the days the claims cover."""
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO(data_csv.decode("utf-8"))))
+    days = sorted(d for r in rows for d in (r.get("date_start"), r.get("date_end")) if d)
+    claimants = sorted({r["claimant"] for r in rows if r.get("claimant")})
+    meta = {
+        "@context": "https://schema.org",
+        "@type": "Dataset",
+        "name": f"{title}: the claims",
+        "description": (
+            f"{len(rows):,} claim{'s' * (len(rows) != 1)} from war reporting, each recorded as a claim by a party "
+            f"(by {', '.join(claimants[:8])}{', …' if len(claimants) > 8 else ''}), with its qualifier, date window and "
+            "verbatim quote; not independently verified."
+        ),
+        "creator": {"@type": "Organization", "name": "the warclaims contributors"},
+        "license": "https://creativecommons.org/licenses/by/4.0/",
+        "isAccessibleForFree": True,
+        "distribution": [{"@type": "DataDownload", "encodingFormat": "text/csv", "contentUrl": href}],
+    }
+    if days:
+        meta["temporalCoverage"] = f"{days[0]}/{days[-1]}"
+    return meta
 
 
 def run_report(job: dict) -> dict:
@@ -269,6 +328,9 @@ def run_report(job: dict) -> dict:
     take_claims_csv(nb)
     if data_csv is not None and status == "ok":
         nb.metadata["warclaims"]["data_href"] = claims_csv_name(data_csv)
+        nb.metadata["warclaims"]["dataset"] = dataset_metadata(title, data_csv, claims_csv_name(data_csv))
+    if status == "ok":
+        add_downloads(nb, job["id"])
     figures = figures_of(nb) if status == "ok" else []
     broken = undecodable(figures)
     if broken:  # never published: the report fails, and its last good page stays
