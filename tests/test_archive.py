@@ -13,6 +13,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -54,6 +55,18 @@ class Handler(BaseHTTPRequestHandler):
     def do_GET(self):
         archive = ARCHIVE["now"]
         archive.requests.append(self.path)
+        if self.path.startswith("/drip"):  # a byte every 0.2 s for a minute: each read is quick, the whole never ends
+            self.send_response(200)
+            self.send_header("Content-Length", "300")
+            self.end_headers()
+            for _ in range(300):
+                try:
+                    self.wfile.write(b" ")
+                    self.wfile.flush()
+                except OSError:
+                    return
+                threading.Event().wait(0.2)
+            return
         if self.path.startswith("/tree"):
             tree = [{"path": "README.md", "type": "blob", "size": 3, "sha": "0" * 40}, *archive.listed.values()]
             body = json.dumps({"sha": "x", "tree": tree, "truncated": archive.truncated}).encode()
@@ -122,13 +135,63 @@ def test_the_list_then_only_the_new_snapshots(project, server):
     assert "3 snapshots listed; 1 new fetched, 2 already on disk" in str(second)
 
 
-def test_a_file_replaced_on_disk_is_fetched_again(project, server):
+@pytest.mark.parametrize("how", ["cut short", "edited, same size", "a link"])
+def test_a_file_replaced_on_disk_is_fetched_again(project, server, tmp_path, how):
     ARCHIVE["now"].add("1720000000.geojson", snapshot(1))
     fetch(project, server)
     path = project / "data" / "external" / "deepstate" / "geojsons" / "1720000000.geojson"
-    path.write_bytes(b"{}")
+    if how == "cut short":
+        path.write_bytes(b"{}")
+    elif how == "edited, same size":
+        data = bytearray(path.read_bytes())
+        data[-3] = ord("9") if data[-3] != ord("9") else ord("8")
+        path.write_bytes(bytes(data))
+    else:
+        outside = tmp_path / "outside.geojson"
+        outside.write_bytes(snapshot(1))
+        path.unlink()
+        path.symlink_to(outside)
     again = fetch(project, server)
-    assert again.fetched == ["1720000000.geojson"] and path.read_bytes() == snapshot(1)
+    assert again.fetched == ["1720000000.geojson"] and path.read_bytes() == snapshot(1) and not path.is_symlink()
+
+
+def test_a_fifo_sidecar_or_a_folder_in_the_way_is_one_line_never_a_hang(project, server):
+    import os as _os
+
+    archive = ARCHIVE["now"]
+    archive.add("1720000000.geojson", snapshot(1))
+    archive.add("1720086400.geojson", snapshot(2))
+    fetch(project, server)
+    folder = project / "data" / "external" / "deepstate" / "geojsons"
+    sidecar = meta_path(folder / "1720000000.geojson")
+    sidecar.unlink()
+    _os.mkfifo(sidecar)
+    (folder / "1720086400.geojson").unlink()
+    (folder / "1720086400.geojson").mkdir()
+    (folder / ".x.tmp-1").mkdir()
+    got = fetch(project, server, timeout=10)
+    [line] = got.failed
+    assert "1720086400.geojson is a folder, where the file goes" in line and "\n" not in line
+    assert got.fetched == ["1720000000.geojson"] and sidecar.is_file()  # the FIFO was never read: replaced
+
+
+def test_a_linked_folder_is_refused_before_anything_is_written(project, server, tmp_path):
+    ARCHIVE["now"].add("1720000000.geojson", snapshot(1))
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (project / "data" / "external" / "deepstate").mkdir(parents=True)
+    (project / "data" / "external" / "deepstate" / "geojsons").symlink_to(elsewhere)
+    with pytest.raises(FetchError, match="data/external/deepstate/geojsons is a link"):
+        fetch(project, server)
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_a_list_that_names_a_file_twice_fetches_it_once(project, server):
+    archive = ARCHIVE["now"]
+    archive.add("1720000000.geojson", snapshot(1))
+    archive.listed["geojsons/1720000000.geojson-again"] = dict(archive.listed["geojsons/1720000000.geojson"])
+    got = fetch(project, server)
+    assert got.listed == 1 and got.fetched == ["1720000000.geojson"]
 
 
 @pytest.mark.parametrize(
@@ -145,11 +208,13 @@ def test_a_snapshot_that_is_not_the_listed_one_is_not_kept(project, server, serv
     archive.add("1720000000.geojson", snapshot(1))
     fetch(project, server)
     archive.add("1720086400.geojson", served, listed_as=listed_as)
-    with pytest.raises(FetchError, match=says) as caught:
-        fetch(project, server)
-    assert "\n" not in str(caught.value) and "deepstate/geojsons/1720086400.geojson" in str(caught.value)
+    archive.add("1720172800.geojson", snapshot(3))  # a good one after the bad: still fetched
+    got = fetch(project, server)
+    [line] = got.failed
+    assert says in line and "\n" not in line and line.startswith("deepstate/geojsons/1720086400.geojson: not kept: ")
+    assert "old copy kept" not in line and got.fetched == ["1720172800.geojson"]
     folder = project / "data" / "external" / "deepstate" / "geojsons"
-    assert sorted(p.name for p in folder.iterdir()) == ["1720000000.geojson", "1720000000.geojson.meta.json"]
+    assert sorted(p.name for p in folder.iterdir() if "1720086400" in p.name) == []
 
 
 @pytest.mark.parametrize(
@@ -193,3 +258,20 @@ def test_the_command_line_says_the_licence_once_and_what_it_fetched(project, ser
         run.stdout.splitlines()[-1]
         == "deepstate: 1 snapshot listed; 1 new fetched, 0 already on disk (latest 1720000000.geojson)"
     )
+
+
+def test_a_list_larger_than_a_list_or_too_slow_fetches_nothing(project, server, monkeypatch):
+    from warclaims.external import archive
+
+    ARCHIVE["now"].add("1720000000.geojson", snapshot(1))
+    monkeypatch.setattr(archive, "LISTING_BYTES", 100)
+    with pytest.raises(FetchError, match="is larger than a list; nothing fetched"):
+        fetch(project, server)
+    monkeypatch.undo()
+    dataset = load_datasets(project)["deepstate"]
+    began = time.monotonic()
+    with pytest.raises(FetchError, match="is not whole after 1 s; nothing fetched"):
+        fetch_archive(
+            dataset, project, base_url=f"{server}/raw", listing_url=f"{server}/drip", progress=False, timeout=1
+        )
+    assert time.monotonic() - began < 10  # the server would drip for a minute: the deadline, not the server, ends it

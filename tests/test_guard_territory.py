@@ -123,3 +123,21 @@ def test_a_jump_already_published_is_not_reported_again(project):
     published = summarize(project)
     write_snapshot(folder_of(project), 4, 0.9)
     assert check(project, published, today=TODAY) == []
+
+
+@pytest.mark.parametrize(
+    ("entry", "says"),
+    [
+        ({"files": {}, "last_areas": "<script>"}, "last_areas must give each area"),
+        ({"files": {}, "last_areas": {"held_km2": float("inf")}}, "last_areas must give each area"),
+        ({"files": {}, "unreadable": 5}, "unreadable must be the reason"),
+        ({"files": {}, "snapshots": -1}, "snapshots must be a whole count"),
+    ],
+)
+def test_a_published_summary_with_a_hostile_snapshots_entry_cannot_be_checked_against(tmp_path, entry, says):
+    from warclaims.external.guard import GuardError, read_previous
+
+    path = tmp_path / "external.json"
+    path.write_text(json.dumps({"deepstate": entry}))
+    with pytest.raises(GuardError, match=says):
+        read_previous(path)

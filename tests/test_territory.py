@@ -4,6 +4,7 @@ bad files, the per-file cache, the chart and notebook, and the four real snapsho
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -345,3 +346,58 @@ def test_two_snapshots_of_the_same_content_keep_their_own_times_from_the_cache(t
         result = load_territory(folder, REGION, cache=tmp_path / "cache")
         assert list(result.frame["date"].dt.strftime("%Y-%m-%d")) == ["2024-07-03", "2024-07-04"]
     assert result.cached == 2
+
+
+def test_a_polygon_sharing_an_edge_with_the_region_is_measured_not_a_traceback(tmp_path):
+    """A held polygon outside the region that shares its edge: the intersection has a line in it,
+    which GEOS could not take to the next step; only the polygonal parts are kept."""
+    region = tmp_path / "region.geojson"
+    region.write_text(
+        json.dumps({"type": "Feature", "properties": {}, "geometry": _box_geometry(30.0, 50.0, 30.2, 50.2)})
+    )
+    features = [
+        {"type": "Feature", "properties": {"name": HELD_NAME}, "geometry": _box_geometry(29.8, 50.0, 30.0, 50.2)},
+        {"type": "Feature", "properties": {"name": HELD_NAME}, "geometry": _box_geometry(30.05, 50.05, 30.1, 50.1)},
+        {
+            "type": "Feature",
+            "properties": {"name": "Сіра /// geoJSON.status.unknown"},
+            "geometry": _box_geometry(30.0, 50.0, 30.2, 50.02),
+        },
+    ]
+    (tmp_path / "1720000000.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": features}))
+    result = load_territory(tmp_path / "1720000000.geojson", region)
+    assert result.frame["held_km2"].iloc[0] == pytest.approx(km2(box(30.05, 50.05, 30.1, 50.1)), rel=1e-6)
+
+
+def _box_geometry(x0, y0, x1, y1):
+    return {"type": "Polygon", "coordinates": [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]]}
+
+
+def test_a_regions_text_loses_control_characters_and_a_bad_line(tmp_path):
+    from warclaims.external.territory import region_beyond, region_label, region_lines
+
+    doc = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"name": "Kursk\x07 Oblast\x00", "attribution": "OSM\x1b[0m"},
+                "geometry": _box_geometry(30.0, 50.0, 30.2, 50.2),
+            },
+            {
+                "type": "Feature",
+                "properties": {"beyond": "Ukr\x0baine"},
+                "geometry": {"type": "LineString", "coordinates": [[30.0, 50.0], [30.2, 50.0]]},
+            },
+            {
+                "type": "Feature",
+                "properties": {},
+                "geometry": {"type": "LineString", "coordinates": [[30.0, 50.0], [float("nan"), 50.0]]},
+            },
+        ],
+    }
+    path = tmp_path / "region.geojson"
+    path.write_text(json.dumps(doc))
+    assert region_label(path) == ("Kursk Oblast", "OSM[0m")
+    assert region_beyond(path) == "Ukraine"
+    assert len(region_lines(path)) == 1  # the line with a NaN is left off the maps

@@ -176,20 +176,23 @@ def _fetch(args: argparse.Namespace) -> int:
 
             print(f"{name}: {LICENCE_NOTE}")
             try:
-                print(
-                    fetch_archive(
-                        declared[name],
-                        root,
-                        base_url=args.base_url,
-                        listing_url=args.listing_url,
-                        timeout=args.timeout,
-                        progress=None if not args.quiet else False,
-                        force=args.force,
-                    )
+                got = fetch_archive(
+                    declared[name],
+                    root,
+                    base_url=args.base_url,
+                    listing_url=args.listing_url,
+                    timeout=args.timeout,
+                    progress=None if not args.quiet else False,
+                    force=args.force,
                 )
             except FetchError as exc:
                 print(exc, file=sys.stderr)
                 failed += 1
+                continue
+            for line in got.failed:
+                print(line, file=sys.stderr)
+            print(got)
+            failed += bool(got.failed)
             continue
         try:
             for fetched in fetch_dataset(

@@ -285,7 +285,15 @@ def plot_maps(
         ax.set_title(map_title(date, unit), loc="left", fontsize=10 if theme.is_narrow() else 9, linespacing=1.25)
         for (x, y), label in places:
             ax.text(
-                x, y, label, ha="center", va="center", fontsize=small_text(), color="#555555", style="italic", zorder=5
+                x,
+                y,
+                theme.fit(label, 22, 2),
+                ha="center",
+                va="center",
+                fontsize=small_text(),
+                color="#555555",
+                style="italic",
+                zorder=5,
             )
         _scale_bar(ax, frame)
         _north(ax)

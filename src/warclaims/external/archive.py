@@ -20,7 +20,8 @@ import json
 import os
 import re
 import sys
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from warclaims.external.datasets import Dataset, meta_path
@@ -37,6 +38,7 @@ from warclaims.external.fetch import (
     shown_url,
 )
 from warclaims.interrupts import deferred
+from warclaims.paths import read_regular
 
 LISTING_BYTES = 64 << 20  # GitHub cuts a tree at 100,000 entries or 7 MB; a longer answer is not a list
 _SNAPSHOT = re.compile(r"[0-9]{9,11}\.geojson")
@@ -53,12 +55,15 @@ class ArchiveFetch:
     listed: int
     fetched: list[str]
     kept: int
+    failed: list[str] = field(default_factory=list)  # one line per snapshot not kept, and why
 
     def __str__(self) -> str:
         new = len(self.fetched)
         return (
             f"{self.dataset}: {self.listed:,} snapshot{'s' * (self.listed != 1)} listed; {new:,} new fetched, "
-            f"{self.kept:,} already on disk" + (f" (latest {self.fetched[-1]})" if new else "")
+            f"{self.kept:,} already on disk"
+            + (f" (latest {self.fetched[-1]})" if new else "")
+            + (f"; {len(self.failed):,} not kept (said above)" if self.failed else "")
         )
 
 
@@ -73,27 +78,41 @@ def git_blob_sha1(path: Path) -> str:
 
 
 def read_listing(dataset: Dataset, listing_url: str | None, timeout: float) -> list[dict]:
-    """The archive's files from its git tree: [{"path", "name", "size", "sha"}] in name order."""
+    """The archive's files from its git tree: [{"path", "name", "size", "sha"}] in name order, each
+    once. Read as a stream: at most LISTING_BYTES once decoded (a compressed answer included), and
+    whole within `timeout` seconds."""
     import httpx
 
     url = dataset.listing_url(listing_url)
     where = shown_url(url)
+    deadline = time.monotonic() + timeout
     try:
-        with httpx.Client(
-            follow_redirects=True,
-            max_redirects=MAX_REDIRECTS,
-            timeout=httpx.Timeout(timeout),
-            headers={"User-Agent": USER_AGENT, "Accept": "application/vnd.github+json"},
-        ) as client:
-            response = client.get(url)
+        with (
+            httpx.Client(
+                follow_redirects=True,
+                max_redirects=MAX_REDIRECTS,
+                timeout=httpx.Timeout(timeout),
+                headers={"User-Agent": USER_AGENT, "Accept": "application/vnd.github+json"},
+            ) as client,
+            client.stream("GET", url) as response,
+        ):
             if response.status_code != 200:
                 raise FetchError(
                     f"{dataset.name}: its file list: HTTP {response.status_code} {response.reason_phrase} "
                     f"from {where}; nothing fetched"
                 )
-            if len(response.content) > LISTING_BYTES:
-                raise FetchError(f"{dataset.name}: its file list from {where} is larger than a list; nothing fetched")
-            doc = response.json()
+            body = bytearray()
+            for chunk in response.iter_bytes():
+                body += chunk
+                if len(body) > LISTING_BYTES:
+                    raise FetchError(
+                        f"{dataset.name}: its file list from {where} is larger than a list; nothing fetched"
+                    )
+                if time.monotonic() > deadline:
+                    raise FetchError(
+                        f"{dataset.name}: its file list from {where} is not whole after {timeout:g} s; nothing fetched"
+                    )
+        doc = json.loads(bytes(body))
     except FetchError:
         raise
     except (ValueError, RecursionError):
@@ -111,7 +130,7 @@ def read_listing(dataset: Dataset, listing_url: str | None, timeout: float) -> l
             "are new; nothing fetched"
         )
     prefix = f"{dataset.archive_folder}/"
-    out = []
+    out, seen = [], set()
     for entry in doc["tree"]:
         if not isinstance(entry, dict) or entry.get("type") != "blob":
             continue
@@ -123,6 +142,9 @@ def read_listing(dataset: Dataset, listing_url: str | None, timeout: float) -> l
             isinstance(sha, str) and _GIT_SHA.fullmatch(sha)
         ):
             raise FetchError(f"{dataset.name}: the file list gives {path[:80]!r} no size or git hash; nothing fetched")
+        if path in seen:
+            continue  # listed twice: fetched once
+        seen.add(path)
         out.append({"path": path, "name": path[len(prefix) :], "size": size, "sha": sha})
     if not out:
         raise FetchError(
@@ -132,13 +154,18 @@ def read_listing(dataset: Dataset, listing_url: str | None, timeout: float) -> l
 
 
 def on_disk(path: Path, entry: dict) -> bool:
-    """The file is on disk as the list gives it: its sidecar records the list's git hash, and its
-    size is the list's (a file cut short or replaced is fetched again)."""
+    """The file is on disk as the list gives it: a regular file, not a link, with the list's size,
+    whose sidecar records the list's git hash; and either the modification time the sidecar
+    recorded or, hashed again, the list's git hash (a file cut short, replaced or edited is fetched
+    again). The sidecar is read without ever blocking on a FIFO."""
     try:
-        meta = json.loads(meta_path(path).read_text(encoding="utf-8"))
-        return (
-            path.is_file() and path.stat().st_size == entry["size"] == meta["size"] and meta["git_sha"] == entry["sha"]
-        )
+        if path.is_symlink() or not path.is_file():
+            return False
+        meta = json.loads(read_regular(meta_path(path)).decode("utf-8"))
+        stat = path.stat()
+        if not (stat.st_size == entry["size"] == meta["size"] and meta["git_sha"] == entry["sha"]):
+            return False
+        return meta.get("mtime_ns") == stat.st_mtime_ns or git_blob_sha1(path) == entry["sha"]
     except (OSError, ValueError, KeyError, TypeError, RecursionError):
         return False
 
@@ -153,50 +180,78 @@ def fetch_archive(
     progress: bool | None = None,
     force: bool = False,
 ) -> ArchiveFetch:
-    """Fetch the archive's snapshots not yet on disk (all of them with `force`); see the module."""
+    """Fetch the archive's snapshots not yet on disk (all of them with `force`); see the module. A
+    snapshot that does not read cleanly is not kept and is named in `failed`; the others are fetched."""
     from warclaims.external.territory import check_snapshot
 
     timeout = check_timeout(timeout)
     folder = dataset.archive(root)
+    _inside(dataset, root, folder)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise FetchError(f"{dataset.name}: cannot make its folder ({(exc.strerror or str(exc)).lower()})") from None
     with _locked(root / "build" / f"fetch-{dataset.name}.lock", dataset.name):
-        for leftover in folder.glob(".*.tmp-*"):  # what a killed fetch left
-            leftover.unlink(missing_ok=True)
+        for leftover in folder.glob(".*.tmp-*"):  # what a killed fetch left (a folder of that name is left alone)
+            if leftover.is_symlink() or leftover.is_file():
+                leftover.unlink(missing_ok=True)
         listed = read_listing(dataset, listing_url, timeout)
         todo = [e for e in listed if force or not on_disk(folder / e["name"], e)]
         bar = _bar(dataset.name, len(todo), progress)
-        fetched = []
+        fetched, failed = [], []
         for entry in todo:
-            path = folder / entry["name"]
-            got = _download(dataset, entry["path"], path, base_url, timeout, False, MAX_BYTES)
             try:
-                why = ""
-                if got["size"] != entry["size"]:
-                    why = f"{got['size']:,} bytes where the list gives {entry['size']:,}"
-                elif git_blob_sha1(got["tmp"]) != entry["sha"]:
-                    why = "its content is not the one the list names (git hash differs)"
-                else:
-                    why = check_snapshot(got["tmp"])
-                if why:
-                    raise FetchError(f"{dataset.name}/{entry['path']}: not kept: {_short(why)}; old copy kept")
-                meta = json.loads(got["meta_tmp"].read_text(encoding="utf-8"))
-                meta["git_sha"] = entry["sha"]
-                got["meta_tmp"].write_text(json.dumps(meta, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-                with deferred():  # the snapshot and its sidecar are renamed together, whatever comes
-                    os.replace(got["tmp"], path)
-                    os.replace(got["meta_tmp"], meta_path(path))
-            finally:
-                got["tmp"].unlink(missing_ok=True)
-                got["meta_tmp"].unlink(missing_ok=True)
-            fetched.append(entry["name"])
+                _fetch_one(dataset, entry, folder, base_url, timeout, check_snapshot)
+                fetched.append(entry["name"])
+            except FetchError as exc:  # one bad snapshot upstream does not keep the others away
+                failed.append(str(exc))
             if bar is not None:
                 bar.update()
         if bar is not None:
             bar.close()
-    return ArchiveFetch(dataset.name, len(listed), fetched, len(listed) - len(todo))
+    return ArchiveFetch(dataset.name, len(listed), fetched, len(listed) - len(todo), failed)
+
+
+def _inside(dataset: Dataset, root: Path, folder: Path) -> None:
+    """The archive's folder is the project's own, not a link out of it: the build would refuse to
+    read it, and a fetch never writes outside the project."""
+    for here in (folder, *folder.parents):
+        if here == root:
+            return
+        if here.is_symlink():
+            raise FetchError(
+                f"{dataset.name}: {here.relative_to(root)} is a link; the snapshots are kept in the project's own folder"
+            )
+
+
+def _fetch_one(dataset: Dataset, entry: dict, folder: Path, base_url, timeout: float, check_snapshot) -> None:
+    """One snapshot and its sidecar, kept only once they read cleanly; FetchError (one line) else."""
+    path = folder / entry["name"]
+    shown = f"{dataset.name}/{entry['path']}"
+    for target in (path, meta_path(path)):
+        if target.is_dir() and not target.is_symlink():
+            raise FetchError(f"{shown}: {target.name} is a folder, where the file goes; not fetched")
+    had = path.is_file()
+    got = _download(dataset, entry["path"], path, base_url, timeout, False, MAX_BYTES)
+    try:
+        if got["size"] != entry["size"]:
+            why = f"{got['size']:,} bytes where the list gives {entry['size']:,}"
+        elif git_blob_sha1(got["tmp"]) != entry["sha"]:
+            why = "its content is not the one the list names (git hash differs)"
+        else:
+            why = check_snapshot(got["tmp"])
+        if why:
+            raise FetchError(f"{shown}: not kept: {_short(why)}" + ("; old copy kept" if had else ""))
+        meta = json.loads(got["meta_tmp"].read_text(encoding="utf-8"))
+        meta["git_sha"] = entry["sha"]
+        meta["mtime_ns"] = got["tmp"].stat().st_mtime_ns  # a rename keeps it; an edit on disk changes it
+        got["meta_tmp"].write_text(json.dumps(meta, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        with deferred():  # the snapshot and its sidecar are renamed together, whatever comes
+            os.replace(got["tmp"], path)
+            os.replace(got["meta_tmp"], meta_path(path))
+    finally:
+        got["tmp"].unlink(missing_ok=True)
+        got["meta_tmp"].unlink(missing_ok=True)
 
 
 def _bar(name: str, total: int, progress: bool | None):

@@ -150,6 +150,15 @@ def load_datasets(root: Path) -> dict[str, Dataset]:
                 f"{label}: files is empty; list the files, give the archive's 'listing', or say under 'manual' how to get them"
             )
             continue
+        region = entry.get("region")
+        if region is not None and not (
+            isinstance(region, str)
+            and region.startswith("data/")
+            and ".." not in Path(region).parts
+            and not Path(region).is_absolute()
+        ):
+            problems.append(f"{label}: region must be a path under data/ (e.g. data/regions/kursk_oblast.geojson)")
+            continue
         if entry.get("listing") and not (
             str(entry["listing"]).startswith(("https://", "http://"))
             and isinstance(entry.get("folder"), str)

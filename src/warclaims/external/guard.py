@@ -388,6 +388,14 @@ def _summary_problem(doc) -> str:
             return f"{where}: bad_records must be a whole count"
         if "snapshots" in entry and not _count(entry["snapshots"]):
             return f"{where}: snapshots must be a whole count"
+        areas = entry.get("last_areas", {})
+        if not isinstance(areas, dict) or not all(
+            isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) and v >= 0
+            for v in areas.values()
+        ):
+            return f"{where}: last_areas must give each area as a number of km²"
+        if "unreadable" in entry and not isinstance(entry["unreadable"], str):
+            return f"{where}: unreadable must be the reason, as text"
         history = entry.get("history")
         if history is not None and not (
             isinstance(history, dict)

@@ -33,6 +33,7 @@ import json
 import math
 import os
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -134,6 +135,13 @@ def read_region(path: Path):
     return region
 
 
+def _printable(value, most: int) -> str:
+    """A region file's text as a page prints it: white space folded, control characters dropped
+    (one would make the SVG not XML, and lose the page), at most `most` characters."""
+    text = "".join(c for c in str(value or "") if unicodedata.category(c)[0] != "C" or c in " \t\n")
+    return " ".join(text.split())[:most]
+
+
 def region_label(path: Path) -> tuple[str, str]:
     """The region's name and attribution, from its first feature's `name` and `attribution`
     properties ("" for each it does not give), as pages print them."""
@@ -142,10 +150,7 @@ def region_label(path: Path) -> tuple[str, str]:
     for f in features if isinstance(features, list) else []:
         properties = f.get("properties") if isinstance(f, dict) else None
         if isinstance(properties, dict) and (properties.get("name") or properties.get("attribution")):
-            return (
-                " ".join(str(properties.get("name") or "").split())[:80],
-                " ".join(str(properties.get("attribution") or "").split())[:200],
-            )
+            return _printable(properties.get("name"), 80), _printable(properties.get("attribution"), 200)
     return "", ""
 
 
@@ -162,7 +167,7 @@ def region_beyond(path: Path) -> str:
             and geom.get("type") in ("LineString", "MultiLineString")
             and isinstance(properties, dict)
         ) and properties.get("beyond"):
-            return " ".join(str(properties["beyond"]).split())[:40]
+            return _printable(properties["beyond"], 40)
     return ""
 
 
@@ -182,7 +187,9 @@ def region_lines(path: Path) -> list:
                 line = shape(geom)
             except (ValueError, TypeError, AttributeError, IndexError, KeyError, shapely.errors.ShapelyError):
                 continue  # a line the maps cannot draw is left off them; it measures nothing anyway
-            if not line.is_empty:
+            coords = shapely.get_coordinates(line)
+            on_globe = bool(np.isfinite(coords).all()) and bool((np.abs(coords) <= [180, 90]).all())
+            if not line.is_empty and len(coords) >= 2 and on_globe:
                 out.append(line)
     return out
 
@@ -237,6 +244,7 @@ def snapshot_shapes(path: Path, region, region_bounds) -> tuple[pd.Timestamp, di
     """When the snapshot was taken, and what it maps as held, grey and occupied inside the region
     (shapely geometries that never overlap): what is measured is what the maps draw."""
     import shapely
+    import shapely.errors
 
     try:
         doc = json.loads(read_regular(path))
@@ -277,14 +285,27 @@ def snapshot_shapes(path: Path, region, region_bounds) -> tuple[pd.Timestamp, di
         raise ValueError("no polygons (a snapshot of the front has status polygons)")
     claimed = None
     shapes = {}
-    for status in (HELD, GREY, OCCUPIED):  # held wins over grey, both over occupied
-        union = shapely.union_all(parts[status]) if parts[status] else shapely.Polygon()
-        inside = shapely.intersection(union, region)
-        if claimed is not None:
-            inside = shapely.difference(inside, claimed)
-        claimed = inside if claimed is None else shapely.union(claimed, inside)
-        shapes[status] = inside
+    try:
+        for status in (HELD, GREY, OCCUPIED):  # held wins over grey, both over occupied
+            union = shapely.union_all(parts[status]) if parts[status] else shapely.Polygon()
+            # Only the polygonal parts: a polygon that shares an edge with the region's outline meets it
+            # in a line too, and GEOS cannot take a collection of lines and polygons on to the next step.
+            inside = _polygonal(shapely.intersection(union, region))
+            if claimed is not None:
+                inside = _polygonal(shapely.difference(inside, claimed))
+            claimed = inside if claimed is None else shapely.union(claimed, inside)
+            shapes[status] = inside
+    except shapely.errors.GEOSException as exc:
+        raise ValueError(f"its polygons cannot be measured inside the region (GEOS: {str(exc)[:80]})") from None
     return time, shapes
+
+
+def _polygonal(geom):
+    """The polygons of `geom` as one (Multi)Polygon: lines and points where shapes only touch are dropped."""
+    import shapely
+
+    parts = [p for p in shapely.get_parts(geom) if p.geom_type in ("Polygon", "MultiPolygon") and not p.is_empty]
+    return shapely.union_all(parts) if parts else shapely.Polygon()
 
 
 def _ring(ring, where: str) -> np.ndarray:

@@ -148,14 +148,21 @@ def outside_the_project(root: Path, value: str) -> str | None:
         if not any(real.is_relative_to(folder) for folder in inside):
             return "is outside the project's data/ and seeds/ (links followed); a build reads only files there"
         if real.is_dir():  # a folder of snapshots: a link inside it may lead out too
-            for folder, dirs, names in os.walk(real):
-                for name in [*dirs, *names]:
-                    entry = Path(folder) / name
-                    if entry.is_symlink() and not any(entry.resolve().is_relative_to(f) for f in inside):
-                        return (
-                            f"holds {entry.relative_to(root).as_posix()!r}, a link outside the project's data/ "
-                            "and seeds/; a build reads only files there"
-                        )
+            # scandir's entries say whether each is a link without a call per file (1,360 snapshots
+            # and their sidecars were 2,700 lstat calls, per path, per look of the watcher)
+            folders = [real]
+            while folders:
+                with os.scandir(folders.pop()) as entries:
+                    for item in entries:
+                        if item.is_symlink():
+                            entry = Path(item.path)
+                            if not any(entry.resolve().is_relative_to(f) for f in inside):
+                                return (
+                                    f"holds {entry.relative_to(root).as_posix()!r}, a link outside the project's "
+                                    "data/ and seeds/; a build reads only files there"
+                                )
+                        elif item.is_dir(follow_symlinks=False):
+                            folders.append(Path(item.path))
     except (OSError, RuntimeError, ValueError) as exc:  # a loop of links, a name too long, a NUL, not text
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
         return f"cannot be followed to a file ({reason})"
@@ -164,11 +171,13 @@ def outside_the_project(root: Path, value: str) -> str | None:
 
 def _confined(root: Path, reports: list[Report]) -> list[str]:
     """A line for every path parameter or required file of `reports` that `outside_the_project` refuses."""
-    problems = []
+    problems, seen = [], {}
     for r in reports:
         named = [(k, v) for k, v in r.parameters.items() if k in parameters.PATH_PARAMETERS and v]
         for name, value in [*named, *(("requires", v) for v in r.requires)]:
-            why = outside_the_project(root, value)
+            if value not in seen:  # a folder named by a parameter and by `requires` is walked once
+                seen[value] = outside_the_project(root, value)
+            why = seen[value]
             if why:
                 problems.append(f"report '{r.id}': {name} {value!r} {why}")
     return problems

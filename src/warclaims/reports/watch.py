@@ -130,10 +130,16 @@ def _look(root: Path, reports_file: Path) -> dict[str, tuple[int, int]]:
             paths.update(root / r for r in report.requires)
     except (ReportListError, OSError):
         pass  # the build says what is wrong with the list
-    for folder in [p for p in paths if p.is_dir()]:  # a folder parameter (the map snapshots): its files
-        with contextlib.suppress(OSError):
-            paths.update(folder.iterdir())
     out = {}
+    for folder in [p for p in paths if p.is_dir()]:  # a folder parameter (the map snapshots): its files
+        paths.discard(folder)
+        shown = _shown(folder, root)
+        with contextlib.suppress(OSError), os.scandir(folder) as entries:
+            for entry in entries:  # one stat each, names joined as text: 1,360 snapshots cost little
+                with contextlib.suppress(OSError):
+                    if entry.is_file():
+                        st = entry.stat()
+                        out[f"{shown}/{entry.name}"] = (st.st_size, st.st_mtime_ns)
     for path in paths:
         try:
             st = path.stat()
