@@ -184,7 +184,7 @@ def _hit_areas(fig, records: Records) -> list[dict]:
     panels = {id(ax): n for n, ax in enumerate(fig.axes)}
     artist = None
 
-    def add(key: str, x0: float, y0: float, x1: float, y1: float) -> None:
+    def add(key: str, x0: float, y0: float, x1: float, y1: float, grow: bool = True) -> None:
         """One artist's part of a mark, cut to its panel when the panel clips it (a window running
         off a detail panel is drawn only inside it); a claim drawn in two panels is two areas."""
         axes = getattr(artist, "axes", None)
@@ -194,7 +194,8 @@ def _hit_areas(fig, records: Records) -> list[dict]:
             if x1 < x0 or y1 < y0:
                 return  # wholly outside its panel: not drawn
         cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
-        half_w, half_h = max(x1 - x0, LEAST) / 2, max(y1 - y0, LEAST) / 2
+        least = LEAST if grow else 0.0  # a series' day is its own column, never grown over the next day's
+        half_w, half_h = max(x1 - x0, least) / 2, max(y1 - y0, least) / 2
         boxes.setdefault((key, panels.get(id(axes), -1)), []).append(
             (cx - half_w, cy - half_h, cx + half_w, cy + half_h)
         )
@@ -222,11 +223,11 @@ def _hit_areas(fig, records: Records) -> list[dict]:
             continue
         if gid in series and isinstance(artist, mpl.lines.Line2D):
             for day, box in _line_elements(artist, series[gid]):
-                add(series[gid].key(day), *box)
+                add(series[gid].key(day), *box, grow=False)
         elif gid in series and isinstance(artist, mpl.patches.Rectangle) and (artist.axes, gid) not in done:
             done.add((artist.axes, gid))
             for day, box in _bar_elements(artist.axes, gid, series[gid]):
-                add(series[gid].key(day), *box)
+                add(series[gid].key(day), *box, grow=False)
     out = []
     width, height = page.width, page.height
     for (key, _), parts in boxes.items():

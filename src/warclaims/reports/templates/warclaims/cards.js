@@ -80,6 +80,50 @@
       show(event.currentTarget);
     });
   }
+  // A series' day is a column as wide as a day: a year of days on a phone is a pixel each. A pointer
+  // or a tap anywhere over a series' panel opens the nearest day's card (as on the charts readers
+  // know), unless it is on a mark of its own.
+  function nearest(frame, x, y) {
+    var best = null;
+    var distance = Infinity;
+    var days = frame.querySelectorAll(".wc-mark[data-series]");
+    for (var j = 0; j < days.length; j++) {
+      var r = days[j].getBoundingClientRect();
+      if (!r.width || y < r.top || y > r.bottom) {
+        continue;
+      }
+      var d = Math.abs((r.left + r.right) / 2 - x);
+      if (d < distance) {
+        distance = d;
+        best = days[j];
+      }
+    }
+    return distance <= Math.max(12, frame.clientWidth * 0.03) ? best : null;
+  }
+  var frames = document.querySelectorAll(".wc-frame");
+  for (var k = 0; k < frames.length; k++) {
+    frames[k].addEventListener("pointermove", function (event) {
+      if (event.pointerType !== "mouse" || event.target.classList.contains("wc-mark")) {
+        return;
+      }
+      var day = nearest(event.currentTarget, event.clientX, event.clientY);
+      if (day) {
+        show(day);
+      } else if (opener && opener.hasAttribute("data-series") && document.activeElement !== opener) {
+        close();
+      }
+    });
+    frames[k].addEventListener("click", function (event) {
+      if (event.target.classList.contains("wc-mark")) {
+        return;
+      }
+      var day = nearest(event.currentTarget, event.clientX, event.clientY);
+      if (day) {
+        event.stopPropagation();
+        show(day);
+      }
+    });
+  }
   document.addEventListener("click", function (event) {
     if (open && !open.contains(event.target)) {
       close();

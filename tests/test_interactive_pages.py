@@ -1,0 +1,264 @@
+"""The charts' cards, tables and downloads in a real browser (Debian's chromium, headless, network
+blocked), on every chart of every report, with and without context data: the pointer at each
+mark's centre (where the build says it is) opens that mark's card with its claim's quote or its
+series point's values; Tab reaches every mark in reading order; a tap on a phone opens and closes
+a card; Escape closes; the table lists what the chart draws and the CSV holds the same rows; markup
+in a claim's text or a dataset's citation stays text (a quote must be the source's own words, so
+the table's validator keeps markup out of quotes)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+
+import pytest
+from test_browser import ARGS, CHROMIUM, INJECTED
+
+from warclaims.reports.build import build
+
+from conftest import EVERY_NOTEBOOK, ROOT
+
+CONTEXT = """  - notebook: drone_interceptions
+    parameter_sets:
+      air-force-context:
+        attacks_csv: data/external/attacks/missile_attacks_daily.csv
+        attacks_models_csv: data/external/attacks/missiles_and_uavs.csv
+        context_days: 3
+  - notebook: casualties
+    parameter_sets:
+      general-staff-context:
+        losses_json: data/external/general-staff/russia_losses_personnel.json
+        losses_days: 5
+  - notebook: territory
+    parameter_sets:
+      deepstate-context:
+        snapshots: data/external/deepstate/geojsons
+        region_geojson: data/regions/test.geojson
+"""
+
+
+@pytest.fixture(scope="module")
+def published(build_project):
+    root = build_project
+    fixtures = ROOT / "tests" / "fixtures"
+    events = root / "data" / "events.csv"
+    events.write_text(events.read_text(encoding="utf-8").replace("Location as for the killed.", INJECTED))
+    text = events.read_text(encoding="utf-8")  # a quote must be the source's words: the markup goes in a subject
+    row = ",killed,6,at_least,at least,stated,Ukraine’s national guard,ukraine,Ukrainian servicemen,"
+    events.write_text(text.replace(row, row[:-1] + f" {INJECTED},", 1), encoding="utf-8")
+    external = root / "data" / "external.yaml"
+    external.write_text(
+        external.read_text().replace(
+            "(Petro Ivaniuk)\n    importer: attacks", f"(Petro Ivaniuk) {INJECTED}\n    importer: attacks"
+        )
+    )
+    (root / "data" / "external" / "attacks").mkdir(parents=True)
+    shutil.copy(
+        fixtures / "attacks" / "attacks_oddities.csv",
+        root / "data" / "external" / "attacks" / "missile_attacks_daily.csv",
+    )
+    shutil.copy(
+        fixtures / "attacks" / "missiles_and_uavs.csv", root / "data" / "external" / "attacks" / "missiles_and_uavs.csv"
+    )
+    (root / "data" / "external" / "general-staff").mkdir(parents=True)
+    shutil.copy(
+        fixtures / "general_staff" / "russia_losses_personnel.json", root / "data" / "external" / "general-staff"
+    )
+    snapshots = root / "data" / "external" / "deepstate" / "geojsons"
+    snapshots.mkdir(parents=True)
+    for name in ("snapshot_1720000000.geojson", "snapshot_1720086400.geojson"):
+        shutil.copy(fixtures / "territory" / name, snapshots)
+    shutil.copy(fixtures / "territory" / "region.geojson", root / "data" / "regions" / "test.geojson")
+    (root / "reports.yaml").write_text(EVERY_NOTEBOOK + CONTEXT)
+    outcome = build(root, progress=False)
+    assert outcome.failed == [] and len(outcome.built) == 8, outcome
+    return root / "reports"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+PAGES = [
+    "overview--default",
+    "drone_interceptions--default",
+    "casualties--default",
+    "territory--default",
+    "territory--square-miles",
+    "drone_interceptions--air-force-context",
+    "casualties--general-staff-context",
+    "territory--deepstate-context",
+]
+
+
+def quotes(root) -> dict[str, str]:
+    with open(root / "data" / "events.csv", encoding="utf-8", newline="") as f:
+        return {r["event_id"]: r["quote"] for r in csv.DictReader(f)}
+
+
+def open_page(browser, url, **options):
+    page = browser.new_page(**({"viewport": {"width": 1280, "height": 900}} | options))
+    errors, dialogs = [], []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(url, wait_until="load")
+    return page, errors, dialogs
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_the_pointer_on_every_mark_opens_its_card(browser, published, name):
+    page, errors, dialogs = open_page(browser, (published / f"{name}.html").as_uri())
+    said = quotes(published.parent)
+    marks = page.locator(".wc-wide .wc-mark")
+    assert marks.count() > 0
+    seen = set()
+    for i in range(marks.count()):
+        mark = marks.nth(i)
+        key = mark.get_attribute("data-key")
+        mark.scroll_into_view_if_needed()
+        box = mark.bounding_box()
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        card = page.locator(f"#{mark.get_attribute('aria-controls')}")
+        if not card.is_visible():  # a mark under another one (a claim over a series' column): reached by its own area
+            continue
+        seen.add(key)
+        text = card.inner_text()
+        assert mark.get_attribute("aria-label") in text
+        kind, _, rest = key.partition(":")
+        if kind == "claim":
+            assert said[rest][:60] in text, (key, text[:200])
+        elif kind == "map":
+            assert "Mapped: held" in text and "DeepState" in text
+        else:  # a series' day: its values, in the dataset's own terms, and its citation
+            assert any(ch.isdigit() for ch in text) and "not independently verified" in text
+        page.mouse.move(1, 1)
+        assert not card.is_visible()
+    keys = set(marks.evaluate_all("ms => ms.map(m => m.dataset.key)"))
+    claims = {k for k in keys if k.startswith("claim:")}
+    assert claims <= seen, claims - seen  # every claim's card opens under the pointer
+    assert errors == [] and dialogs == []
+    page.close()
+
+
+@pytest.mark.parametrize(
+    "name", ["overview--default", "casualties--general-staff-context", "territory--deepstate-context"]
+)
+def test_tab_reaches_every_mark_in_reading_order_and_escape_closes(browser, published, name):
+    page, errors, _ = open_page(browser, (published / f"{name}.html").as_uri())
+    focusable = page.locator(".wc-wide .wc-mark:not([tabindex='-1'])")
+    expected = focusable.evaluate_all("ms => ms.map(m => m.getAttribute('aria-controls'))")
+    page.locator(".wc-wide .wc-mark").first.evaluate("m => m.closest('figure').previousElementSibling?.focus?.()")
+    reached = []
+    page.keyboard.press("Tab")
+    for _ in range(2000):  # bounded: every link and mark of the page, at most
+        active = page.evaluate(
+            "document.activeElement.classList.contains('wc-mark') ? document.activeElement.getAttribute('aria-controls') : null"
+        )
+        if active:
+            reached.append(active)
+            assert page.locator(f"#{active}").is_visible()  # focus opens the card
+        elif reached and len(reached) >= len(expected):
+            break
+        page.keyboard.press("Tab")
+    assert [r for r in reached if r in expected] == expected
+    page.locator(".wc-wide .wc-mark").first.focus()
+    page.keyboard.press("Escape")
+    assert page.locator(".wc-card.wc-open").count() == 0 and errors == []
+    page.close()
+
+
+@pytest.mark.parametrize("name", ["drone_interceptions--default", "territory--deepstate-context"])
+def test_a_tap_on_a_phone_opens_a_card_and_a_tap_elsewhere_closes_it(browser, published, screenshots, name):
+    page, errors, _ = open_page(
+        browser,
+        (published / f"{name}.html").as_uri(),
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=2,
+        has_touch=True,
+        is_mobile=True,
+    )
+    assert page.locator(".wc-wide .wc-mark").first.is_hidden()  # the phone's drawing has its own marks
+    series = page.locator(".wc-narrow .wc-mark[data-series]")
+    if series.count():  # a day is a pixel wide on a phone: a tap near it, on the picture, opens it
+        day = series.nth(series.count() // 2)
+        day.scroll_into_view_if_needed()
+        box = day.bounding_box()
+        page.mouse.click(box["x"] + box["width"] / 2 + 3, box["y"] + box["height"] / 2)  # beside it, on the image
+        assert page.locator(".wc-card.wc-open").count() == 1
+        page.locator("h1").first.tap()
+    mark = page.locator(".wc-narrow .wc-mark:not([data-series])").first
+    mark.scroll_into_view_if_needed()
+    mark.tap()
+    card = page.locator(f"#{mark.get_attribute('aria-controls')}")
+    assert card.is_visible()
+    box, width = card.bounding_box(), page.evaluate("window.innerWidth")
+    assert box["x"] >= 0 and box["x"] + box["width"] <= width  # the card fits the phone
+    page.screenshot(path=str(screenshots / f"card-open-390-{name}.png"))
+    page.locator("h1").first.tap()
+    assert not card.is_visible() and errors == []
+    page.close()
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_the_table_and_the_csv_hold_what_the_chart_draws(browser, published, name):
+    page, _, _ = open_page(browser, (published / f"{name}.html").as_uri())
+    for figure in page.locator("figure.wc-chart").all():
+        keys = figure.locator(".wc-wide .wc-mark").evaluate_all("ms => [...new Set(ms.map(m => m.dataset.key))]")
+        claims = [k for k in keys if k.startswith("claim:")]
+        figure.locator("details.wc-data summary").click()
+        rows = figure.locator("table.wc-claims tbody tr")
+        assert rows.count() == len(claims)
+        others = figure.locator("table.wc-series tbody tr").count()
+        assert others == len(keys) - len(claims)
+        links = figure.locator(".wc-downloads a").evaluate_all(
+            "as => as.map(a => [a.textContent, a.getAttribute('href')])"
+        )
+        labels = [label for label, _ in links]
+        assert labels[-2:] == ["The chart (PNG)", "The chart (SVG)"]
+        for _, href in links:
+            assert (published / href).is_file(), href
+        if claims:
+            [href] = [h for label, h in links if label == "The claims it draws (CSV)"]
+            drawn = list(csv.DictReader(io.StringIO((published / href).read_text(encoding="utf-8"))))
+            assert sorted(f"claim:{r['event_id']}" for r in drawn) == sorted(claims)
+            assert all(r["quote"] for r in drawn)
+    page.close()
+
+
+def test_markup_in_a_claims_text_or_a_citation_is_text_in_cards_and_tables(browser, published):
+    for name in ("casualties--default", "drone_interceptions--air-force-context"):
+        page, _, dialogs = open_page(browser, (published / f"{name}.html").as_uri())
+        cards = page.locator(".wc-card").evaluate_all("cs => cs.map(c => c.textContent)")
+        assert any(INJECTED in text for text in cards), name
+        assert page.evaluate("document.querySelectorAll('img[src=\"x\"]').length") == 0
+        assert page.evaluate("[...document.scripts].filter(s => s.textContent.includes('alert(1)')).length") == 0
+        assert dialogs == []
+        page.close()
+
+
+def test_each_page_says_what_its_claims_are_as_schema_org_dataset(browser, published):
+    import json
+
+    page, _, _ = open_page(browser, (published / "territory--default.html").as_uri())
+    [text] = page.locator("script[type='application/ld+json']").evaluate_all("ss => ss.map(s => s.textContent)")
+    meta = json.loads(text)
+    assert meta["@type"] == "Dataset" and meta["license"].startswith("https://creativecommons.org/licenses/by/4.0")
+    assert meta["temporalCoverage"] == "2024-08-01/2025-04-30"
+    [download] = meta["distribution"]
+    assert (published / download["contentUrl"]).is_file() and download["encodingFormat"] == "text/csv"
+    page.close()
+
+
+def test_the_script_is_small_and_never_evaluates_text():
+    script = (ROOT / "src" / "warclaims" / "reports" / "templates" / "warclaims" / "cards.js").read_text()
+    assert len(script.encode()) <= 15_000
+    for forbidden in ("eval(", "new Function", "innerHTML", 'setTimeout("', "document.write"):
+        assert forbidden not in script
