@@ -117,7 +117,7 @@ def open_page(browser, url, **options):
 def test_the_pointer_on_every_mark_opens_its_card(browser, published, name):
     page, errors, dialogs = open_page(browser, (published / f"{name}.html").as_uri())
     said = quotes(published.parent)
-    marks = page.locator(".wc-wide .wc-mark")
+    marks = page.locator(".wc-wide .wc-mark:visible")  # a chart's other unit is hidden until chosen
     assert marks.count() > 0
     seen = set()
     for i in range(marks.count()):
@@ -153,7 +153,7 @@ def test_the_pointer_on_every_mark_opens_its_card(browser, published, name):
 )
 def test_tab_reaches_every_mark_in_reading_order_and_escape_closes(browser, published, name):
     page, errors, _ = open_page(browser, (published / f"{name}.html").as_uri())
-    focusable = page.locator(".wc-wide .wc-mark:not([tabindex='-1'])")
+    focusable = page.locator(".wc-wide .wc-mark:not([tabindex='-1']):visible")
     expected = focusable.evaluate_all("ms => ms.map(m => m.getAttribute('aria-controls'))")
     page.locator(".wc-wide .wc-mark").first.evaluate("m => m.closest('figure').previousElementSibling?.focus?.()")
     reached = []
@@ -186,7 +186,7 @@ def test_a_tap_on_a_phone_opens_a_card_and_a_tap_elsewhere_closes_it(browser, pu
         is_mobile=True,
     )
     assert page.locator(".wc-wide .wc-mark").first.is_hidden()  # the phone's drawing has its own marks
-    series = page.locator(".wc-narrow .wc-mark[data-series]")
+    series = page.locator(".wc-narrow .wc-mark[data-series]:visible")
     if series.count():  # a day is a pixel wide on a phone: a tap near it, on the picture, opens it
         day = series.nth(series.count() // 2)
         day.scroll_into_view_if_needed()
@@ -194,7 +194,7 @@ def test_a_tap_on_a_phone_opens_a_card_and_a_tap_elsewhere_closes_it(browser, pu
         page.mouse.click(box["x"] + box["width"] / 2 + 3, box["y"] + box["height"] / 2)  # beside it, on the image
         assert page.locator(".wc-card.wc-open").count() == 1
         page.locator("h1").first.tap()
-    mark = page.locator(".wc-narrow .wc-mark:not([data-series])").first
+    mark = page.locator(".wc-narrow .wc-mark:not([data-series]):visible").first
     mark.scroll_into_view_if_needed()
     mark.tap()
     card = page.locator(f"#{mark.get_attribute('aria-controls')}")
@@ -210,7 +210,7 @@ def test_a_tap_on_a_phone_opens_a_card_and_a_tap_elsewhere_closes_it(browser, pu
 @pytest.mark.parametrize("name", PAGES)
 def test_the_table_and_the_csv_hold_what_the_chart_draws(browser, published, name):
     page, _, _ = open_page(browser, (published / f"{name}.html").as_uri())
-    for figure in page.locator("figure.wc-chart").all():
+    for figure in page.locator("figure.wc-chart:visible").all():
         keys = figure.locator(".wc-wide .wc-mark").evaluate_all("ms => [...new Set(ms.map(m => m.dataset.key))]")
         claims = [k for k in keys if k.startswith("claim:")]
         figure.locator("details.wc-data summary").click()
@@ -262,3 +262,22 @@ def test_the_script_is_small_and_never_evaluates_text():
     assert len(script.encode()) <= 15_000
     for forbidden in ("eval(", "new Function", "innerHTML", 'setTimeout("', "document.write"):
         assert forbidden not in script
+
+
+def test_the_territory_page_switches_unit_in_place(browser, published):
+    page, errors, _ = open_page(browser, (published / "territory--default.html").as_uri())
+    km2 = page.locator(".wc-unit-a figure")
+    mi2 = page.locator(".wc-unit-b figure")
+    assert km2.is_visible() and mi2.is_hidden()
+    page.get_by_text("sq mi", exact=True).click()
+    assert mi2.is_visible() and km2.is_hidden()
+    mark = mi2.locator(".wc-wide .wc-mark").first
+    mark.scroll_into_view_if_needed()
+    mark.hover()
+    card = page.locator(f"#{mark.get_attribute('aria-controls')}")
+    assert card.is_visible() and "sq mi" in card.inner_text() and "km²" not in card.locator(".wc-head").inner_text()
+    links = mi2.locator(".wc-downloads a").evaluate_all("as => as.map(a => a.getAttribute('href'))")
+    assert any(h.endswith("--territory_mi2.png") for h in links) and all((published / h).is_file() for h in links)
+    page.get_by_text("km²", exact=True).click()
+    assert km2.is_visible() and errors == []
+    page.close()

@@ -18,7 +18,7 @@ def write(tmp_path, text):
 def test_shipped_report_list_loads():
     reports = load_report_list(ROOT / "reports.yaml", ROOT)
     ids = [r.id for r in reports]
-    assert "overview--default" in ids and "territory--square-miles" in ids
+    assert "overview--default" in ids and "territory--default" in ids and "territory--square-miles" not in ids
     assert {r.notebook for r in reports} == {
         f"notebooks/{n}.ipynb" for n in ("overview", "drone_interceptions", "casualties", "territory")
     }

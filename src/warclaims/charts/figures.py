@@ -35,6 +35,8 @@ class ClaimFigure:
     alt: str
     narrow: Figure | None = None
     records: interactive.Records | None = None  # what its marks stand for: cards, its table, its CSVs
+    alternate: ClaimFigure | None = None  # the same chart in the other unit: the page switches in place
+    unit_label: str = ""  # the unit this drawing shows, where a page offers another
 
     def png(self, figure: Figure | None = None) -> bytes:
         figure = figure or self.figure
@@ -75,18 +77,37 @@ class ClaimFigure:
             "series": {s.prefix: s.name for s in self.records.series},
         }
 
-    def _repr_mimebundle_(self, include=None, exclude=None):
+    def drawing(self) -> dict:
+        """This chart as the page shows it: its PNGs (wide, and a phone's), its width on the page,
+        its SVG, alt text, marks and cards; the payload of the figure's MIME type."""
         asked = self.questions()  # first: the positions are read from a draw at the figure's own size
         png = self.png()
         width, _ = _png_size(png)
-        data = {
-            "image/png": base64.b64encode(png).decode("ascii"),
-            "text/plain": f"[figure] {self.alt}",
-            FIGURE_MIME: {"name": self.name, "alt": self.alt, "svg": self.svg(), **asked},
+        return {
+            "name": self.name,
+            "alt": self.alt,
+            "svg": self.svg(),
+            "png": base64.b64encode(png).decode("ascii"),
+            "narrow_png": base64.b64encode(self.png(self.narrow)).decode("ascii") if self.narrow is not None else "",
+            "width": width // PNG_SCALE,
+            "unit": self.unit_label,
+            **asked,
         }
-        if self.narrow is not None:
-            data[NARROW_MIME] = base64.b64encode(self.png(self.narrow)).decode("ascii")
-        return data, {"image/png": {"alt": self.alt, "width": width // PNG_SCALE}}
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        drawn = self.drawing()
+        png, narrow = drawn.pop("png"), drawn.pop("narrow_png")
+        width = drawn.pop("width")
+        if self.alternate is not None:
+            drawn["alternate"] = self.alternate.drawing()
+        data = {
+            "image/png": png,
+            "text/plain": f"[figure] {self.alt}",
+            FIGURE_MIME: drawn,
+        }
+        if narrow:
+            data[NARROW_MIME] = narrow
+        return data, {"image/png": {"alt": self.alt, "width": width}}
 
 
 def _png_size(png: bytes) -> tuple[int, int]:
@@ -234,10 +255,18 @@ def casualty_figure(data: pd.DataFrame, selection: str = "") -> ClaimFigure | No
 
 
 def territory_figure(
-    data: pd.DataFrame, unit: str = "km2", selection: str = "", mapped=None, place: str | None = None
+    data: pd.DataFrame,
+    unit: str = "km2",
+    selection: str = "",
+    mapped=None,
+    place: str | None = None,
+    other_unit: str | None = "",
 ) -> ClaimFigure | NoClaims:
     """The territory claims, one panel per place; with `mapped` (a territory import), DeepState's
-    mapped areas in the panel of `place` (the claims' location the region stands for)."""
+    mapped areas in the panel of `place` (the claims' location the region stands for). The page
+    offers the chart in `other_unit` too ("" : the other of km² and square miles; None: none)."""
+    if other_unit == "":
+        other_unit = next((u for u in vocab.UNITS if u != unit), None)
     from warclaims.charts.parameters import check_place
 
     place = check_place(place)
@@ -295,7 +324,12 @@ def territory_figure(
                 caption,
             )
         )
-    return ClaimFigure(name, wide, alt, small, interactive.Records(rows, drawn_series))
+    figure = ClaimFigure(name, wide, alt, small, interactive.Records(rows, drawn_series, unit=unit))
+    if other_unit:  # the same chart in the other unit, for the page's switch (a papermill user keeps one)
+        figure.unit_label = vocab.UNITS[unit][0]
+        figure.alternate = territory_figure(data, other_unit, selection, mapped, place, other_unit=None)
+        figure.alternate.unit_label = vocab.UNITS[other_unit][0]
+    return figure
 
 
 def territory_maps(data: pd.DataFrame, mapped, unit: str = "km2", place: str | None = None) -> ClaimFigure | None:

@@ -23,6 +23,7 @@ import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
 
+from warclaims.claims import vocabulary as vocab
 from warclaims.claims import wording
 
 _CLAIM_GID = re.compile(r"^(claim|value|label|window|heading|detail|group|derived|callout):(.+)$")
@@ -93,6 +94,7 @@ class Records:
     claims: pd.DataFrame
     series: list[Series] = field(default_factory=list)
     extra: dict[str, dict] = field(default_factory=dict)
+    unit: str | None = None  # the unit the chart shows an area in (km2, mi2): its cards say the same
 
     def claim_ids(self) -> set[str]:
         return set(self.claims["event_id"].astype(str)) if len(self.claims) else set()
@@ -105,7 +107,7 @@ class Records:
         for key in keys:
             kind, _, rest = key.partition(":")
             if kind == "claim" and claims is not None and rest in claims.index:
-                out[key] = claim_card(claims.loc[rest])
+                out[key] = claim_card(claims.loc[rest], self.unit)
             elif kind in by_prefix:
                 out[key] = by_prefix[kind].card(rest)
             elif key in self.extra:
@@ -127,12 +129,15 @@ def _number(value) -> str:
     return wording.format_number(float(value)) if isinstance(value, int | float | np.number) else str(value)
 
 
-def claim_card(row) -> dict:
+def claim_card(row, unit: str | None = None) -> dict:
     """A claim's card: the value as the text words it, who claims it, when (in words), about what
     and where, the verbatim quote and the source."""
     from warclaims.charts.theme import source_line
 
-    value = wording.claim_value(row) if pd.notna(row["value"]) else str(row.get("subject") or row["metric_label"])
+    shown = unit if unit in vocab.UNITS and row.get("unit") == "km2" else None
+    value = (
+        wording.claim_value(row, shown) if pd.notna(row["value"]) else str(row.get("subject") or row["metric_label"])
+    )
     head = f"{row['metric_label']}: {value}" if pd.notna(row["value"]) else value
     about = ", ".join(str(row[c]) for c in ("subject", "location") if isinstance(row.get(c), str) and row[c].strip())
     rows = [("Claimed by", str(row["claimant"])), ("When", wording.format_window(row["date_start"], row["date_end"]))]

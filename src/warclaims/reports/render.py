@@ -152,15 +152,21 @@ def figures_of(nb) -> list[dict]:
             data = o.get("data", {})
             if FIGURE_MIME in data and "image/png" in data:
                 fig = data[FIGURE_MIME]
-                out.append(
-                    {
-                        "name": fig["name"],
-                        "alt": fig["alt"],
-                        "svg": fig["svg"].encode("utf-8"),
-                        "png": base64.b64decode(data["image/png"]),
-                        "csv": {d["href"]: d["text"].encode("utf-8") for d in fig.get("downloads", []) if "text" in d},
-                    }
-                )
+                drawings = [(fig, data["image/png"])]
+                if isinstance(fig.get("alternate"), dict):  # the same chart in the page's other unit
+                    drawings.append((fig["alternate"], fig["alternate"]["png"]))
+                for drawn, png in drawings:
+                    out.append(
+                        {
+                            "name": drawn["name"],
+                            "alt": drawn["alt"],
+                            "svg": drawn["svg"].encode("utf-8"),
+                            "png": base64.b64decode(png),
+                            "csv": {
+                                d["href"]: d["text"].encode("utf-8") for d in drawn.get("downloads", []) if "text" in d
+                            },
+                        }
+                    )
     return out
 
 
@@ -180,18 +186,25 @@ def add_downloads(nb, report_id: str) -> None:
             fig = o.get("data", {}).get(FIGURE_MIME)
             if not isinstance(fig, dict):
                 continue
-            downloads = []
-            for kind, text in fig.get("csv", {}).items():
-                label = "The claims it draws" if kind == "claims" else fig.get("series", {}).get(kind, kind)
-                href = chart_csv_name("drawn-claims" if kind == "claims" else f"series-{kind}", text.encode("utf-8"))
-                downloads.append({"label": f"{label} (CSV)", "href": href, "text": text})
-            stem = f"figures/{report_id}--{fig['name']}"
-            downloads += [
-                {"label": "The chart (PNG)", "href": f"{stem}.png"},
-                {"label": "The chart (SVG)", "href": f"{stem}.svg"},
-            ]
-            fig["downloads"] = downloads
-            fig.pop("csv", None)
+            for drawn in (fig, fig.get("alternate")):
+                if isinstance(drawn, dict):
+                    _add_downloads(drawn, report_id)
+
+
+def _add_downloads(fig: dict, report_id: str) -> None:
+    """One drawing's downloads (see `add_downloads`); its CSV texts move into them."""
+    downloads = []
+    for kind, text in fig.get("csv", {}).items():
+        label = "The claims it draws" if kind == "claims" else fig.get("series", {}).get(kind, kind)
+        href = chart_csv_name("drawn-claims" if kind == "claims" else f"series-{kind}", text.encode("utf-8"))
+        downloads.append({"label": f"{label} (CSV)", "href": href, "text": text})
+    stem = f"figures/{report_id}--{fig['name']}"
+    downloads += [
+        {"label": "The chart (PNG)", "href": f"{stem}.png"},
+        {"label": "The chart (SVG)", "href": f"{stem}.svg"},
+    ]
+    fig["downloads"] = downloads
+    fig.pop("csv", None)
 
 
 def undecodable(figures: list[dict]) -> str:
