@@ -46,7 +46,14 @@ class ClaimFigure:
 
         figure = figure or self.figure
         buf = io.BytesIO()
-        figure.savefig(buf, format="png", dpi=figure.dpi * PNG_SCALE, bbox_inches="tight", metadata={"Software": None})
+        figure.savefig(  # stored, not compressed: it is read back at once, and compressed once, in 256 colours
+            buf,
+            format="png",
+            dpi=figure.dpi * PNG_SCALE,
+            bbox_inches="tight",
+            metadata={"Software": None},
+            pil_kwargs={"compress_level": 0},
+        )
         with Image.open(io.BytesIO(buf.getvalue())) as image:
             few = image.convert("RGB").quantize(colors=256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
         out = io.BytesIO()
