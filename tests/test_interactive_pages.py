@@ -281,3 +281,16 @@ def test_the_territory_page_switches_unit_in_place(browser, published):
     page.get_by_text("km²", exact=True).click()
     assert km2.is_visible() and errors == []
     page.close()
+
+
+def test_with_scripts_off_the_page_reads_as_a_picture_with_its_table_and_downloads(browser, published):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto((published / "casualties--default.html").as_uri(), wait_until="load")
+    assert page.locator(".wc-mark:visible").count() == 0  # no invisible button to Tab through
+    assert page.locator(".wc-card:visible").count() == 0
+    assert page.locator("figure.wc-chart img").first.is_visible()
+    page.locator("details.wc-data summary").first.click()
+    assert page.locator("table.wc-claims tbody tr").first.is_visible()
+    assert page.locator(".wc-downloads a").count() >= 3
+    context.close()
