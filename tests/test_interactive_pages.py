@@ -131,7 +131,8 @@ def test_the_pointer_on_every_mark_opens_its_card(browser, published, name):
             continue
         seen.add(key)
         text = card.inner_text()
-        assert mark.get_attribute("aria-label") in text
+        head = page.locator(f"#{mark.get_attribute('aria-labelledby')}").inner_text()
+        assert head and head in text  # the mark's name is its card's head
         kind, _, rest = key.partition(":")
         if kind == "claim":
             assert said[rest][:60] in text, (key, text[:200])
@@ -294,3 +295,15 @@ def test_with_scripts_off_the_page_reads_as_a_picture_with_its_table_and_downloa
     assert page.locator("table.wc-claims tbody tr").first.is_visible()
     assert page.locator(".wc-downloads a").count() >= 3
     context.close()
+
+
+MAPPED = "territory--deepstate-context.html"  # its maps: about 500 KB, over the bound (issue 19, open)
+
+
+def test_every_page_of_claims_stays_under_the_weight_bound(published):
+    """Issue 19's bounds, which the cards, tables and the second unit's drawing must keep: a report
+    page at most 300 KB and the index at most 400 KB, each one offline file. The page with the
+    DeepState maps is over it and is left to that issue (it weighed 1.66 MB before this change)."""
+    for page in sorted(published.glob("*.html")):
+        limit = 400_000 if page.name == "index.html" else 700_000 if page.name == MAPPED else 300_000
+        assert page.stat().st_size <= limit, (page.name, page.stat().st_size)

@@ -21,7 +21,7 @@ import papermill as pm
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
 
-from warclaims.charts import CLAIMS_CSV_ENV, FIGURE_MIME, TABLE_MIME
+from warclaims.charts import CLAIMS_CSV_ENV, FIGURE_MIME, NARROW_MIME, TABLE_MIME
 from warclaims.paths import CACHE_ENV, build_cache
 from warclaims.reports import kernels
 from warclaims.reports.build import claims_csv_name
@@ -176,6 +176,38 @@ def chart_csv_name(kind: str, data: bytes) -> str:
     from warclaims.reports.digests import sha256
 
     return f"data/{kind}-{sha256(data)[:16]}.csv"
+
+
+def page_images(nb) -> None:
+    """Give each figure its page images: the PNGs (wide and a phone's) again as lossless WebP, which
+    every browser a reader has shows and which is about 40 % smaller for a chart (the overview's
+    timeline: 117 KB to 69 KB). The page carries both drawings, so a phone downloads both; the
+    downloads and the notebook keep the PNGs."""
+    for cell in nb.cells:
+        for o in cell.get("outputs", []):
+            data = o.get("data", {})
+            fig = data.get(FIGURE_MIME)
+            if not isinstance(fig, dict) or "image/png" not in data:
+                continue
+            fig["page_png"] = _webp(data["image/png"])
+            if data.get(NARROW_MIME):
+                fig["page_narrow"] = _webp(data[NARROW_MIME])
+            other = fig.get("alternate")
+            if isinstance(other, dict):
+                other["page_png"] = _webp(other["png"])
+                if other.get("narrow_png"):
+                    other["page_narrow"] = _webp(other["narrow_png"])
+
+
+def _webp(png_base64: str) -> str:
+    import io
+
+    from PIL import Image
+
+    with Image.open(io.BytesIO(base64.b64decode(png_base64))) as image:
+        out = io.BytesIO()
+        image.save(out, format="WEBP", lossless=True, quality=100, method=2)  # deterministic, as the tests check
+    return base64.b64encode(out.getvalue()).decode("ascii")
 
 
 def add_downloads(nb, report_id: str) -> None:
@@ -344,6 +376,7 @@ def run_report(job: dict) -> dict:
         nb.metadata["warclaims"]["dataset"] = dataset_metadata(title, data_csv, claims_csv_name(data_csv))
     if status == "ok":
         add_downloads(nb, job["id"])
+        page_images(nb)
     figures = figures_of(nb) if status == "ok" else []
     broken = undecodable(figures)
     if broken:  # never published: the report fails, and its last good page stays

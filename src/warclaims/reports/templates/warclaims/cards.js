@@ -11,6 +11,9 @@
   var opener = null;
 
   function place(mark) {
+    // Set here, not in the page: without this script the marks are hidden and say nothing.
+    mark.setAttribute("type", "button");
+    mark.setAttribute("aria-expanded", "false");
     var s = mark.style;
     s.left = mark.getAttribute("data-x") + "%";
     s.top = mark.getAttribute("data-y") + "%";
