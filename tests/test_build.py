@@ -77,6 +77,8 @@ def test_cold_build_writes_every_output(built):
             "overview--default--timeline.svg",
             "territory--default--territory_km2.png",
             "territory--default--territory_km2.svg",
+            "territory--default--territory_mi2.png",  # the page's other unit, downloadable too
+            "territory--default--territory_mi2.svg",
             "casualties--ukraine--casualties.png",
             "casualties--ukraine--casualties.svg",
         ]
