@@ -184,5 +184,13 @@ def test_a_series_csv_names_its_columns_in_the_datasets_terms():
     series = interactive.Series(
         "deepstate", "DeepState's maps", ("mapped:held",), frame, {"held_km2": "Held (km²)"}, "cite"
     )
-    assert series.csv().splitlines() == ["date,Held (km²),citation", "2024-08-01,1.0,cite", "2024-08-02,2.0,cite"]
+    assert series.csv().splitlines() == ["date,Held (km²),citation", "2024-08-01,1,cite", "2024-08-02,2,cite"]
     assert theme  # the theme module is what the charts draw with
+
+
+def test_a_derived_value_says_so_in_its_card_and_its_csv(sel):
+    q = figures.territory_figure(sel.claims).questions()
+    card = q["cards"]["claim:kursk-ejection-russia"]
+    assert ("Value", "derived from the words, not a number in the text") in [tuple(r) for r in card["rows"]]
+    rows = {r["event_id"]: r for r in csv.DictReader(io.StringIO(q["csv"]["claims"]))}
+    assert rows["kursk-ejection-russia"]["value_basis"] == "derived" and rows["kursk-ejection-russia"]["notes"]

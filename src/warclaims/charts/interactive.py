@@ -42,7 +42,9 @@ CLAIM_COLUMNS = (
     "claimant_side",
     "subject",
     "location",
+    "value_basis",
     "quote",
+    "notes",
     "title",
     "outlet",
     "published",
@@ -69,9 +71,12 @@ class Series:
     def card(self, day) -> dict:
         row = self.frame.loc[pd.Timestamp(day)]
         values = [(term, _number(row[col])) for col, term in self.terms.items() if pd.notna(row[col])]
+        when = wording.format_window(pd.Timestamp(day), pd.Timestamp(day))
         return {
             "kind": "series",
-            "head": f"{self.name}, {wording.format_window(pd.Timestamp(day), pd.Timestamp(day))}",
+            "series": self.name,
+            "day": when,
+            "head": f"{self.name}, {when}",
             "rows": values,
             "quote": "",
             "source": self.citation,
@@ -82,7 +87,10 @@ class Series:
         frame.index = pd.DatetimeIndex(frame.index).strftime("%Y-%m-%d")
         frame.index.name = "date"
         out = io.StringIO()
-        frame.dropna(how="all").assign(citation=self.citation).to_csv(out, lineterminator="\n")
+        # areas to the hundredth of a unit, counts as whole numbers: no 1.0699409115685392 km², no 6.0
+        frame.dropna(how="all").round(2).assign(citation=self.citation).to_csv(
+            out, lineterminator="\n", float_format="%.10g"
+        )
         return out.getvalue()
 
 
@@ -122,7 +130,7 @@ class Records:
         for col in ("date_start", "date_end", "published"):
             if col in frame:
                 frame[col] = pd.to_datetime(frame[col]).dt.strftime("%Y-%m-%d")
-        return frame.to_csv(index=False, lineterminator="\n")
+        return frame.to_csv(index=False, lineterminator="\n", float_format="%.10g")
 
 
 def _number(value) -> str:
@@ -139,12 +147,14 @@ def claim_card(row, unit: str | None = None) -> dict:
         wording.claim_value(row, shown) if pd.notna(row["value"]) else str(row.get("subject") or row["metric_label"])
     )
     head = f"{row['metric_label']}: {value}" if pd.notna(row["value"]) else value
-    about = ", ".join(str(row[c]) for c in ("subject", "location") if isinstance(row.get(c), str) and row[c].strip())
     rows = [("Claimed by", str(row["claimant"])), ("When", wording.format_window(row["date_start"], row["date_end"]))]
     if isinstance(row.get("date_text"), str) and row["date_text"].strip():
         rows.append(("The text says", row["date_text"]))
-    if about:
-        rows.append(("About", about))
+    for column, label in (("subject", "About"), ("location", "Where")):  # each its own line: no text runs into another
+        if isinstance(row.get(column), str) and row[column].strip():
+            rows.append((label, row[column]))
+    if str(row.get("value_basis")) == "derived":
+        rows.append(("Value", "derived from the words, not a number in the text"))
     return {
         "kind": "claim",
         "head": head,

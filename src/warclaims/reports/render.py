@@ -29,9 +29,19 @@ from warclaims.reports.build import claims_csv_name
 TEMPLATES = Path(__file__).parent / "templates"
 
 
+def compact(text: str) -> str:
+    """The page's own script or style without its comments and indentation (they are for the people
+    reading the source, in the repository): about 2 KB less on every page. Only for the project's
+    own files, which keep comments on lines of their own or in /* */ and never inside a string."""
+    text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
+    lines = (line.strip() for line in text.splitlines())
+    return "\n".join(line for line in lines if line and not line.startswith("//"))
+
+
 @lru_cache(maxsize=2)
 def _exporter(show_code: bool):
     exporter = HTMLExporter(template_name="warclaims", extra_template_basedirs=[str(TEMPLATES)])
+    exporter.register_filter("compact", compact)
     # Cells tagged "instructions" speak to people running the notebook; readers of the HTML never see them.
     exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={"instructions"}), enabled=True)
     exporter.exclude_input = not show_code
@@ -213,6 +223,7 @@ def _webp(png_base64: str) -> str:
 def add_downloads(nb, report_id: str) -> None:
     """Give each figure its downloads, in the order the page lists them: its data as CSV (the claims
     it draws with their quotes and sources; each series with its citation), its PNG and its SVG."""
+    names: dict[str, int] = {}
     for cell in nb.cells:
         for o in cell.get("outputs", []):
             fig = o.get("data", {}).get(FIGURE_MIME)
@@ -220,6 +231,12 @@ def add_downloads(nb, report_id: str) -> None:
                 continue
             for drawn in (fig, fig.get("alternate")):
                 if isinstance(drawn, dict):
+                    # Two charts of one name on a page (a notebook drawing the same chart twice) get
+                    # their own: the second is NAME-2, so its cards, ids and files never take the first's.
+                    seen = names.get(drawn["name"], 0)
+                    names[drawn["name"]] = seen + 1
+                    if seen:
+                        drawn["name"] = f"{drawn['name']}-{seen + 1}"
                     _add_downloads(drawn, report_id)
 
 

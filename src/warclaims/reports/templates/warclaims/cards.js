@@ -1,12 +1,13 @@
 /* The charts' cards: a mark (a button over the picture, placed where the build measured it) opens
-   its card on hover, on focus and on a tap; Escape or a tap elsewhere closes it. No framework, no
-   eval, no inline handlers: the page works under a strict Content-Security-Policy that allows this
-   one script. Without it, the marks stay hidden and the page reads as a picture with its caption,
-   its table and its downloads. */
+   its card on hover, on focus and on a tap; Escape or a tap elsewhere closes it. Where marks lie
+   close together (a dense chart), the pointer opens the one whose middle is nearest, never the one
+   that happens to be drawn last; over a series' panel, the nearest day. The arrow keys move between
+   the marks of a chart (a series' days are one Tab stop). No framework, no eval, no inline handlers:
+   the page works under a strict Content-Security-Policy that allows this one script. Without it,
+   the marks stay hidden and the page reads as a picture with its caption, table and downloads. */
 (function () {
   "use strict";
-  var root = document.documentElement;
-  root.classList.add("wc-on");
+  document.documentElement.classList.add("wc-on");
   var open = null;
   var opener = null;
 
@@ -34,10 +35,7 @@
 
   function show(mark) {
     var card = document.getElementById(mark.getAttribute("aria-controls"));
-    if (!card) {
-      return;
-    }
-    if (open === card && opener === mark) {
+    if (!card || (open === card && opener === mark)) {
       return;
     }
     close();
@@ -56,74 +54,96 @@
     card.style.top = top + "px";
   }
 
+  // The mark for a point over the picture: of the marks whose area holds it, the one whose middle
+  // is nearest; else, over a series' panel, the nearest day within a few pixels; else none.
+  function at(frame, x, y) {
+    var best = null;
+    var distance = Infinity;
+    var day = null;
+    var dayDistance = Infinity;
+    var marks = frame.querySelectorAll(".wc-mark");
+    for (var j = 0; j < marks.length; j++) {
+      var r = marks[j].getBoundingClientRect();
+      if (!r.width || y < r.top || y > r.bottom) {
+        continue;
+      }
+      var d = Math.abs((r.left + r.right) / 2 - x) + Math.abs((r.top + r.bottom) / 2 - y) / 4;
+      if (marks[j].hasAttribute("data-series")) {
+        var dx = Math.abs((r.left + r.right) / 2 - x);
+        if (dx < dayDistance) {
+          dayDistance = dx;
+          day = marks[j];
+        }
+      } else if (x >= r.left && x <= r.right && d < distance) {
+        distance = d;
+        best = marks[j];
+      }
+    }
+    if (best) {
+      return best;
+    }
+    return dayDistance <= Math.max(12, frame.clientWidth * 0.03) ? day : null;
+  }
+
+  function step(mark, by) {
+    var group = mark.parentNode.querySelectorAll(".wc-mark");
+    for (var j = 0; j < group.length; j++) {
+      if (group[j] === mark) {
+        var next = group[Math.max(0, Math.min(group.length - 1, j + by))];
+        next.focus();
+        return;
+      }
+    }
+  }
+
   var marks = document.querySelectorAll(".wc-mark");
   for (var i = 0; i < marks.length; i++) {
-    var mark = marks[i];
-    place(mark);
-    mark.addEventListener("pointerenter", function (event) {
-      if (event.pointerType === "mouse") {
-        show(event.currentTarget);
-      }
-    });
-    mark.addEventListener("pointerleave", function (event) {
-      if (event.pointerType === "mouse" && opener === event.currentTarget && document.activeElement !== opener) {
-        close();
-      }
-    });
-    mark.addEventListener("focus", function (event) {
+    place(marks[i]);
+    marks[i].addEventListener("focus", function (event) {
       show(event.currentTarget);
     });
-    mark.addEventListener("blur", function (event) {
+    marks[i].addEventListener("blur", function (event) {
       if (opener === event.currentTarget) {
         close();
       }
     });
-    mark.addEventListener("click", function (event) {
-      event.stopPropagation();
-      show(event.currentTarget);
+    marks[i].addEventListener("keydown", function (event) {
+      if (event.key === "ArrowRight" || event.key === "ArrowDown") {
+        event.preventDefault();
+        step(event.currentTarget, 1);
+      } else if (event.key === "ArrowLeft" || event.key === "ArrowUp") {
+        event.preventDefault();
+        step(event.currentTarget, -1);
+      }
     });
-  }
-  // A series' day is a column as wide as a day: a year of days on a phone is a pixel each. A pointer
-  // or a tap anywhere over a series' panel opens the nearest day's card (as on the charts readers
-  // know), unless it is on a mark of its own.
-  function nearest(frame, x, y) {
-    var best = null;
-    var distance = Infinity;
-    var days = frame.querySelectorAll(".wc-mark[data-series]");
-    for (var j = 0; j < days.length; j++) {
-      var r = days[j].getBoundingClientRect();
-      if (!r.width || y < r.top || y > r.bottom) {
-        continue;
-      }
-      var d = Math.abs((r.left + r.right) / 2 - x);
-      if (d < distance) {
-        distance = d;
-        best = days[j];
-      }
-    }
-    return distance <= Math.max(12, frame.clientWidth * 0.03) ? best : null;
   }
   var frames = document.querySelectorAll(".wc-frame");
   for (var k = 0; k < frames.length; k++) {
     frames[k].addEventListener("pointermove", function (event) {
-      if (event.pointerType !== "mouse" || event.target.classList.contains("wc-mark")) {
+      if (event.pointerType !== "mouse" || (open && open.contains(event.target))) {
         return;
       }
-      var day = nearest(event.currentTarget, event.clientX, event.clientY);
-      if (day) {
-        show(day);
-      } else if (opener && opener.hasAttribute("data-series") && document.activeElement !== opener) {
+      var mark = at(event.currentTarget, event.clientX, event.clientY);
+      if (mark) {
+        show(mark);
+      } else if (opener && document.activeElement !== opener) {
+        close();
+      }
+    });
+    frames[k].addEventListener("pointerleave", function (event) {
+      if (event.pointerType === "mouse" && opener && document.activeElement !== opener) {
         close();
       }
     });
     frames[k].addEventListener("click", function (event) {
-      if (event.target.classList.contains("wc-mark")) {
+      if (open && open.contains(event.target)) {
         return;
       }
-      var day = nearest(event.currentTarget, event.clientX, event.clientY);
-      if (day) {
+      var mark = at(event.currentTarget, event.clientX, event.clientY);
+      if (mark) {
         event.stopPropagation();
-        show(day);
+        event.preventDefault();
+        show(mark);
       }
     });
   }
