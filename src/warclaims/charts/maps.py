@@ -225,40 +225,58 @@ def map_title(date: MapDate, unit: str) -> str:
     return "\n".join(theme.fit(line, 34, 3 if line.startswith("Claim:") else 1, phone=46) for line in lines)
 
 
-def plot_maps(
-    dates: list[MapDate],
-    shapes: list[dict],
-    region,
-    border: list,
-    *,
-    unit: str = "km2",
-    region_name: str = "the region",
-    beyond: str = "",
-    caption: str = "",
-) -> Axes:
-    """The small multiples (`shapes[i]` is what `dates[i]` maps, in degrees), one row of up to three
-    on a wide page, stacked on a phone."""
+@dataclass
+class Prepared:
+    """The maps' geometry, projected and simplified once for both drawings (a page's and a phone's)."""
+
+    shown: list[dict]
+    outline: object
+    border: list
+    frame: tuple[float, float, float, float]
+    places: list
+
+
+def prepare(shapes: list[dict], region, border: list, region_name: str, beyond: str) -> Prepared:
+    """`shapes` (in degrees) in the maps' projection, in one frame, simplified to a tenth of a percent
+    of it (100 m on a 100 km frame, under half a pixel of the 2x PNG: the same picture from far fewer
+    vertices; the titles give the areas as measured), with where to name the places."""
     import shapely
 
-    theme.set_theme()
-    lon, lat = region.centroid.x, region.centroid.y
-    transformer = _projection(lon, lat)
+    transformer = _projection(region.centroid.x, region.centroid.y)
     shown = [{k: _projected(g, transformer) for k, g in s.items()} for s in shapes]
     outline = _projected(region, transformer)
     border = [_projected(b, transformer) for b in border]
     frame = _frame(shown, outline)
-    # Drawn at a tenth of a percent of the frame (100 m on a 100 km frame, under half a pixel of the
-    # 2x PNG): the same picture from far fewer vertices. The titles give the areas as measured.
     tolerance = (frame[1] - frame[0]) / 1000
     shown = [{k: shapely.simplify(g, tolerance) for k, g in s.items()} for s in shown]
     marked = [g for m in shown for g in m.values() if not g.is_empty]
-    places = _place_labels(outline, frame, region_name, beyond, border, marked)
+    return Prepared(shown, outline, border, frame, _place_labels(outline, frame, region_name, beyond, border, marked))
+
+
+def plot_maps(
+    dates: list[MapDate],
+    prepared: Prepared,
+    *,
+    unit: str = "km2",
+    region_name: str = "the region",
+    caption: str = "",
+) -> Axes:
+    """The small multiples (`prepared.shown[i]` is what `dates[i]` maps), two or three a row on a
+    wide page, stacked on a phone."""
+    theme.set_theme()
+    shown, outline, border, frame, places = (
+        prepared.shown,
+        prepared.outline,
+        prepared.border,
+        prepared.frame,
+        prepared.places,
+    )
     n = len(dates)
     cols = 1 if theme.is_narrow() else 2 if n in (2, 4) else min(3, n)  # 2x2 rather than 3 and a widow
     rows = -(-n // cols)
     # On a phone each map takes the drawing's width (a 4-inch square and its title); on a page, up to
     # three a row, or two when that makes a square block.
-    size = (theme.NARROW_WIDTH, 4.6 * rows + 1.8) if theme.is_narrow() else (9.0, (9.0 / cols) * 1.05 * rows + 1.4)
+    size = (theme.NARROW_WIDTH, 4.3 * rows + 1.8) if theme.is_narrow() else (8.0, (8.0 / cols) * 1.05 * rows + 1.4)
     fig = Figure(figsize=size, layout="constrained")
     axes = fig.subplots(rows, cols, squeeze=False).ravel()
     for ax, date, drawn in zip(axes, dates, shown, strict=False):
