@@ -35,8 +35,17 @@ class ClaimFigure:
     alt: str
     narrow: Figure | None = None
     records: interactive.Records | None = None  # what its marks stand for: cards, its table, its CSVs
-    alternate: ClaimFigure | None = None  # the same chart in the other unit: the page switches in place
     unit_label: str = ""  # the unit this drawing shows, where a page offers another
+    other_unit: object = None  # draws the same chart in the page's other unit (it switches in place)
+
+    @property
+    def alternate(self) -> ClaimFigure | None:
+        """The same chart in the other unit, drawn when a page asks for it (never in JupyterLab)."""
+        if self.other_unit is None:
+            return None
+        if not isinstance(self.other_unit, ClaimFigure):
+            self.other_unit = self.other_unit()
+        return self.other_unit
 
     def png(self, figure: Figure | None = None) -> bytes:
         """The PNG at twice the screen's resolution, in 256 colours (no dithering): a chart's few
@@ -116,6 +125,16 @@ class ClaimFigure:
         }
 
     def _repr_mimebundle_(self, include=None, exclude=None):
+        if not os.environ.get(CLAIMS_CSV_ENV):
+            # In JupyterLab or a papermill run of one's own: the picture and its alt text. What only
+            # a published page uses (the phone's drawing, the SVG, the marks and cards, the other
+            # unit) is drawn when the report build runs the notebook, which says so by naming where
+            # the page's claims go (figures.ClaimsCSV). A second run over the whole archive is then
+            # seconds, not the ten it took with every page's extra drawn.
+            png = self.png()
+            width, _ = _png_size(png)
+            data = {"image/png": base64.b64encode(png).decode("ascii"), "text/plain": f"[figure] {self.alt}"}
+            return data, {"image/png": {"alt": self.alt, "width": width // PNG_SCALE}}
         drawn = self.drawing()
         png, narrow = drawn.pop("png"), drawn.pop("narrow_png")
         width = drawn.pop("width")
@@ -348,8 +367,13 @@ def territory_figure(
     figure = ClaimFigure(name, wide, alt, small, interactive.Records(rows, drawn_series, unit=unit))
     if other_unit:  # the same chart in the other unit, for the page's switch (a papermill user keeps one)
         figure.unit_label = vocab.UNITS[unit][0]
-        figure.alternate = territory_figure(data, other_unit, selection, mapped, place, other_unit=None)
-        figure.alternate.unit_label = vocab.UNITS[other_unit][0]
+
+        def other() -> ClaimFigure:
+            drawn = territory_figure(data, other_unit, selection, mapped, place, other_unit=None)
+            drawn.unit_label = vocab.UNITS[other_unit][0]
+            return drawn
+
+        figure.other_unit = other
     return figure
 
 
