@@ -27,14 +27,13 @@ from pathlib import Path
 from warclaims.external.datasets import Dataset, meta_path
 from warclaims.external.fetch import (
     MAX_BYTES,
-    MAX_REDIRECTS,
     TIMEOUT,
-    USER_AGENT,
     FetchError,
     _download,
     _locked,
     _short,
     check_timeout,
+    client,
     shown_url,
 )
 from warclaims.interrupts import deferred
@@ -87,15 +86,7 @@ def read_listing(dataset: Dataset, listing_url: str | None, timeout: float) -> l
     where = shown_url(url)
     deadline = time.monotonic() + timeout
     try:
-        with (
-            httpx.Client(
-                follow_redirects=True,
-                max_redirects=MAX_REDIRECTS,
-                timeout=httpx.Timeout(timeout),
-                headers={"User-Agent": USER_AGENT, "Accept": "application/vnd.github+json"},
-            ) as client,
-            client.stream("GET", url) as response,
-        ):
+        with client(timeout, Accept="application/vnd.github+json") as http, http.stream("GET", url) as response:
             if response.status_code != 200:
                 raise FetchError(
                     f"{dataset.name}: its file list: HTTP {response.status_code} {response.reason_phrase} "

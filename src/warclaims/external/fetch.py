@@ -136,6 +136,19 @@ def fetch_dataset(
     return sorted(out, key=lambda f: order[f.file])
 
 
+def client(timeout: float, **headers: str):
+    """The httpx client every download uses: redirects followed (at most MAX_REDIRECTS), `timeout`
+    seconds for each read, our User-Agent and any other `headers`."""
+    import httpx
+
+    return httpx.Client(
+        follow_redirects=True,
+        max_redirects=MAX_REDIRECTS,
+        timeout=httpx.Timeout(timeout),
+        headers={"User-Agent": USER_AGENT, **headers},
+    )
+
+
 def intact(path: Path) -> bool:
     """The fetched file is on disk as its sidecar says (size and sha256): else it is fetched again,
     never reported as kept (a file cut short on disk was)."""
@@ -194,15 +207,7 @@ def _download(
     digest, size, expected = hashlib.sha256(), 0, None
     deadline = time.monotonic() + timeout
     try:
-        with (
-            httpx.Client(
-                follow_redirects=True,
-                max_redirects=MAX_REDIRECTS,
-                timeout=httpx.Timeout(timeout),
-                headers={"User-Agent": USER_AGENT},
-            ) as client,
-            client.stream("GET", url) as response,
-        ):
+        with client(timeout) as http, http.stream("GET", url) as response:
             if response.status_code != 200:
                 raise FetchError(
                     f"{shown}: HTTP {response.status_code} {response.reason_phrase} from {where}; old copy kept"

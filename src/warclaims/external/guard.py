@@ -173,14 +173,21 @@ def check(
     return problems
 
 
-def _against(name: str, series: pd.DataFrame, bad: int, before: dict, today: dt.date, factor: float) -> list[str]:
-    """The checks of one dataset's series, on its own and against what was published `before`."""
+def _dates(name: str, what: str, last: pd.Timestamp, before: dict, today: dt.date) -> list[str]:
+    """The two checks of a dataset's last date, series and snapshots alike: not after the run's day,
+    and not before the last published one."""
     problems = []
-    last = series["date"].max()
     if last.date() > today + dt.timedelta(days=1):
-        problems.append(f"{name}: a record is dated {last:%Y-%m-%d}, after the day of this run ({today})")
+        problems.append(f"{name}: {what} is dated {last:%Y-%m-%d}, after the day of this run ({today})")
     if before.get("last_date") and last < pd.Timestamp(before["last_date"]):
         problems.append(f"{name}: the last date moved back from {before['last_date']} to {last:%Y-%m-%d}")
+    return problems
+
+
+def _against(name: str, series: pd.DataFrame, bad: int, before: dict, today: dt.date, factor: float) -> list[str]:
+    """The checks of one dataset's series, on its own and against what was published `before`."""
+    last = series["date"].max()
+    problems = _dates(name, "a record", last, before, today)
     if "bad_records" in before and bad > before["bad_records"]:
         problems.append(
             f"{name}: {bad:,} records cannot be read, {bad - before['bad_records']:,} more than were published"
@@ -259,12 +266,8 @@ def _snapshots_against(name: str, dataset: Dataset, root: Path, before: dict, to
         return [f"{name}: does not read as the data ({exc.problems[0]})"]
     if frame.empty:
         return [f"{name}: no snapshot could be read"]
-    problems = []
     last = frame["date"].max()
-    if last.date() > today + dt.timedelta(days=1):
-        problems.append(f"{name}: a snapshot is dated {last:%Y-%m-%d}, after the day of this run ({today})")
-    if before.get("last_date") and last < pd.Timestamp(before["last_date"]):
-        problems.append(f"{name}: the last date moved back from {before['last_date']} to {last:%Y-%m-%d}")
+    problems = _dates(name, "a snapshot", last, before, today)
     if before.get("snapshots") and len(frame) < before["snapshots"]:
         problems.append(f"{name}: {len(frame):,} snapshots, fewer than the {before['snapshots']:,} published")
     history = before.get("history")

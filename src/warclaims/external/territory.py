@@ -142,14 +142,30 @@ def _printable(value, most: int) -> str:
     return " ".join(text.split())[:most]
 
 
+def _region_features(path: Path) -> list[tuple[object, dict]]:
+    """(geometry, properties) of each feature of a region file (a Feature, a FeatureCollection or a
+    bare geometry, with {} where a feature has no properties object); the file has been read by
+    `read_region`, which says what is wrong with one that cannot be."""
+    doc = json.loads(read_regular(path).decode("utf-8"))
+    features = doc.get("features") if doc.get("type") == "FeatureCollection" else [doc]
+    out = []
+    for f in features if isinstance(features, list) else []:
+        if not isinstance(f, dict):
+            continue
+        properties = f.get("properties") if isinstance(f.get("properties"), dict) else {}
+        out.append((f.get("geometry") if f.get("type") == "Feature" else f, properties))
+    return out
+
+
+def _is_line(geom) -> bool:
+    return isinstance(geom, dict) and geom.get("type") in ("LineString", "MultiLineString")
+
+
 def region_label(path: Path) -> tuple[str, str]:
     """The region's name and attribution, from its first feature's `name` and `attribution`
     properties ("" for each it does not give), as pages print them."""
-    doc = json.loads(read_regular(path).decode("utf-8"))
-    features = doc.get("features") if doc.get("type") == "FeatureCollection" else [doc]
-    for f in features if isinstance(features, list) else []:
-        properties = f.get("properties") if isinstance(f, dict) else None
-        if isinstance(properties, dict) and (properties.get("name") or properties.get("attribution")):
+    for _, properties in _region_features(path):
+        if properties.get("name") or properties.get("attribution"):
             return _printable(properties.get("name"), 80), _printable(properties.get("attribution"), 200)
     return "", ""
 
@@ -157,40 +173,30 @@ def region_label(path: Path) -> tuple[str, str]:
 def region_beyond(path: Path) -> str:
     """What lies across the region's state border, as its line's `beyond` property says ("" when no
     line says): the maps name that side only where a file names it."""
-    doc = json.loads(read_regular(path).decode("utf-8"))
-    features = doc.get("features") if doc.get("type") == "FeatureCollection" else []
-    for f in features if isinstance(features, list) else []:
-        geom = f.get("geometry") if isinstance(f, dict) else None
-        properties = f.get("properties") if isinstance(f, dict) else None
-        if (
-            isinstance(geom, dict)
-            and geom.get("type") in ("LineString", "MultiLineString")
-            and isinstance(properties, dict)
-        ) and properties.get("beyond"):
+    for geom, properties in _region_features(path):
+        if _is_line(geom) and properties.get("beyond"):
             return _printable(properties["beyond"], 40)
     return ""
 
 
 def region_lines(path: Path) -> list:
     """The lines a region file carries beside its polygons (e.g. the state border along it), as
-    shapely geometries, for the maps; [] when it has none. The file has been read by `read_region`."""
+    shapely geometries, for the maps; [] when it has none."""
     import shapely.errors
     from shapely.geometry import shape
 
-    doc = json.loads(read_regular(path).decode("utf-8"))
-    features = doc.get("features") if doc.get("type") == "FeatureCollection" else [doc]
     out = []
-    for f in features if isinstance(features, list) else []:
-        geom = f.get("geometry") if isinstance(f, dict) and f.get("type") == "Feature" else f
-        if isinstance(geom, dict) and geom.get("type") in ("LineString", "MultiLineString"):
-            try:
-                line = shape(geom)
-            except (ValueError, TypeError, AttributeError, IndexError, KeyError, shapely.errors.ShapelyError):
-                continue  # a line the maps cannot draw is left off them; it measures nothing anyway
-            coords = shapely.get_coordinates(line)
-            on_globe = bool(np.isfinite(coords).all()) and bool((np.abs(coords) <= [180, 90]).all())
-            if not line.is_empty and len(coords) >= 2 and on_globe:
-                out.append(line)
+    for geom, _ in _region_features(path):
+        if not _is_line(geom):
+            continue
+        try:
+            line = shape(geom)
+        except (ValueError, TypeError, AttributeError, IndexError, KeyError, shapely.errors.ShapelyError):
+            continue  # a line the maps cannot draw is left off them; it measures nothing anyway
+        coords = shapely.get_coordinates(line)
+        on_globe = bool(np.isfinite(coords).all()) and bool((np.abs(coords) <= [180, 90]).all())
+        if not line.is_empty and len(coords) >= 2 and on_globe:
+            out.append(line)
     return out
 
 

@@ -30,9 +30,15 @@ FORMAT = 1  # bump when the build's output format changes: every report is rebui
 DEPENDENCY_GLOBS = ("data/*.csv", "seeds/*", "src/warclaims/**/*", "requirements.lock")
 
 
+def csv_name(kind: str, data: bytes) -> str:
+    """data/<kind>-<hash>.csv: named by its content, so reports that publish the same rows (a page's
+    claims, a chart's, a series) share one file."""
+    return f"data/{kind}-{sha256(data)[:16]}.csv"
+
+
 def claims_csv_name(data: bytes) -> str:
-    """data/claims-<hash>.csv: named by its content, so reports that show the same claims share one file."""
-    return f"data/claims-{sha256(data)[:16]}.csv"
+    """A page's claims CSV: data/claims-<hash>.csv."""
+    return csv_name("claims", data)
 
 
 def file_hashes(root: Path, patterns=DEPENDENCY_GLOBS, digests: Digests | None = None) -> dict[str, str]:

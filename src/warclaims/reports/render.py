@@ -24,7 +24,7 @@ from nbconvert.preprocessors import TagRemovePreprocessor
 from warclaims.charts import CLAIMS_CSV_ENV, FIGURE_MIME, NARROW_MIME, TABLE_MIME
 from warclaims.paths import CACHE_ENV, build_cache
 from warclaims.reports import kernels
-from warclaims.reports.build import claims_csv_name
+from warclaims.reports.build import claims_csv_name, csv_name
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -180,14 +180,6 @@ def figures_of(nb) -> list[dict]:
     return out
 
 
-def chart_csv_name(kind: str, data: bytes) -> str:
-    """data/<kind>-<hash>.csv: a chart's data named by its content (two reports drawing the same
-    claims, or the same series, share one file)."""
-    from warclaims.reports.digests import sha256
-
-    return f"data/{kind}-{sha256(data)[:16]}.csv"
-
-
 def page_images(nb) -> None:
     """Give each figure its page images: the PNGs (wide and a phone's) again as lossless WebP, which
     every browser a reader has shows and which is about 40 % smaller for a chart (the overview's
@@ -245,7 +237,7 @@ def _add_downloads(fig: dict, report_id: str) -> None:
     downloads = []
     for kind, text in fig.get("csv", {}).items():
         label = "The claims it draws" if kind == "claims" else fig.get("series", {}).get(kind, kind)
-        href = chart_csv_name("drawn-claims" if kind == "claims" else f"series-{kind}", text.encode("utf-8"))
+        href = csv_name("drawn-claims" if kind == "claims" else f"series-{kind}", text.encode("utf-8"))
         downloads.append({"label": f"{label} (CSV)", "href": href, "text": text})
     stem = f"figures/{report_id}--{fig['name']}"
     downloads += [

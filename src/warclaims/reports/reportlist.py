@@ -102,22 +102,30 @@ def notebook_parameters(path: Path) -> dict[str, object]:
     return {}
 
 
-def _read(path: Path, shown: str):
+def _text(path: Path, shown: str, folder: str = "") -> str:
+    """The UTF-8 text of the file at `path` (a BOM dropped), never blocking on a FIFO;
+    ReportListError (one line, the line of a byte that is not UTF-8) when it cannot be had.
+    `folder`: what to say when `path` is a folder (else it cannot be read, as any other error)."""
     try:
         data = read_regular(path)
     except FileNotFoundError:
         raise ReportListError(f"{shown}: file not found") from None
-    except IsADirectoryError:
-        raise ReportListError(f"{shown}: is a folder; give the report list's YAML file") from None
+    except IsADirectoryError as exc:
+        why = f"is a folder; {folder}" if folder else f"cannot be read ({exc.strerror or exc})"
+        raise ReportListError(f"{shown}: {why}") from None
     except OSError as exc:
-        raise ReportListError(f"{shown}: cannot be read ({exc.strerror})") from None
+        raise ReportListError(f"{shown}: cannot be read ({exc.strerror or exc})") from None
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise ReportListError(
             f"{shown}:{line}: not UTF-8 text (byte 0x{data[exc.start]:02x}); save it as UTF-8"
         ) from None
+
+
+def _read(path: Path, shown: str):
+    text = _text(path, shown, "give the report list's YAML file")
     import yaml
 
     try:
@@ -202,19 +210,7 @@ def source_rows(root: Path) -> list[dict[str, str]]:
     import io
 
     shown = "data/sources.csv"
-    try:
-        data = read_regular(root / "data" / "sources.csv")
-    except FileNotFoundError:
-        raise ReportListError(f"{shown}: file not found") from None
-    except OSError as exc:
-        raise ReportListError(f"{shown}: cannot be read ({exc.strerror or exc})") from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise ReportListError(
-            f"{shown}:{line}: not UTF-8 text (byte 0x{data[exc.start]:02x}); save it as UTF-8"
-        ) from None
+    text = _text(root / "data" / "sources.csv", shown)
     try:
         return list(csv.DictReader(io.StringIO(text, newline="")))
     except csv.Error as exc:
