@@ -4,7 +4,7 @@ On the real archive, when it is on disk (data/external/deepstate/geojsons, from 
 deepstate`, or the folder given with --archive), inside the shipped Kursk oblast boundary: the cold
 import (every file read, on a process pool), the warm one (every snapshot in the per-file cache),
 and what the maps add to the report (choosing the dates, reading those snapshots again, drawing
-both widths and rendering their PNGs) beside the area chart. Targets: cold under 30 s, warm under
+them and rendering what a page and its downloads carry) beside the area chart. Targets: cold under 30 s, warm under
 1 s, maps at most 1.5 s.
 
 Otherwise (or with --generated), on a generated archive of the real one's size and shape: 1,360
@@ -91,13 +91,12 @@ def real(folder: Path) -> None:
     claims = warclaims.load_claims()
 
     def rendered(make) -> float:
-        """Seconds to draw a figure and render what a build publishes of it (both PNGs, the SVG);
-        the median of three runs."""
+        """Seconds to draw a figure and render what a build publishes of it (`drawing()`: the PNG
+        to download, the page's pictures, the SVG, the marks and cards); the median of three runs."""
         runs = []
         for _ in range(3):
             began = time.perf_counter()
-            figure = make()
-            figure.png(), figure.png(figure.narrow), figure.svg()
+            make().drawing()
             runs.append(time.perf_counter() - began)
         return sorted(runs)[1]
 
@@ -110,7 +109,7 @@ def real(folder: Path) -> None:
     )
     print(f"cold import {cold:.1f} s (target under 30 s); warm {warm:.2f} s ({warm_result.cached:,} cached; under 1 s)")
     print(
-        f"area chart, drawn and rendered as a build publishes it (two PNGs, one SVG): {area:.2f} s; "
+        f"area chart, drawn and rendered as a build publishes it: {area:.2f} s; "
         f"the maps add {drawn:.2f} s (at most 1.5 s); medians of 3 runs"
     )
 

@@ -149,10 +149,9 @@ def test_reader_pages_carry_no_developer_instructions(browser, published):
 
 
 def test_every_page_of_claims_stays_under_the_weight_bound(published):
-    """Issue 19's bounds, which the cards, tables and the territory page's second unit keep: a
-    report page of claims at most 300 KB, the index at most 400 KB, each one offline file (the note
-    this module makes hostile is not counted). Pages with context data are measured in the notes,
-    not bounded here: the one with DeepState's maps is over (issue 19 is open)."""
+    """Issue 19's bounds, which the cards, tables and both units keep: a report page of claims at
+    most 300 KB, the index at most 400 KB, each one offline file (the note this module makes hostile
+    is not counted). Pages with context data: test_interactive_pages.py."""
     import html as html_module
 
     injected = dict.fromkeys(html_module.escape(INJECTED, quote=q) for q in (True, False))

@@ -95,7 +95,9 @@ def test_a_card_words_the_value_as_the_text_does(asked):
 
 
 def _image(fig, figure):
-    return np.asarray(Image.open(io.BytesIO(fig.png(figure))).convert("RGB")).astype(float) / 255
+    """The picture a page shows: without its caption, which the page prints as text."""
+    with theme.captionless(figure):
+        return np.asarray(Image.open(io.BytesIO(fig.png(figure))).convert("RGB")).astype(float) / 255
 
 
 def _box(area, image):

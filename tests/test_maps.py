@@ -115,7 +115,8 @@ def test_each_map_draws_what_was_measured_with_its_outline_border_scale_and_nort
     every = set()
     for ax, row in zip(axes, mapped.frame.sort_values("time").itertuples(), strict=False):
         fills = {mcolors.to_hex(p.get_facecolor()) for p in ax.patches if isinstance(p, PathPatch)}
-        assert {"#f2f2f2", maps.HELD_COLOR.lower()} <= fills <= {"#f2f2f2", *(c.lower() for c in COLOURS)}
+        ground = maps.GROUND_COLOR.lower()
+        assert {ground, maps.HELD_COLOR.lower()} <= fills <= {ground, *(c.lower() for c in COLOURS)}
         every |= fills
         held = f"held {row.held_km2:,.0f} km²" if row.held_km2 < 100 else "held"
         assert held in ax.get_title(loc="left") and "Mapped:" in ax.get_title(loc="left")
@@ -130,12 +131,25 @@ def test_each_map_draws_what_was_measured_with_its_outline_border_scale_and_nort
     assert "State border" in legend
 
 
-def test_the_phone_drawing_stacks_the_maps_in_one_column(mapped):
+def test_a_page_gets_each_map_as_its_own_picture_with_its_words_and_key_as_text(mapped):
+    """One picture per map serves a page's two columns and a phone's one: each map drawn alone
+    (no title, the same frame), its lines as text, and a key of only what the maps draw."""
     fig = figures.territory_maps(warclaims.load_claims(), mapped)
-    shown = [ax for ax in fig.narrow.axes if ax.get_visible()]
-    lefts = [ax.get_position().x0 for ax in shown]
-    tops = [ax.get_position().y1 for ax in shown]
-    assert len(shown) >= 2 and max(lefts) - min(lefts) < 0.02 and tops == sorted(tops, reverse=True)
+    assert fig.narrow is None  # no second drawing for a phone
+    laid = fig.tiles()
+    dates = maps.choose_dates(mapped.frame, warclaims.load_claims().iloc[0:0])
+    assert len(laid["tiles"]) == int(fig.alt.split()[0]) == 2
+    limits = set()
+    for tile in laid["tiles"]:
+        [ax] = tile["figure"].axes
+        assert ax.get_title(loc="left") == "" and tile["figure"].texts == []
+        assert tile["lines"][1].startswith("Mapped: held") and tile["alt"].startswith("Map of test region")
+        limits.add((ax.get_xlim(), ax.get_ylim()))
+    assert len(limits) == 1  # the same frame and scale on every map
+    labels = [item["label"] for item in laid["key"]]
+    legend = [t.get_text() for leg in fig.figure.legends for t in leg.get_texts()]
+    assert labels == legend and labels[0] == "Held by Ukraine" and "State border" in labels  # the download's key
+    assert laid["title"].startswith("What DeepState's maps show in test region") and len(dates) == 2
 
 
 def test_no_snapshots_no_maps_and_the_caption_names_region_and_attribution(mapped):

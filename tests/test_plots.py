@@ -189,6 +189,18 @@ def test_territory_in_square_miles_keeps_the_claims_precision(claims):
     assert ax.get_ylabel() == "Territory (sq mi)"
 
 
+def test_territory_reads_in_a_second_unit_on_the_right_axis_of_the_same_marks(claims):
+    ax = charts.plot_territory(claims, also="mi2")
+    [right] = [c for c in ax.child_axes if c.get_gid() == "second-scale"]
+    assert right.get_ylabel() == "sq mi" and ax.get_ylabel() == "Territory (km²)"
+    ax.get_figure(root=True).draw_without_rendering()
+    (lo, hi), (rlo, rhi) = ax.get_ylim(), right.get_ylim()
+    assert (rlo, rhi) == pytest.approx((lo / 2.589988110336, hi / 2.589988110336))  # one scale, two units
+    ticks = [t.get_text() for t in right.get_yticklabels() if t.get_text()]
+    assert ticks and all(t.replace(",", "").replace("−", "").isdigit() for t in ticks)
+    assert theme.title_of(ax) == "Kursk territory held by Ukrainian forces, as claimed (left km², right sq mi)"
+
+
 def test_timeline_draws_every_row_as_a_window_and_marks_only_known_days(claims):
     ax = charts.plot_timeline(claims)
     windows = {p.get_gid().split(":", 1)[1]: p for p in ax.patches if (p.get_gid() or "").startswith("window:")}

@@ -11,6 +11,7 @@ import base64
 import html
 import io
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,17 +36,9 @@ class ClaimFigure:
     alt: str
     narrow: Figure | None = None
     records: interactive.Records | None = None  # what its marks stand for: cards, its table, its CSVs
-    unit_label: str = ""  # the unit this drawing shows, where a page offers another
-    other_unit: object = None  # draws the same chart in the page's other unit (it switches in place)
-
-    @property
-    def alternate(self) -> ClaimFigure | None:
-        """The same chart in the other unit, drawn when a page asks for it (never in JupyterLab)."""
-        if self.other_unit is None:
-            return None
-        if not isinstance(self.other_unit, ClaimFigure):
-            self.other_unit = self.other_unit()
-        return self.other_unit
+    # Small multiples a page lays out itself: () -> {"title", "key", "tiles": [{"png", "lines", "alt"}]}.
+    # One picture per map serves a page's two columns and a phone's one, its words as text.
+    tiles: Callable[[], dict] | None = None
 
     def png(self, figure: Figure | None = None) -> bytes:
         """The PNG at twice the screen's resolution, in 256 colours (no dithering): a chart's few
@@ -70,6 +63,13 @@ class ClaimFigure:
             )
             image = Image.open(io.BytesIO(buf.getvalue()))
         few = image.convert("RGB").quantize(colors=256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+        # The octree gives each colour its bucket's average, so white came out as 249-254 grey: a
+        # visible box around a picture on a white page. Near-white is white again.
+        palette = few.getpalette() or []
+        for i in range(0, len(palette) - 2, 3):
+            if min(palette[i : i + 3]) >= 246:
+                palette[i : i + 3] = [255, 255, 255]
+        few.putpalette(palette)
         out = io.BytesIO()
         few.save(out, format="PNG")
         return out.getvalue()
@@ -87,8 +87,15 @@ class ClaimFigure:
         the phone drawing, the card of each, and the chart's data as CSV (its claims, each series)."""
         if self.records is None:
             return {}
-        wide = interactive.hit_areas(self.figure, self.records, self.figure.dpi * PNG_SCALE)
-        narrow = interactive.hit_areas(self.narrow, self.records, self.narrow.dpi * PNG_SCALE) if self.narrow else []
+        if self.tiles is not None:  # each map is its own picture, its words beside it: a card has nothing to add
+            keys = list(self.records.extra)
+            return {"marks": {"wide": [], "narrow": []}, "cards": self.records.cards(keys), "csv": {}, "series": {}}
+        with theme.captionless(self.figure):  # measured on the pictures the page shows
+            wide = interactive.hit_areas(self.figure, self.records, self.figure.dpi * PNG_SCALE)
+        narrow = []
+        if self.narrow is not None:
+            with theme.captionless(self.narrow):
+                narrow = interactive.hit_areas(self.narrow, self.records, self.narrow.dpi * PNG_SCALE)
         keys = list(dict.fromkeys(a["key"] for a in wide + narrow))
         cards = self.records.cards(keys)
         csv = {}
@@ -108,27 +115,44 @@ class ClaimFigure:
         }
 
     def drawing(self) -> dict:
-        """This chart as the page shows it: its PNGs (wide, and a phone's), its width on the page,
-        its SVG, alt text, marks and cards; the payload of the figure's MIME type."""
+        """This chart as the page shows it: the PNG to download (with its caption), the page's
+        pictures (wide, and a phone's: without the caption, which the page prints as text), its
+        width on the page, its SVG, alt text, caption, marks and cards; the payload of the figure's
+        MIME type."""
         asked = self.questions()  # first: the positions are read from a draw at the figure's own size
         png = self.png()
-        width, _ = _png_size(png)
-        return {
+        drawn = {
             "name": self.name,
             "alt": self.alt,
+            "caption": theme.caption_of(self.figure.axes[0]),
             "svg": self.svg(),
             "png": base64.b64encode(png).decode("ascii"),
-            "narrow_png": base64.b64encode(self.png(self.narrow)).decode("ascii") if self.narrow is not None else "",
-            "width": width // PNG_SCALE,
-            "unit": self.unit_label,
             **asked,
+        }
+        if self.tiles is not None:
+            laid = self.tiles()
+            for tile in laid["tiles"]:
+                picture = self.png(tile.pop("figure"))
+                tile["png"] = base64.b64encode(picture).decode("ascii")
+                tile["width"] = _png_size(picture)[0] // PNG_SCALE
+            return {**drawn, **laid, "narrow_png": "", "width": _png_size(png)[0] // PNG_SCALE}
+        with theme.captionless(self.figure):
+            page = self.png()
+        narrow = b""
+        if self.narrow is not None:
+            with theme.captionless(self.narrow):
+                narrow = self.png(self.narrow)
+        return {
+            **drawn,
+            "page_wide": base64.b64encode(page).decode("ascii"),
+            "narrow_png": base64.b64encode(narrow).decode("ascii"),
+            "width": _png_size(page)[0] // PNG_SCALE,
         }
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         if not os.environ.get(CLAIMS_CSV_ENV):
             # In JupyterLab or a papermill run of one's own: the picture and its alt text. What only
-            # a published page uses (the phone's drawing, the SVG, the marks and cards, the other
-            # unit) is drawn when the report build runs the notebook, which says so by naming where
+            # a published page uses (the phone's drawing, the SVG, the marks and cards) is drawn when the report build runs the notebook, which says so by naming where
             # the page's claims go (figures.ClaimsCSV). A second run over the whole archive is then
             # seconds, not the ten it took with every page's extra drawn.
             png = self.png()
@@ -138,8 +162,6 @@ class ClaimFigure:
         drawn = self.drawing()
         png, narrow = drawn.pop("png"), drawn.pop("narrow_png")
         width = drawn.pop("width")
-        if self.alternate is not None:
-            drawn["alternate"] = self.alternate.drawing()
         data = {
             "image/png": png,
             "text/plain": f"[figure] {self.alt}",
@@ -303,8 +325,9 @@ def territory_figure(
     other_unit: str | None = "",
 ) -> ClaimFigure | NoClaims:
     """The territory claims, one panel per place; with `mapped` (a territory import), DeepState's
-    mapped areas in the panel of `place` (the claims' location the region stands for). The page
-    offers the chart in `other_unit` too ("" : the other of km² and square miles; None: none)."""
+    mapped areas in the panel of `place` (the claims' location the region stands for). The chart
+    reads in `other_unit` too, on each panel's right axis, and its cards, table and CSV give both
+    ("": the other of km² and square miles; None: `unit` alone)."""
     if other_unit == "":
         other_unit = next((u for u in vocab.UNITS if u != unit), None)
     from warclaims.charts.parameters import check_place
@@ -326,7 +349,14 @@ def territory_figure(
         caption += f"; measured inside {name or 'the region given'}" + (f" ({attribution})" if attribution else "")
     per_place = max(len(g) for _, g in places)
     wide, small = _both(
-        plots.plot_territory, data, unit=unit, rows=per_place, mapped=series, mapped_caption=caption, mapped_place=place
+        plots.plot_territory,
+        data,
+        unit=unit,
+        rows=per_place,
+        mapped=series,
+        mapped_caption=caption,
+        mapped_place=place,
+        also=other_unit,
     )
     drawn = places[: plots.MAX_PANELS]
     chart = "Chart of territory held as claimed" + (
@@ -350,31 +380,21 @@ def territory_figure(
     name = f"territory_{unit}" + ("_mapped" if series is not None and len(series) else "")
     drawn_series = []
     if series is not None and len(series):
-        factor, unit_name = vocab.UNITS[unit][1], vocab.UNITS[unit][0]
+        columns, terms = {}, {}
+        for shown in (unit, other_unit) if other_unit else (unit,):
+            factor, unit_name = vocab.UNITS[shown][1], vocab.UNITS[shown][0]
+            for column, term in (("held_km2", "Mapped as held by Ukraine"), ("grey_km2", "Grey zone, not counted")):
+                columns[f"{column}:{shown}"] = series[column] * factor
+                terms[f"{column}:{shown}"] = f"{term} ({unit_name})"
+        order = sorted(terms, key=lambda c: (c.split(":")[0] != "held_km2", c))  # held first, each in both units
+        frame = pd.DataFrame(columns, index=series.index)[order]
         drawn_series.append(
             interactive.Series(
-                "deepstate",
-                "DeepState's maps",
-                ("mapped:held",),
-                series[["held_km2", "grey_km2"]] * factor,
-                {
-                    "held_km2": f"Mapped as held by Ukraine ({unit_name})",
-                    "grey_km2": f"Grey zone, not counted ({unit_name})",
-                },
-                caption,
+                "deepstate", "DeepState's maps", ("mapped:held",), frame, {c: terms[c] for c in order}, caption
             )
         )
-    figure = ClaimFigure(name, wide, alt, small, interactive.Records(rows, drawn_series, unit=unit))
-    if other_unit:  # the same chart in the other unit, for the page's switch (a papermill user keeps one)
-        figure.unit_label = vocab.UNITS[unit][0]
-
-        def other() -> ClaimFigure:
-            drawn = territory_figure(data, other_unit, selection, mapped, place, other_unit=None)
-            drawn.unit_label = vocab.UNITS[other_unit][0]
-            return drawn
-
-        figure.other_unit = other
-    return figure
+    records = interactive.Records(rows, drawn_series, unit=unit, also=other_unit)
+    return ClaimFigure(name, wide, alt, small, records)
 
 
 def territory_maps(data: pd.DataFrame, mapped, unit: str = "km2", place: str | None = None) -> ClaimFigure | None:
@@ -416,7 +436,7 @@ def territory_maps(data: pd.DataFrame, mapped, unit: str = "km2", place: str | N
             "not independently verified."
         )
     prepared = maps.prepare(shapes, region, region_lines(mapped.region), name, region_beyond(mapped.region))
-    wide, small = _both(maps.plot_maps, dates, prepared, unit=unit, region_name=name, caption=caption)
+    wide = _figure_of(maps.plot_maps(dates, prepared, unit=unit, region_name=name, caption=caption))
     described = "; ".join(". ".join(maps.map_lines(d, unit)) for d in dates)
     alt = (
         f"{len(dates)} map{'s' * (len(dates) != 1)} of {name} from DeepState's snapshots (held by Ukraine, "
@@ -433,7 +453,26 @@ def territory_maps(data: pd.DataFrame, mapped, unit: str = "km2", place: str | N
         }
         for d in dates
     }
-    return ClaimFigure("territory_maps", wide, alt, small, interactive.Records(claims, extra=cards))
+
+    def tiles() -> dict:
+        return {
+            "title": maps.maps_title(name, len(dates)),
+            "key": [
+                {k: v for k, v in item.items() if k in ("kind", "label", "facecolor", "edgecolor", "hatch", "color")}
+                | ({"dash": item["style"] != "-"} if item["kind"] == "line" else {})
+                for item in maps.key(prepared, name)
+            ],
+            "tiles": [
+                {
+                    "figure": maps.plot_tile(d, shown, prepared),
+                    "lines": maps.map_lines(d, unit),
+                    "alt": f"Map of {name}, {'. '.join(maps.map_lines(d, unit))}",
+                }
+                for d, shown in zip(dates, prepared.shown, strict=True)
+            ],
+        }
+
+    return ClaimFigure("territory_maps", wide, alt, None, interactive.Records(claims, extra=cards), tiles=tiles)
 
 
 def _mapped_series(mapped, rows: pd.DataFrame) -> pd.DataFrame | None:

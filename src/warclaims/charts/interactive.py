@@ -103,6 +103,7 @@ class Records:
     series: list[Series] = field(default_factory=list)
     extra: dict[str, dict] = field(default_factory=dict)
     unit: str | None = None  # the unit the chart shows an area in (km2, mi2): its cards say the same
+    also: str | None = None  # a second unit the chart reads in (its right axis): the cards give both
 
     def claim_ids(self) -> set[str]:
         return set(self.claims["event_id"].astype(str)) if len(self.claims) else set()
@@ -115,7 +116,7 @@ class Records:
         for key in keys:
             kind, _, rest = key.partition(":")
             if kind == "claim" and claims is not None and rest in claims.index:
-                out[key] = claim_card(claims.loc[rest], self.unit)
+                out[key] = claim_card(claims.loc[rest], self.unit, self.also)
             elif kind in by_prefix:
                 out[key] = by_prefix[kind].card(rest)
             elif key in self.extra:
@@ -137,15 +138,18 @@ def _number(value) -> str:
     return wording.format_number(float(value)) if isinstance(value, int | float | np.number) else str(value)
 
 
-def claim_card(row, unit: str | None = None) -> dict:
-    """A claim's card: the value as the text words it, who claims it, when (in words), about what
-    and where, the verbatim quote and the source."""
+def claim_card(row, unit: str | None = None, also: str | None = None) -> dict:
+    """A claim's card: the value as the text words it (an area in `unit`, and in `also` after it),
+    who claims it, when (in words), about what and where, the verbatim quote and the source."""
     from warclaims.charts.theme import source_line
 
-    shown = unit if unit in vocab.UNITS and row.get("unit") == "km2" else None
+    area = str(row.get("unit")) == "km2"
+    shown = unit if unit in vocab.UNITS and area else None
     value = (
         wording.claim_value(row, shown) if pd.notna(row["value"]) else str(row.get("subject") or row["metric_label"])
     )
+    if area and pd.notna(row["value"]) and also in vocab.UNITS and also != (shown or "km2"):
+        value += f" ({wording.claim_value(row, also)})"
     head = f"{row['metric_label']}: {value}" if pd.notna(row["value"]) else value
     rows = [("Claimed by", str(row["claimant"])), ("When", wording.format_window(row["date_start"], row["date_end"]))]
     if isinstance(row.get("date_text"), str) and row["date_text"].strip():

@@ -34,6 +34,9 @@ from warclaims.claims import wording
 
 HELD_COLOR = theme.MAPPED_COLOR
 GREY_COLOR = "#C4C4C4"
+# The region's ground: light, yet far enough from white that the pictures' 256 colours keep the two
+# apart (at #F2F2F2 they shared one colour, and the region's extent vanished from the maps).
+GROUND_COLOR = "#EBEBEB"
 OCCUPIED_COLOR = "#CC79A7"
 STYLES = {  # status -> patch style
     "held": {"facecolor": HELD_COLOR, "edgecolor": HELD_COLOR, "linewidth": 0.4},
@@ -186,24 +189,22 @@ def _place_labels(outline, frame, region_name: str, beyond: str, border: list, m
     return out
 
 
-def _scale_bar(ax: Axes, frame: tuple[float, float, float, float]) -> None:
+def _scale_bar(ax: Axes, frame: tuple[float, float, float, float], text_size: float) -> None:
     width = frame[1] - frame[0]
     km = next((k for k in (100, 50, 25, 20, 10, 5, 2, 1) if k * 1000 <= width / 4), 1)
     x = frame[0] + width * 0.05
     y = frame[2] + (frame[3] - frame[2]) * 0.05
     ax.plot([x, x + km * 1000], [y, y], color="#222222", linewidth=2.2, solid_capstyle="butt")
-    ax.text(
-        x + km * 500, y + width * 0.015, f"{km} km", ha="center", va="bottom", fontsize=small_text(), color="#222222"
-    )
+    ax.text(x + km * 500, y + width * 0.015, f"{km} km", ha="center", va="bottom", fontsize=text_size, color="#222222")
 
 
-def _north(ax: Axes) -> None:
+def _north(ax: Axes, text_size: float) -> None:
     """A north arrow at the top right: a shaft with a head, and the letter under it (plain artists:
     an annotation's fancy arrow costs a tenth of a second per map to draw)."""
     kwargs = {"transform": ax.transAxes, "color": "#222222", "clip_on": False}
     ax.plot([0.93, 0.93], [0.80, 0.92], linewidth=1.0, **kwargs)
     ax.plot([0.93], [0.93], marker="^", markersize=6, linestyle="none", **kwargs)
-    ax.text(0.93, 0.75, "N", ha="center", va="center", fontsize=small_text(), fontweight="bold", transform=ax.transAxes)
+    ax.text(0.93, 0.75, "N", ha="center", va="center", fontsize=text_size, fontweight="bold", transform=ax.transAxes)
 
 
 def map_lines(date: MapDate, unit: str) -> list[str]:
@@ -264,13 +265,7 @@ def plot_maps(
     """The small multiples (`prepared.shown[i]` is what `dates[i]` maps), two or three a row on a
     wide page, stacked on a phone."""
     theme.set_theme()
-    shown, outline, border, frame, places = (
-        prepared.shown,
-        prepared.outline,
-        prepared.border,
-        prepared.frame,
-        prepared.places,
-    )
+    shown = prepared.shown
     n = len(dates)
     cols = 1 if theme.is_narrow() else 2 if n in (2, 4) else min(3, n)  # 2x2 rather than 3 and a widow
     rows = -(-n // cols)
@@ -280,52 +275,96 @@ def plot_maps(
     fig = Figure(figsize=size, layout="constrained")
     axes = fig.subplots(rows, cols, squeeze=False).ravel()
     for ax, date, drawn in zip(axes, dates, shown, strict=False):
-        ax.set_gid(f"map:{date.file}")  # the map's card: its date, what it measures, the claim beside it
-        ax.set_facecolor("white")
-        inside = _path(outline)
-        if inside is not None:
-            ax.add_patch(PathPatch(inside, facecolor="#F2F2F2", edgecolor="none", zorder=0))
-        for status in ("occupied", "grey", "held"):
-            path = _path(drawn[status])
-            if path is not None:
-                ax.add_patch(PathPatch(path, zorder=2, **STYLES[status]))
-        _lines(ax, outline, color="#555555", linewidth=0.9, zorder=1.6)  # under the fills: a sliver is never hidden
-        for line in border:
-            _lines(ax, line, color="#111111", linewidth=1.3, linestyle=(0, (5, 2, 1, 2)), zorder=1.8)
-        ax.set_xlim(frame[0], frame[1])
-        ax.set_ylim(frame[2], frame[3])
-        ax.set_aspect("equal")
-        ax.set_xticks([])
-        ax.set_yticks([])
-        ax.grid(False)
-        for spine in ax.spines.values():
-            spine.set_color("#999999")
+        _draw_map(ax, date, drawn, prepared, small_text())
         ax.set_title(map_title(date, unit), loc="left", fontsize=10 if theme.is_narrow() else 9, linespacing=1.25)
-        for (x, y), label in places:
-            ax.text(
-                x,
-                y,
-                theme.fit(label, 22, 2),
-                ha="center",
-                va="center",
-                fontsize=small_text(),
-                color="#555555",
-                style="italic",
-                zorder=5,
-            )
-        _scale_bar(ax, frame)
-        _north(ax)
     for ax in axes[n:]:
         ax.set_visible(False)
-    drawn_statuses = [s for s in ("held", "grey", "occupied") if any(not m[s].is_empty for m in shown)]
-    handles = [
-        Patch(label=LABELS[s], **{k: v for k, v in STYLES[s].items() if k != "linewidth"}) for s in drawn_statuses
-    ] + [Line2D([], [], color="#555555", linewidth=0.9, label=f"{region_name} (outline)")]
-    if border:
-        handles.append(
-            Line2D([], [], color="#111111", linewidth=1.3, linestyle=(0, (5, 2, 1, 2)), label="State border")
-        )
-    theme.headline(axes[0], f"What DeepState's maps show in {region_name}, on {n} date{'s' * (n != 1)}")
+    handles = []
+    for item in key(prepared, region_name):
+        if item["kind"] == "fill":
+            style = STYLES[item["status"]]
+            handles.append(Patch(label=item["label"], **{k: v for k, v in style.items() if k != "linewidth"}))
+        else:
+            handles.append(
+                Line2D(
+                    [], [], color=item["color"], linewidth=item["width"], linestyle=item["style"], label=item["label"]
+                )
+            )
+    theme.headline(axes[0], maps_title(region_name, n))
     theme.legend(axes[0], handles, ncol=2 if theme.is_narrow() else 3)
     theme.set_caption(axes[0], caption)
     return axes[0]
+
+
+def maps_title(region_name: str, n: int) -> str:
+    return f"What DeepState's maps show in {region_name}, on {n} date{'s' * (n != 1)}"
+
+
+OUTLINE = {"color": "#555555", "width": 0.9, "style": "-"}
+BORDER = {"color": "#111111", "width": 1.3, "style": (0, (5, 2, 1, 2))}
+
+
+def key(prepared: Prepared, region_name: str) -> list[dict]:
+    """What the maps draw, for their key: each status drawn on some map (a fill), the region's
+    outline and the state border (lines); the figure's legend and the page's key are made from it."""
+    statuses = [s for s in ("held", "grey", "occupied") if any(not m[s].is_empty for m in prepared.shown)]
+    out = [{"kind": "fill", "status": s, "label": LABELS[s], **STYLES[s]} for s in statuses]
+    out.append({"kind": "line", "label": f"{region_name} (outline)", **OUTLINE})
+    if prepared.border:
+        out.append({"kind": "line", "label": "State border", **BORDER})
+    return out
+
+
+def _draw_map(ax: Axes, date: MapDate, drawn: dict, prepared: Prepared, text_size: float) -> None:
+    """One map: the region's ground and outline, the statuses' fills, the state border, the place
+    names, a scale bar and north; no title (a figure or a page prints it)."""
+    frame = prepared.frame
+    ax.set_gid(f"map:{date.file}")  # the map's card: its date, what it measures, the claim beside it
+    ax.set_facecolor("white")
+    inside = _path(prepared.outline)
+    if inside is not None:
+        ax.add_patch(PathPatch(inside, facecolor=GROUND_COLOR, edgecolor="none", zorder=0))
+    for status in ("occupied", "grey", "held"):
+        path = _path(drawn[status])
+        if path is not None:
+            ax.add_patch(PathPatch(path, zorder=2, **STYLES[status]))
+    # under the fills: a sliver is never hidden
+    _lines(ax, prepared.outline, color=OUTLINE["color"], linewidth=OUTLINE["width"], zorder=1.6)
+    for line in prepared.border:
+        _lines(ax, line, color=BORDER["color"], linewidth=BORDER["width"], linestyle=BORDER["style"], zorder=1.8)
+    ax.set_xlim(frame[0], frame[1])
+    ax.set_ylim(frame[2], frame[3])
+    ax.set_aspect("equal")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.grid(False)
+    for spine in ax.spines.values():
+        spine.set_color("#999999")
+    for (x, y), label in prepared.places:
+        ax.text(
+            x,
+            y,
+            theme.fit(label, 22, 2),
+            ha="center",
+            va="center",
+            fontsize=text_size,
+            color="#555555",
+            style="italic",
+            zorder=5,
+        )
+    _scale_bar(ax, frame, text_size)
+    _north(ax, text_size)
+
+
+TILE_INCHES = 5.0  # a page's map: 500 CSS px at twice that in pixels, and the whole width of a phone
+TILE_TEXT = 10.5  # pt: about 14 CSS px on a page's two columns, 10 on a phone's one
+
+
+def plot_tile(date: MapDate, drawn: dict, prepared: Prepared) -> Figure:
+    """One map alone, for a page that lays the maps out itself (two a row on a page, one on a phone,
+    from the same picture) with its title, key and caption as text."""
+    theme.set_theme()
+    fig = Figure(figsize=(TILE_INCHES, TILE_INCHES), layout="constrained", facecolor="white")
+    ax = fig.subplots()
+    _draw_map(ax, date, drawn, prepared, TILE_TEXT)
+    return fig

@@ -509,8 +509,10 @@ def plot_territory(
     mapped: pd.DataFrame | None = None,
     mapped_caption: str = "",
     mapped_place: str | None = None,
+    also: str | None = None,
 ) -> Axes:
-    """Territory held as claimed, one panel per place (subject and location), each on its own axis.
+    """Territory held as claimed, one panel per place (subject and location), each on its own axis;
+    with `also` (a unit), each panel's right axis reads the same areas in that unit.
 
     In each panel a value whose day the text gives (within a week) is a mark on its window; a value
     whose date is only known to lie in a longer window is a bracket over that window ("date not
@@ -550,6 +552,9 @@ def plot_territory(
         _territory_panel(axes[i], group, panel_events, unit, here, drawn, title=name if panels > 1 else None)
     if has_map and map_at is None:
         _mapped_panel(axes[-1], mapped, unit)
+    if also in vocab.UNITS and also != unit:
+        for panel in axes:
+            _second_scale(panel, unit, also)
     handles = theme.side_handles(rows["claimant_side"])
     if has_map:
         handles += _mapped_handles()
@@ -581,6 +586,8 @@ def plot_territory(
                 label="Hollow square: derived from the words, no number in the text",
             )
         )
+    if also in vocab.UNITS and also != unit:
+        unit_label = f"left {unit_label}, right {vocab.UNITS[also][0]}"
     if len(places) == 1:
         title = f"{places[0][0]}, as claimed ({unit_label})"
     else:
@@ -752,6 +759,16 @@ def _territory_panel(ax: Axes, rows: pd.DataFrame, context: pd.DataFrame, unit: 
         parts.append("Shaded: " + "; ".join(shaded))
     if parts:
         ax.set_title(theme.fit("\n".join(parts), 90, 2 * len(parts)), loc="left", fontsize=10.5, gid="panel-title")
+
+
+def _second_scale(ax: Axes, unit: str, also: str) -> None:
+    """The panel's areas read in a second unit on its right axis: the same marks, so one picture
+    serves readers of either (a page switching between two drawings carried both)."""
+    ratio = vocab.UNITS[also][1] / vocab.UNITS[unit][1]
+    right = ax.secondary_yaxis("right", functions=(lambda y: y * ratio, lambda y: y / ratio))
+    right.set_ylabel(vocab.UNITS[also][0])
+    right.yaxis.set_major_locator(mpl.ticker.MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
+    right.set_gid("second-scale")
 
 
 def _mapped_panel(ax: Axes, mapped: pd.DataFrame, unit: str) -> None:

@@ -260,6 +260,32 @@ def caption_artist(fig):
     return _figure_text(fig, "caption")
 
 
+@contextmanager
+def captionless(fig):
+    """`fig` without its caption, shorter by the caption's height, for as long as the block runs.
+
+    A page prints the caption as text under the picture (it reflows, stays 13 CSS px on a phone and
+    can be searched and read aloud), so the page's pictures leave it out: text is what a lossless
+    image compresses worst, a third of a chart's bytes. The downloads keep it, as a picture shared
+    alone needs its source."""
+    label = caption_artist(fig)
+    if label is None or not label.get_visible() or not label.get_text():
+        yield fig
+        return
+    fig.draw_without_rendering()
+    height = label.get_window_extent().height / fig.dpi
+    width, tall = fig.get_size_inches()
+    label.set_visible(False)
+    label.set_in_layout(False)
+    fig.set_size_inches(width, max(tall - height, tall * 0.3))
+    try:
+        yield fig
+    finally:
+        label.set_visible(True)
+        label.set_in_layout(True)
+        fig.set_size_inches(width, tall)
+
+
 def _wrap_title(fig, title: str) -> str:
     width = int(fig.get_figwidth() * 72 / (TITLE_SIZE * 0.66))
     return bounded(textwrap.wrap(title, width=width, break_long_words=True), TITLE_LINES)

@@ -20,6 +20,7 @@ import nbformat
 import papermill as pm
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
+from traitlets.config import Config
 
 from warclaims.charts import CLAIMS_CSV_ENV, FIGURE_MIME, NARROW_MIME, TABLE_MIME
 from warclaims.paths import CACHE_ENV, build_cache
@@ -40,7 +41,9 @@ def compact(text: str) -> str:
 
 @lru_cache(maxsize=2)
 def _exporter(show_code: bool):
-    exporter = HTMLExporter(template_name="warclaims", extra_template_basedirs=[str(TEMPLATES)])
+    # Code's colours (5 KB a page) only where a page shows code: a failed run's cell.
+    config = Config({"CSSHTMLHeaderPreprocessor": {"enabled": show_code}})
+    exporter = HTMLExporter(config=config, template_name="warclaims", extra_template_basedirs=[str(TEMPLATES)])
     exporter.register_filter("compact", compact)
     # Cells tagged "instructions" speak to people running the notebook; readers of the HTML never see them.
     exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={"instructions"}), enabled=True)
@@ -161,22 +164,18 @@ def figures_of(nb) -> list[dict]:
         for o in cell.get("outputs", []):
             data = o.get("data", {})
             if FIGURE_MIME in data and "image/png" in data:
-                fig = data[FIGURE_MIME]
-                drawings = [(fig, data["image/png"])]
-                if isinstance(fig.get("alternate"), dict):  # the same chart in the page's other unit
-                    drawings.append((fig["alternate"], fig["alternate"]["png"]))
-                for drawn, png in drawings:
-                    out.append(
-                        {
-                            "name": drawn["name"],
-                            "alt": drawn["alt"],
-                            "svg": drawn["svg"].encode("utf-8"),
-                            "png": base64.b64decode(png),
-                            "csv": {
-                                d["href"]: d["text"].encode("utf-8") for d in drawn.get("downloads", []) if "text" in d
-                            },
-                        }
-                    )
+                drawn = data[FIGURE_MIME]
+                out.append(
+                    {
+                        "name": drawn["name"],
+                        "alt": drawn["alt"],
+                        "svg": drawn["svg"].encode("utf-8"),
+                        "png": base64.b64decode(data["image/png"]),
+                        "csv": {
+                            d["href"]: d["text"].encode("utf-8") for d in drawn.get("downloads", []) if "text" in d
+                        },
+                    }
+                )
     return out
 
 
@@ -191,14 +190,43 @@ def page_images(nb) -> None:
             fig = data.get(FIGURE_MIME)
             if not isinstance(fig, dict) or "image/png" not in data:
                 continue
-            fig["page_png"] = _webp(data["image/png"])
+            for tile in fig.get("tiles", []):
+                tile["page"] = _webp(tile.pop("png"))
+            fig["page_png"] = _webp(fig.pop("page_wide", None) or data["image/png"]) if "tiles" not in fig else ""
             if data.get(NARROW_MIME):
                 fig["page_narrow"] = _webp(data[NARROW_MIME])
-            other = fig.get("alternate")
-            if isinstance(other, dict):
-                other["page_png"] = _webp(other["png"])
-                if other.get("narrow_png"):
-                    other["page_narrow"] = _webp(other["narrow_png"])
+
+
+def page_marks(nb) -> None:
+    """Write each figure's series days compactly for its page: a series' day is a column over the
+    picture whose card is that day's row of the chart's table, so the page carries, per drawing and
+    series, one list of "row x y w h" (the page's script makes the buttons and fills one card from
+    the row) instead of a button and a card per day, which was 1 MB of a page over the whole
+    DeepState archive. Claims and maps keep a button and a card each."""
+    for cell in nb.cells:
+        for o in cell.get("outputs", []):
+            fig = o.get("data", {}).get(FIGURE_MIME)
+            if isinstance(fig, dict) and "marks" in fig:
+                _page_marks(fig)
+
+
+def _page_marks(fig: dict) -> None:
+    prefixes = set(fig.get("series", {}))
+    row: dict[str, int] = {}
+    for prefix in sorted(prefixes):
+        days = [key for key in fig.get("cards", {}) if key.partition(":")[0] == prefix]
+        row.update({key: n for n, key in enumerate(days)})
+    fig["days"] = {}
+    for drawing, marks in fig["marks"].items():
+        series: dict[str, list[str]] = {}
+        for mark in marks:
+            prefix = mark["key"].partition(":")[0]
+            if prefix in prefixes and mark["key"] in row:
+                series.setdefault(prefix, []).append(
+                    " ".join(f"{v:g}" for v in (row[mark["key"]], mark["x"], mark["y"], mark["w"], mark["h"]))
+                )
+        fig["days"][drawing] = {prefix: ";".join(areas) for prefix, areas in series.items()}
+        fig["marks"][drawing] = [m for m in marks if m["key"].partition(":")[0] not in prefixes]
 
 
 def _webp(png_base64: str) -> str:
@@ -221,15 +249,13 @@ def add_downloads(nb, report_id: str) -> None:
             fig = o.get("data", {}).get(FIGURE_MIME)
             if not isinstance(fig, dict):
                 continue
-            for drawn in (fig, fig.get("alternate")):
-                if isinstance(drawn, dict):
-                    # Two charts of one name on a page (a notebook drawing the same chart twice) get
-                    # their own: the second is NAME-2, so its cards, ids and files never take the first's.
-                    seen = names.get(drawn["name"], 0)
-                    names[drawn["name"]] = seen + 1
-                    if seen:
-                        drawn["name"] = f"{drawn['name']}-{seen + 1}"
-                    _add_downloads(drawn, report_id)
+            # Two charts of one name on a page (a notebook drawing the same chart twice) get their
+            # own: the second is NAME-2, so its cards, ids and files never take the first's.
+            seen = names.get(fig["name"], 0)
+            names[fig["name"]] = seen + 1
+            if seen:
+                fig["name"] = f"{fig['name']}-{seen + 1}"
+            _add_downloads(fig, report_id)
 
 
 def _add_downloads(fig: dict, report_id: str) -> None:
@@ -386,6 +412,7 @@ def run_report(job: dict) -> dict:
     if status == "ok":
         add_downloads(nb, job["id"])
         page_images(nb)
+        page_marks(nb)
     figures = figures_of(nb) if status == "ok" else []
     broken = undecodable(figures)
     if broken:  # never published: the report fails, and its last good page stays

@@ -33,12 +33,94 @@
     opener = null;
   }
 
+  function add(parent, tag, className, text) {
+    var node = document.createElement(tag);
+    node.className = className;
+    node.textContent = text;
+    parent.appendChild(node);
+    return node;
+  }
+
+  // A series' day card, from its row of the chart's table (text copied as text, never as markup).
+  function fill(card, mark) {
+    var row = mark.wcRow;
+    var table = row.closest("table");
+    var labels = table.tHead.rows[0].cells;
+    var source = table.nextElementSibling;
+    card.wcHead.textContent = table.getAttribute("data-name") + ", " + row.cells[0].textContent;
+    card.wcBody.textContent = "";
+    for (var j = 1; j < row.cells.length; j++) {
+      var line = add(card.wcBody, "p", "wc-row", " " + row.cells[j].textContent);
+      line.insertBefore(add(line, "span", "wc-label", labels[j].textContent + ":"), line.firstChild);
+    }
+    card.wcSource.textContent = source ? source.textContent : "";
+  }
+
+  // The marks of a series' days, written by the build as "row x y w h" per day; one card per
+  // chart and series serves them all. The first day is the series' one Tab stop.
+  function days(holder) {
+    var figure = holder.closest("figure");
+    var prefix = holder.getAttribute("data-series");
+    var tables = figure.querySelectorAll("table.wc-series[data-series]");
+    var table = null;
+    for (var t = 0; t < tables.length; t++) {
+      if (tables[t].getAttribute("data-series") === prefix) {
+        table = tables[t];
+      }
+    }
+    if (table) {
+      var id = figure.id + "-days-" + prefix;
+      var card = document.getElementById(id);
+      if (!card) {
+        card = add(holder.closest(".wc-frame"), "div", "wc-card", "");
+        card.id = id;
+        card.setAttribute("role", "tooltip");
+        card.wcHead = add(card, "p", "wc-head", "");
+        card.wcHead.id = id + "-head";
+        card.wcBody = add(card, "div", "", "");
+        card.wcSource = add(card, "p", "wc-source", "");
+      }
+      var rows = table.tBodies[0].rows;
+      var areas = holder.getAttribute("data-areas").split(";");
+      for (var a = 0; a < areas.length; a++) {
+        var v = areas[a].split(" ");
+        var row = rows[+v[0]];
+        if (!row || v.length !== 5) {
+          continue;
+        }
+        var mark = document.createElement("button");
+        mark.className = "wc-mark";
+        mark.setAttribute("data-series", "");
+        mark.setAttribute("data-key", prefix + ":" + row.getAttribute("data-day"));
+        mark.setAttribute("data-x", v[1]);
+        mark.setAttribute("data-y", v[2]);
+        mark.setAttribute("data-w", v[3]);
+        mark.setAttribute("data-h", v[4]);
+        mark.setAttribute("aria-controls", id);
+        mark.setAttribute("aria-describedby", id);
+        mark.setAttribute("aria-labelledby", card.wcHead.id);
+        if (a > 0) {
+          mark.setAttribute("tabindex", "-1");
+        }
+        mark.wcRow = row;
+        holder.parentNode.insertBefore(mark, holder);
+        if (a === 0) {
+          fill(card, mark);
+        }
+      }
+    }
+    holder.parentNode.removeChild(holder);
+  }
+
   function show(mark) {
     var card = document.getElementById(mark.getAttribute("aria-controls"));
     if (!card || (open === card && opener === mark)) {
       return;
     }
     close();
+    if (mark.wcRow) {
+      fill(card, mark);
+    }
     var frame = mark.closest(".wc-frame");
     card.classList.add("wc-open");
     open = card;
@@ -96,6 +178,10 @@
     }
   }
 
+  var holders = document.querySelectorAll(".wc-days");
+  for (var h = 0; h < holders.length; h++) {
+    days(holders[h]);
+  }
   var marks = document.querySelectorAll(".wc-mark");
   for (var i = 0; i < marks.length; i++) {
     place(marks[i]);
