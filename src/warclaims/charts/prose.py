@@ -70,6 +70,40 @@ def _side_counts(claims: pd.DataFrame) -> str:
     return ", ".join(f"{vocab.SIDE_LABELS[s]} {int(counts.get(s, 0))}" for s in vocab.SIDE_LABELS if counts.get(s, 0))
 
 
+def headline(
+    sel: Selection,
+    family: str | None = None,
+    *,
+    unit: str = "km2",
+    mapped=None,
+    place: str | None = None,
+    attacks=None,
+    losses=None,
+):
+    """The page's headline and dek (its one H1), from the claims it shows and any context drawn
+    beside them: see `headlines`."""
+    from warclaims.charts import headlines
+
+    if family is None:
+        return headlines.overview_headline(sel.claims)
+    rows = sel.shown(family)
+    found, beside = "", ""
+    if family == vocab.TERRITORY and mapped is not None:
+        from warclaims.charts.parameters import check_place
+        from warclaims.charts.plots import mapped_place_index, territory_places
+
+        claims = rows[rows["metric"].astype(str) == vocab.TERRITORY_HELD_KM2]
+        places = territory_places(claims) if len(claims) else []
+        at = mapped_place_index(places[:MOST_PLACES], check_place(place)) if places else None
+        if at is not None:
+            found, beside = headlines.mapped_finding(places[at][1], mapped, unit)
+    elif attacks is not None:
+        found, beside = headlines.context_phrases(attacks, "attacks")
+    elif losses is not None:
+        found, beside = headlines.context_phrases(losses, "losses")
+    return headlines.family_headline(rows, family, unit=unit, found=found, beside=beside)
+
+
 def overview(sel: Selection) -> Prose:
     c = sel.claims
     if c.empty:

@@ -158,6 +158,20 @@ def _title(nb) -> str:
     return "Report"
 
 
+def kicker(nb, title: str) -> None:
+    """The notebook's own title (its first Markdown H1, the report's name in the nav and index)
+    becomes the page's kicker, a line above the headline: the page's one H1 is the headline the
+    first cell computes from the data (`prose.headline`)."""
+    import html as html_module
+
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            head, sep, rest = cell.source.partition("\n")
+            if head.startswith("# "):
+                cell.source = f'<p class="wc-kicker">{html_module.escape(title)}</p>' + (sep + rest if rest else "")
+            return
+
+
 def figures_of(nb) -> list[dict]:
     out = []
     for cell in nb.cells:
@@ -406,6 +420,7 @@ def run_report(job: dict) -> dict:
     if status == "ok":  # reader pages carry no warnings; the executed notebook keeps them for developers
         warnings = drop_stderr(nb)
     take_claims_csv(nb)
+    kicker(nb, title)
     if data_csv is not None and status == "ok":
         nb.metadata["warclaims"]["data_href"] = claims_csv_name(data_csv)
         nb.metadata["warclaims"]["dataset"] = dataset_metadata(title, data_csv, claims_csv_name(data_csv))

@@ -1,0 +1,231 @@
+"""The headline and dek a page opens with: what this page's data shows, computed from the claims
+(never typed per article), so it stays true as the table grows.
+
+A headline names the leading claims as the text qualifies them and who makes each ("at least 6
+killed and 10 wounded (Ukrainian servicemen), according to Ukraine’s national guard"): the largest
+claim of each claimant side, at most two sides, with the same claimant's other figures for that
+incident. Values of different claimants are never added or compared in it. The dek says how many
+claims, by whom, when, from what, and what a context dataset beside them shows, in the numbers the
+page's chart and prose use.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from warclaims.charts import theme
+from warclaims.claims import vocabulary as vocab
+from warclaims.claims import wording
+from warclaims.claims.wording import md
+
+NOUNS = {vocab.DRONES: "drone", vocab.CASUALTIES: "casualty", vocab.TERRITORY: "territory"}
+FAMILY_WORDS = {
+    vocab.DRONES: "drones",
+    vocab.CASUALTIES: "casualties",
+    vocab.TERRITORY: "territory",
+    vocab.STRIKES: "strikes",
+}
+
+
+@dataclass
+class Headline:
+    """A page's one H1 and the sentence under it (Markdown, every value from the table escaped)."""
+
+    title: str
+    dek: str
+
+    def _repr_markdown_(self) -> str:
+        return f"# {md(self.title)}\n\n{md(self.dek)}"
+
+    def __str__(self) -> str:
+        return f"{self.title}\n{self.dek}"
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _what(row, unit: str, *, subject: bool = True) -> str:
+    """'159 drones intercepted', 'at least 6 killed', 'nearly 1,400 km² of Kursk territory held by …'
+    (without the subject when the headline names it once, before the claims); a territory claim
+    with its window, which its value means nothing without."""
+    area = str(row.get("unit")) == "km2"
+    value = wording.claim_value(row, unit if area else None)
+    about = row.get("subject")
+    if str(row.get("family")) == vocab.TERRITORY:
+        said = row.get("date_text")
+        if isinstance(said, str) and 0 < len(said.strip()) <= 40:  # the text's own words for when
+            when = f"“{said.strip()}”"
+        else:
+            wide = (row["date_end"] - row["date_start"]) > pd.Timedelta(days=7)
+            when = ("some day in " if wide else "") + wording.format_window(row["date_start"], row["date_end"])
+        text = f"{value} of {about.strip()}" if subject and isinstance(about, str) and about.strip() else value
+        return f"{text} ({when})"
+    return f"{value} {str(row['metric_label']).lower()}"
+
+
+def lead_claims(valued: pd.DataFrame, most: int = 2) -> list:
+    """The claims a headline names: the largest of each claimant side (Russia's, Ukraine's, then
+    the publisher's), at most `most` sides, each with its claimant's other figures for the same
+    incident (killed beside wounded); in the table's date order."""
+    out = []
+    for side in vocab.SIDES:
+        rows = valued[valued["claimant_side"].astype(str) == side]
+        if rows.empty:
+            continue
+        top = rows.sort_values(["value", "date_end", "event_id"]).iloc[-1]
+        same = rows[
+            (rows["claimant"].astype(str) == str(top["claimant"]))
+            & (rows["incident"].astype(str) == str(top["incident"]))
+        ]
+        out.append(same.sort_values(["date_start", "metric", "event_id"]))
+        if len(out) == most:
+            break
+    return sorted(out, key=lambda g: (g["date_start"].min(), g["date_end"].max()))
+
+
+def claims_phrase(groups: list, unit: str = "km2") -> str:
+    """'Ukrainian servicemen: at least 6 killed and 10 wounded, according to Ukraine’s national
+    guard; …': each group is one claimant's figures for one incident; a subject they all share is
+    named once, first."""
+    every = [r for group in groups for _, r in group.iterrows()]
+    subjects = {
+        r.get("subject").strip() for r in every if isinstance(r.get("subject"), str) and r.get("subject").strip()
+    }
+    shared = (
+        next(iter(subjects)) if len(subjects) == 1 and all(isinstance(r.get("subject"), str) for r in every) else ""
+    )
+    parts = []
+    for group in groups:
+        rows = [r for _, r in group.iterrows()]
+        own = {str(r.get("subject")) for r in rows if isinstance(r.get("subject"), str)}
+        territory = all(str(r.get("family")) == vocab.TERRITORY for r in rows)
+        figures = theme._join([_what(r, unit, subject=not shared) for r in rows])
+        about = f" ({next(iter(own))})" if not shared and len(own) == 1 and not territory else ""
+        parts.append(f"{figures}{about}, according to {rows[0]['claimant']}")
+    text = "; ".join(parts)
+    return f"{_capital(shared)}: {text}" if shared else _capital(text)
+
+
+def _sources(rows: pd.DataFrame) -> str:
+    """'one article of 21 May 2025', '12 articles of 9–21 May 2025'."""
+    sources = theme.page_sources(rows)
+    first, last = pd.Timestamp(sources["published"].min()), pd.Timestamp(sources["published"].max())
+    if len(sources) == 1:
+        return f"one article of {wording.format_window(first, first)}"
+    return f"{len(sources):,} articles of {wording.format_window(first, last)}"
+
+
+def _counted(valued: pd.DataFrame, noun: str) -> str:
+    n = len(valued)
+    claimants = valued["claimant"].astype(str).nunique()
+    who = theme.claimants_phrase(valued, most=3) if claimants <= 3 else f"{claimants} claimants"
+    return (
+        f"{n:,} {noun}claim{'s' * (n != 1)} by {who}, "
+        f"{wording.format_window(valued['date_start'].min(), valued['date_end'].max())}, from {_sources(valued)}"
+    )
+
+
+def family_headline(
+    rows: pd.DataFrame,
+    family: str,
+    *,
+    unit: str = "km2",
+    beside: str = "",
+    found: str = "",
+) -> Headline:
+    """The headline of a page about one family of claims (`rows`: the page's claims); `found`, a
+    clause of what a context dataset shows (it joins the headline); `beside`, the context drawn
+    with the claims (it joins the dek)."""
+    valued = rows[(rows["family"].astype(str) == family) & rows["value"].notna()]
+    noun = NOUNS.get(family, family)
+    if valued.empty:
+        return Headline(f"No {noun} claims in this selection", "Nothing is drawn: no claim of this kind matches.")
+    groups = lead_claims(valued)
+    title = claims_phrase(groups, unit)
+    shown = sum(len(g) for g in groups)
+    if len(valued) > shown:
+        title += f", and {len(valued) - shown:,} more {noun} claim{'s' * (len(valued) - shown != 1)}"
+    if found:
+        title += f"; {found}"
+    dek = _capital(_counted(valued, f"{noun} ")) + "."
+    if family == vocab.DRONES and len(valued) > 1:
+        dek += " Each is one party’s statement about its own operation, never added to another."
+    if beside:
+        dek += f" {beside}"
+    dek += " None is independently verified."
+    return Headline(title, dek)
+
+
+def overview_headline(rows: pd.DataFrame) -> Headline:
+    """The overview's headline: who claims what, over which dates, of which kinds."""
+    valued = rows[rows["value"].notna()]
+    if valued.empty:
+        return Headline("No claims in this selection", "Nothing is drawn: no claim matches.")
+    sides = [vocab.SIDE_LABELS[s] for s in vocab.SIDES if s != "other" and (valued["claimant_side"] == s).any()]
+    if (valued["claimant_side"] == "other").any():
+        sides.append("the publisher")
+    kinds = [FAMILY_WORDS[f] for f in FAMILY_WORDS if (valued["family"].astype(str) == f).any()]
+    window = wording.format_window(valued["date_start"].min(), valued["date_end"].max())
+    says = "claims" if len(sides) == 1 and sides[0] != "the publisher" else "claim"
+    title = f"What {theme._join(sides)} {says} about {theme._join(kinds)}, {window}"
+    events = int(rows["value"].isna().sum())
+    dek = (
+        f"{len(valued):,} claimed value{'s' * (len(valued) != 1)}"
+        + (f" and {events:,} dated event{'s' * (events != 1)}" if events else "")
+        + f" from {_sources(rows)}, each a claim by a party; none is independently verified."
+    )
+    return Headline(title, dek)
+
+
+def mapped_finding(rows: pd.DataFrame, mapped, unit: str = "km2") -> tuple[str, str]:
+    """What the maps show beside these territory claims, in the numbers the page prints elsewhere:
+    (for the headline, for the dek); ("", "") when no snapshot falls in the claims' dates."""
+    from warclaims.external.territory import daily
+
+    if mapped is None or mapped.frame.empty or rows.empty:
+        return "", ""
+    series = daily(mapped.frame)
+    window = series.loc[rows["date_start"].min() : rows["date_end"].max()]
+    if window.empty:
+        return "", ""
+    who = mapped.dataset.claimant.split(" (")[0] if getattr(mapped, "dataset", None) is not None else "DeepState"
+    held_first, held_last = wording.peak_days(window["held_km2"])
+    total = window["held_km2"] + window["grey_km2"]
+    last = rows.sort_values("date_end").iloc[-1]
+    at = series.loc[: last["date_end"]]
+    found = f"{who}’s maps show at most {wording.mapped_area(window['held_km2'].max(), unit)} held"
+    dek = (
+        f"The maps’ largest area held is {wording.mapped_area(window['held_km2'].max(), unit)} on "
+        f"{wording.format_window(held_first, held_last)}, {wording.mapped_area(total.max(), unit)} with the grey zone"
+    )
+    if len(at):
+        day = at.index.max()
+        dek += (
+            f"; on {wording.format_window(day, day)}, as the latest claim’s window ends, "
+            f"{wording.mapped_area(at['held_km2'].iloc[-1], unit)} held and "
+            f"{wording.mapped_area(at['grey_km2'].iloc[-1], unit)} grey"
+        )
+    return found, dek + "."
+
+
+def context_phrases(result, kind: str) -> tuple[str, str]:
+    """(for the headline, for the dek) of a context dataset drawn beside the claims: the Air Force's
+    nightly counts (`kind` "attacks") or the General Staff's daily claims ("losses")."""
+    dataset = getattr(result, "dataset", None)
+    who = (
+        dataset.claimant
+        if dataset is not None
+        else ("the attack dataset" if kind == "attacks" else "the losses dataset")
+    )
+    what = "nightly counts" if kind == "attacks" else "daily claims of Russian losses"
+    of = (
+        "of Russian drones and missiles launched at Ukraine"
+        if kind == "attacks"
+        else "of Russian personnel losses, as it counts them"
+    )
+    title = f" (“{dataset.title}”)" if dataset is not None else ""
+    noun = "nightly counts" if kind == "attacks" else "daily claims"
+    return f"beside {who}’s {what}", f"Beside them, {who}’s {noun} {of}{title}."
