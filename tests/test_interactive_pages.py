@@ -326,3 +326,60 @@ def test_with_scripts_off_the_page_reads_as_a_picture_with_its_table_and_downloa
     assert page.locator("table.wc-claims tbody tr").first.is_visible()
     assert page.locator(".wc-downloads a").count() >= 3
     context.close()
+
+
+def test_each_page_opens_with_its_own_headline_and_dek_from_the_data(browser, published):
+    """One H1 a page, different on every page, the report's name a kicker above it, then the dek and
+    a "data as of" line; the headline's figures are the alt text's (the same numbers everywhere)."""
+    said = {}
+    for name in PAGES:
+        page, errors, _ = open_page(browser, (published / f"{name}.html").as_uri())
+        [h1] = page.locator("h1").all_inner_texts()
+        said[name] = h1
+        assert page.locator(".wc-kicker").count() == 1 and errors == []
+        dek = page.locator("h1 + p").inner_text()
+        assert "independently verified" in dek, (name, dek)
+        assert page.locator(".wc-asof").inner_text().startswith("Data as of: the latest source published")
+        if name.startswith("territory"):
+            first_alt = page.locator("figure.wc-chart img").first.get_attribute("alt")
+            for figure in ("1,400 km²" if "square-miles" not in name else "540 sq mi",):
+                assert figure in h1 and figure in first_alt, (name, h1, first_alt)
+        page.close()
+    assert len(set(said.values())) == len(said), said
+    assert "DeepState’s maps show at most" in said["territory--deepstate-context"]
+    assert "Air Force" in said["drone_interceptions--air-force-context"]
+
+
+def test_alt_texts_state_the_finding_briefly_and_the_whole_description_is_beside_the_chart(browser, published):
+    for name in PAGES:
+        page, _, _ = open_page(browser, (published / f"{name}.html").as_uri())
+        for img in page.locator("figure.wc-chart img").all():
+            alt = img.get_attribute("alt")
+            assert alt and len(alt) <= 250, (name, len(alt or ""), alt)
+            described = img.get_attribute("aria-describedby")
+            if described:
+                assert page.locator(f"#{described}").inner_text().startswith("In words: ")
+        page.close()
+
+
+def test_on_a_phone_the_headline_and_first_chart_come_first(browser, published):
+    for name in ("drone_interceptions--default", "territory--deepstate-context", "overview--default"):
+        page, _, _ = open_page(
+            browser, (published / f"{name}.html").as_uri(), viewport={"width": 390, "height": 844}, is_mobile=True
+        )
+        assert page.locator(".warclaims-header nav").is_hidden()  # "All reports" leads to the others
+        h1 = page.locator("h1").bounding_box()
+        chart = page.locator("figure.wc-chart img").first.bounding_box()
+        assert h1["y"] < 200 and chart["y"] < 1000, (name, h1["y"], chart["y"])
+        page.close()
+
+
+def test_printed_a_page_gives_the_headline_charts_and_sources(browser, published):
+    page, _, _ = open_page(browser, (published / "territory--deepstate-context.html").as_uri())
+    page.emulate_media(media="print")
+    assert page.locator(".warclaims-header nav").is_hidden() and page.locator(".wc-downloads").first.is_hidden()
+    assert page.locator("h1").is_visible() and page.locator("figure.wc-chart img").first.is_visible()
+    assert page.locator(".wc-caption").first.is_visible()
+    pdf = page.pdf(format="A4")
+    assert pdf.startswith(b"%PDF")
+    page.close()

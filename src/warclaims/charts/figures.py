@@ -36,6 +36,7 @@ class ClaimFigure:
     alt: str
     narrow: Figure | None = None
     records: interactive.Records | None = None  # what its marks stand for: cards, its table, its CSVs
+    description: str = ""  # the chart in words, whole; `alt` is its finding in at most ALT_MOST characters
     # Small multiples a page lays out itself: () -> {"title", "key", "tiles": [{"png", "lines", "alt"}]}.
     # One picture per map serves a page's two columns and a phone's one, its words as text.
     tiles: Callable[[], dict] | None = None
@@ -80,7 +81,7 @@ class ClaimFigure:
         buf = io.StringIO()
         with mpl.rc_context({"svg.fonttype": "none"}):
             self.figure.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
-        return _titled(buf.getvalue(), theme.title_of(self.figure.axes[0]) or self.name, self.alt)
+        return _titled(buf.getvalue(), theme.title_of(self.figure.axes[0]) or self.name, self.description or self.alt)
 
     def questions(self) -> dict:
         """What a page needs to let a reader question the chart: where each mark is in the wide and
@@ -124,6 +125,8 @@ class ClaimFigure:
         drawn = {
             "name": self.name,
             "alt": self.alt,
+            "title": theme.title_of(self.figure.axes[0]) or self.name,
+            "description": self.description,
             "caption": theme.caption_of(self.figure.axes[0]),
             "svg": self.svg(),
             "png": base64.b64encode(png).decode("ascii"),
@@ -294,7 +297,26 @@ def _provenance(rows: pd.DataFrame) -> str:
 
 
 def _alt(chart: str, rows: pd.DataFrame, **kwargs) -> str:
+    """The chart in words, whole: every claim it draws (up to a dozen), who claims it."""
     return f"{chart}: {_sentences(rows, **kwargs)}. {_provenance(rows)}"
+
+
+ALT_MOST = 250  # characters: an image's alt text states its finding; the page gives the whole description beside it
+
+
+def _short(kind: str, rows: pd.DataFrame, unit: str = "km2", extra: str = "") -> str:
+    """The alt text: what the chart is and its leading claims, as the page's headline names them,
+    in at most ALT_MOST characters."""
+    from warclaims.charts import headlines
+
+    valued = rows[rows["value"].notna()] if len(rows) else rows
+    text = f"{kind}.{extra}"
+    for most in (2, 1):
+        finding = headlines.claims_phrase(headlines.lead_claims(valued, most), unit) if len(valued) else ""
+        text = f"{kind}. {finding}.{extra}" if finding else f"{kind}.{extra}"
+        if len(text) <= ALT_MOST:
+            return text
+    return theme.cut(text, ALT_MOST)
 
 
 def drone_figure(data: pd.DataFrame, selection: str = "") -> ClaimFigure | NoClaims:
@@ -302,8 +324,11 @@ def drone_figure(data: pd.DataFrame, selection: str = "") -> ClaimFigure | NoCla
     if rows.empty:
         return NoClaims("drone", selection)
     wide, small = _both(plots.plot_drone_claims, rows, rows=len(rows))
-    alt = _alt("Drone claims, one card per claim", plots.drone_order(rows))
-    return ClaimFigure("drone_claims", wide, alt, small, interactive.Records(rows))
+    kind = "Drone claims, one card per claim"
+    described = _alt(kind, plots.drone_order(rows))
+    return ClaimFigure(
+        "drone_claims", wide, _short(kind, rows), small, interactive.Records(rows), description=described
+    )
 
 
 def casualty_figure(data: pd.DataFrame, selection: str = "") -> ClaimFigure | NoClaims:
@@ -312,8 +337,8 @@ def casualty_figure(data: pd.DataFrame, selection: str = "") -> ClaimFigure | No
         return NoClaims("casualty", selection)
     wide, small = _both(plots.plot_casualties, rows, rows=len(rows))
     chart = "Bar chart of casualty claims by incident, one bar per claim"
-    alt = _alt(chart, rows.sort_values(["date_start", "metric"]))
-    return ClaimFigure("casualties", wide, alt, small, interactive.Records(rows))
+    described = _alt(chart, rows.sort_values(["date_start", "metric"]))
+    return ClaimFigure("casualties", wide, _short(chart, rows), small, interactive.Records(rows), description=described)
 
 
 def territory_figure(
@@ -369,8 +394,14 @@ def territory_figure(
         chart += f"; {len(drawn)} places drawn, {len(places) - len(drawn)} left to the page’s claims CSV"
     chart += "; a value whose day the text does not give is a bracket over its window"
     alt = _alt(chart, rows.sort_values("date_end"), unit=unit)
+    kind = "Chart of territory held as claimed" + (f", {len(places)} places, one panel each" if len(places) > 1 else "")
+    extra = ""
     if series is not None and len(series):
         first, last = wording.peak_days(series["held_km2"])
+        extra = (
+            f" DeepState’s maps: at most {wording.mapped_area(series['held_km2'].max(), unit)} held, "
+            f"{wording.format_window(first, last)}."
+        )
         alt += (
             f" Beneath the claims, DeepState’s mapped area held by Ukraine, "
             f"{wording.format_window(series.index.min(), series.index.max())}: largest "
@@ -394,7 +425,7 @@ def territory_figure(
             )
         )
     records = interactive.Records(rows, drawn_series, unit=unit, also=other_unit)
-    return ClaimFigure(name, wide, alt, small, records)
+    return ClaimFigure(name, wide, _short(kind, rows, unit, extra), small, records, description=alt)
 
 
 def territory_maps(data: pd.DataFrame, mapped, unit: str = "km2", place: str | None = None) -> ClaimFigure | None:
@@ -472,7 +503,22 @@ def territory_maps(data: pd.DataFrame, mapped, unit: str = "km2", place: str | N
             ],
         }
 
-    return ClaimFigure("territory_maps", wide, alt, None, interactive.Records(claims, extra=cards), tiles=tiles)
+    peak = max(dates, key=lambda d: d.held_km2)
+    short = theme.cut(
+        f"{len(dates)} map{'s' * (len(dates) != 1)} of {name} from DeepState's snapshots: at most "
+        f"{wording.mapped_area(peak.held_km2, unit)} mapped as held ({maps.map_lines(peak, unit)[0]}); "
+        f"{maps.map_lines(dates[-1], unit)[1].lower()} on the last map.",
+        ALT_MOST,
+    )
+    return ClaimFigure(
+        "territory_maps",
+        wide,
+        short,
+        None,
+        interactive.Records(claims, extra=cards),
+        tiles=tiles,
+        description=alt,
+    )
 
 
 def _mapped_series(mapped, rows: pd.DataFrame) -> pd.DataFrame | None:
@@ -492,7 +538,12 @@ def timeline_figure(data: pd.DataFrame, selection: str = "") -> ClaimFigure | No
     wide, small = _both(plots.plot_timeline, data, rows=len(data))
     rows = data.sort_values(["date_start", "date_end", "event_id"])
     chart = f"Timeline of {len(rows)} claims and dated events, each a span over its date window, in date order"
-    return ClaimFigure("timeline", wide, _alt(chart, rows), small, interactive.Records(rows))
+    from warclaims.charts import headlines
+
+    short = theme.cut(
+        f"Timeline of {len(rows)} claims and dated events. {headlines.overview_headline(rows).title}.", ALT_MOST
+    )
+    return ClaimFigure("timeline", wide, short, small, interactive.Records(rows), description=_alt(chart, rows))
 
 
 def drone_context_figure(sel, attacks, days: int = 14) -> ClaimFigure | NoClaims | None:
@@ -538,7 +589,12 @@ def drone_context_figure(sel, attacks, days: int = 14) -> ClaimFigure | NoClaims
         {"launched": "Russian drones launched at Ukraine", "destroyed": "… of which destroyed"},
         dataset.caption() if dataset is not None else "the attack dataset, not independently verified",
     )
-    return ClaimFigure("drone_context", wide, alt, small, interactive.Records(claims, [series]))
+    short = theme.cut(
+        f"Ukrainian Air Force’s nightly counts of Russian drones launched at Ukraine, "
+        f"{wording.format_window(nights.index.min(), nights.index.max())}{night}; below, the article’s drone claims.",
+        ALT_MOST,
+    )
+    return ClaimFigure("drone_context", wide, short, small, interactive.Records(claims, [series]), description=alt)
 
 
 def _context_alt(above: str, claimant: str, rows: pd.DataFrame, nothing: str) -> str:
@@ -588,4 +644,10 @@ def losses_context_figure(sel, losses, days: int = 14) -> ClaimFigure | NoClaims
         caption,
         order=list(series.index),
     )
-    return ClaimFigure("losses_context", wide, alt, small, interactive.Records(casualty, [daily]))
+    short = theme.cut(
+        f"{claimant[:1].upper() + claimant[1:]}’s daily claims of Russian personnel losses, "
+        f"{wording.format_window(series.index.min(), series.index.max())} (median {shown.median():,.0f} a day); "
+        "below, the article’s casualty claims.",
+        ALT_MOST,
+    )
+    return ClaimFigure("losses_context", wide, short, small, interactive.Records(casualty, [daily]), description=alt)

@@ -35,9 +35,11 @@ class Headline:
 
     title: str
     dek: str
+    as_of: str = ""  # "Data as of …": the latest source, and each context dataset's last day
 
     def _repr_markdown_(self) -> str:
-        return f"# {md(self.title)}\n\n{md(self.dek)}"
+        text = f"# {md(self.title)}\n\n{md(self.dek)}"
+        return text + (f'\n\n<p class="wc-asof">{md(self.as_of)}</p>' if self.as_of else "")
 
     def __str__(self) -> str:
         return f"{self.title}\n{self.dek}"
@@ -80,6 +82,8 @@ def lead_claims(valued: pd.DataFrame, most: int = 2) -> list:
             (rows["claimant"].astype(str) == str(top["claimant"]))
             & (rows["incident"].astype(str) == str(top["incident"]))
         ]
+        # one figure per metric (the largest): two counts of one thing are never named as if added
+        same = same.sort_values(["value", "date_end", "event_id"]).drop_duplicates("metric", keep="last")
         out.append(same.sort_values(["date_start", "metric", "event_id"]))
         if len(out) == most:
             break
@@ -229,3 +233,24 @@ def context_phrases(result, kind: str) -> tuple[str, str]:
     title = f" (“{dataset.title}”)" if dataset is not None else ""
     noun = "nightly counts" if kind == "attacks" else "daily claims"
     return f"beside {who}’s {what}", f"Beside them, {who}’s {noun} {of}{title}."
+
+
+DATE_COLUMNS = ("night", "date")  # a context frame's day: an Air Force report's night, a statement's or snapshot's date
+
+
+def as_of(rows: pd.DataFrame, context: list[tuple[str, object]]) -> str:
+    """'Data as of: the latest source published 21 May 2025; DeepState’s snapshots to 3 Aug 2025.'
+    Each from the data (the same inputs, the same words), never the day of the build."""
+    parts = []
+    if len(rows) and "published" in rows:
+        latest = pd.Timestamp(rows["published"].max())
+        parts.append(f"the latest source published {wording.format_window(latest, latest)}")
+    for name, result in context:
+        frame = getattr(result, "frame", None)
+        column = next((c for c in DATE_COLUMNS if frame is not None and c in frame.columns), None)
+        if column is None or frame.empty:
+            continue
+        last = pd.Timestamp(frame[column].max())
+        last = last.tz_convert(None) if last.tzinfo else last
+        parts.append(f"{name} to {wording.format_window(last.normalize(), last.normalize())}")
+    return ("Data as of: " + "; ".join(parts) + ".") if parts else ""

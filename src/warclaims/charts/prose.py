@@ -84,8 +84,19 @@ def headline(
     beside them: see `headlines`."""
     from warclaims.charts import headlines
 
+    context = [
+        (name, result)
+        for name, result in (
+            ("DeepState’s snapshots", mapped),
+            ("the Air Force’s reports", attacks),
+            ("the General Staff’s statements", losses),
+        )
+        if result is not None
+    ]
     if family is None:
-        return headlines.overview_headline(sel.claims)
+        found = headlines.overview_headline(sel.claims)
+        found.as_of = headlines.as_of(sel.claims, context)
+        return found
     rows = sel.shown(family)
     found, beside = "", ""
     if family == vocab.TERRITORY and mapped is not None:
@@ -101,7 +112,9 @@ def headline(
         found, beside = headlines.context_phrases(attacks, "attacks")
     elif losses is not None:
         found, beside = headlines.context_phrases(losses, "losses")
-    return headlines.family_headline(rows, family, unit=unit, found=found, beside=beside)
+    found = headlines.family_headline(rows, family, unit=unit, found=found, beside=beside)
+    found.as_of = headlines.as_of(rows, context)
+    return found
 
 
 def overview(sel: Selection) -> Prose:

@@ -26,7 +26,7 @@ from warclaims.reports import workers
 from warclaims.reports.digests import Digests, sha256
 from warclaims.reports.reportlist import Report, ReportListError, load_cached, source_rows
 
-FORMAT = 1  # bump when the build's output format changes: every report is rebuilt
+FORMAT = 2  # bump when the build's output format changes: every report is rebuilt
 DEPENDENCY_GLOBS = ("data/*.csv", "seeds/*", "src/warclaims/**/*", "requirements.lock")
 
 
@@ -334,11 +334,25 @@ def _published(report_id: str, res: dict, files: dict[str, bytes]) -> dict:
         stem = f"figures/{report_id}--{fig['name']}"
         mine[f"{stem}.png"], mine[f"{stem}.svg"] = fig["png"], fig["svg"]
         mine.update(fig.get("csv", {}))  # the chart's data, named by content
-        figures.append({"png": f"{stem}.png", "svg": f"{stem}.svg", "alt": fig["alt"]})
+        figures.append(
+            {
+                "png": f"{stem}.png",
+                "svg": f"{stem}.svg",
+                "alt": fig["alt"],
+                "title": fig.get("title", ""),
+                "context": fig.get("context", False),
+            }
+        )
     files.update(mine)
     data = claims_csv_name(res["data_csv"]) if res.get("data_csv") is not None else None  # the page's claims
     outputs = {rel: sha256(d) for rel, d in sorted(mine.items())}
-    return {"figures": figures, "data": data, "outputs": outputs}
+    return {
+        "figures": figures,
+        "data": data,
+        "outputs": outputs,
+        "headline": res.get("headline", ""),
+        "dek": res.get("dek", ""),
+    }
 
 
 def _kept_last_good(report_id: str, res: dict, good: dict, files: dict[str, bytes]) -> dict:

@@ -1,4 +1,5 @@
-"""reports/index.html: every report with its title, parameters, status and first figure.
+"""reports/index.html: every report with its title, its headline, and its chart (the context chart where
+it has one), the status only where a build did not go well; the parameters stay in the notebooks.
 
 Every piece of text is escaped; the page loads nothing from outside reports/.
 """
@@ -6,7 +7,6 @@ Every piece of text is escaped; the page loads nothing from outside reports/.
 from __future__ import annotations
 
 import html
-import json
 
 _CSS = """
 body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; color: #222; max-width: 1100px; margin: 0 auto; padding: 1rem 1.2rem 3rem; }
@@ -16,7 +16,7 @@ h1 { font-size: 1.6rem; margin-bottom: .2rem; }
 .report { border: 1px solid #d5d5d5; border-radius: 6px; padding: .8rem; background: #fff; }
 .report h2 { font-size: 1.05rem; margin: 0 0 .3rem; }
 .report img { width: 100%; height: auto; border: 1px solid #eee; }
-.params code { background: #f3f3f3; padding: 0 .25em; font-size: .85em; overflow-wrap: anywhere; }
+.headline { margin: 0 0 .5rem; color: #333; }
 .sources { padding-left: 1.2rem; }
 a { overflow-wrap: anywhere; }
 @media (max-width: 480px) {
@@ -35,10 +35,9 @@ def _e(text) -> str:
     return html.escape(str(text), quote=True)
 
 
-def _params(params: dict) -> str:
-    if not params:
-        return "defaults"
-    return " ".join(f"<code>{_e(k)}={_e(json.dumps(v, ensure_ascii=False))}</code>" for k, v in params.items())
+def _label(figure: dict) -> str:
+    """A figure's name in the downloads: its title, else its alt text's first sentence."""
+    return figure.get("title") or figure.get("alt", "").split(". ")[0].rstrip(".") or "Chart"
 
 
 def _card(report_id: str, entry: dict) -> str:
@@ -49,10 +48,10 @@ def _card(report_id: str, entry: dict) -> str:
     parts = [f'<li class="report" id="{_e(report_id)}">']
     heading = f'<a href="{_e(report_id)}.html">{_e(title)}</a>' if has_html else _e(title)
     parts.append(f"<h2>{heading}</h2>")
-    parts.append(
-        f'<p class="params">Set <b>{_e(entry.get("set", ""))}</b>: {_params(entry.get("parameters", {}))} '
-        f'<span class="status status-{_e(status)}">{_e(status)}</span></p>'
-    )
+    if status != "ok":
+        parts.append(f'<p><span class="status status-{_e(status)}">{_e(status)}</span></p>')
+    if entry.get("headline") and has_html:
+        parts.append(f'<p class="headline">{_e(entry["headline"])}</p>')
     if status == "failed":
         parts.append(f'<p class="note">This build failed: {_e(entry.get("error", ""))}. ')
         if entry.get("failed_html"):
@@ -64,13 +63,15 @@ def _card(report_id: str, entry: dict) -> str:
     if entry.get("data") and has_html:
         parts.append(f'<p class="note"><a href="{_e(entry["data"])}">The claims on this page (CSV)</a></p>')
     if figures and has_html:
-        first = figures[0]
+        shown = next((f for f in figures if f.get("context")), figures[0])  # the context chart, where there is one
         parts.append(
-            f'<a href="{_e(report_id)}.html"><img src="{_e(first["png"])}" alt="{_e(first["alt"])}" loading="lazy"></a>'
+            f'<a href="{_e(report_id)}.html"><img src="{_e(shown["png"])}" alt="{_e(shown["alt"])}" loading="lazy"></a>'
         )
         parts.append(
-            '<p class="note">Figures: '
-            + ", ".join(f'<a href="{_e(f["png"])}">PNG</a> / <a href="{_e(f["svg"])}">SVG</a>' for f in figures)
+            '<p class="note">Download: '
+            + " · ".join(
+                f'{_e(_label(f))} (<a href="{_e(f["png"])}">PNG</a>, <a href="{_e(f["svg"])}">SVG</a>)' for f in figures
+            )
             + "</p>"
         )
     elif has_html:

@@ -158,6 +158,24 @@ def _title(nb) -> str:
     return "Report"
 
 
+def headline_of(nb) -> tuple[str, str]:
+    """The page's headline and dek as plain text (for the index): the first Markdown output that
+    opens with an H1, as `prose.headline` writes it; ("", "") when a page has none."""
+    import html as html_module
+
+    def plain(text: str) -> str:
+        return html_module.unescape(re.sub(r"\\(.)", r"\1", text)).strip()
+
+    for cell in nb.cells:
+        for o in cell.get("outputs", []):
+            text = o.get("data", {}).get("text/markdown", "")
+            if isinstance(text, str) and text.startswith("# "):
+                head, _, rest = text[2:].partition("\n\n")
+                dek = rest.split("\n\n")[0] if rest and not rest.startswith("<") else ""
+                return plain(head), plain(dek)
+    return "", ""
+
+
 def kicker(nb, title: str) -> None:
     """The notebook's own title (its first Markdown H1, the report's name in the nav and index)
     becomes the page's kicker, a line above the headline: the page's one H1 is the headline the
@@ -183,6 +201,8 @@ def figures_of(nb) -> list[dict]:
                     {
                         "name": drawn["name"],
                         "alt": drawn["alt"],
+                        "title": drawn.get("title", drawn["name"]),
+                        "context": bool(drawn.get("series")) or bool(drawn.get("tiles")),
                         "svg": drawn["svg"].encode("utf-8"),
                         "png": base64.b64decode(data["image/png"]),
                         "csv": {
@@ -429,6 +449,7 @@ def run_report(job: dict) -> dict:
         page_images(nb)
         page_marks(nb)
     figures = figures_of(nb) if status == "ok" else []
+    headline, dek = headline_of(nb) if status == "ok" else ("", "")
     broken = undecodable(figures)
     if broken:  # never published: the report fails, and its last good page stays
         status, error = "failed", broken
@@ -441,6 +462,8 @@ def run_report(job: dict) -> dict:
         "error": error,
         "warnings": warnings,
         "title": title,
+        "headline": headline,
+        "dek": dek,
         "notebook": text.encode("utf-8"),
         "html": html.encode("utf-8"),
         "figures": figures,

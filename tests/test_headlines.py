@@ -1,0 +1,68 @@
+"""The headline and dek each page opens with, computed from the claims: the leading claim of each
+side as the text qualifies it, who claims it, and what a context dataset beside them shows."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+import warclaims
+from warclaims.charts import headlines
+
+
+def _claims():
+    return warclaims.load_claims()
+
+
+def test_a_family_headline_names_each_sides_leading_claim_with_its_claimant():
+    found = headlines.family_headline(_claims(), "drones")
+    assert found.title.startswith("Ukrainian drones: 159 drones intercepted, according to Russia’s defence ministry; ")
+    assert "10 drones that reached the target area, according to the Ukrainian military" in found.title
+    assert "never added" in found.dek and "20–21 May 2025" in found.dek and "not" not in found.title.lower()
+
+
+def test_one_claimants_figures_for_one_incident_are_named_together():
+    found = headlines.family_headline(_claims(), "casualties")
+    assert (
+        found.title == "Ukrainian servicemen: at least 6 killed and 10 wounded, according to Ukraine’s national guard"
+    )
+
+
+def test_a_territory_claim_carries_the_texts_words_for_when():
+    found = headlines.family_headline(_claims(), "territory", unit="mi2")
+    assert "nearly 540 sq mi (“At the height of the incursion”), according to Ukrainian forces" in found.title
+    assert found.title.index("Ukrainian forces;") < found.title.index("according to Russia")  # in date order
+
+
+def test_more_claims_than_named_are_counted_and_no_claims_say_so():
+    claims = _claims()
+    extra = claims[claims["event_id"] == "drone-night-intercepted-russia"].assign(event_id="another", value=12.0)
+    found = headlines.family_headline(pd.concat([claims, extra]), "drones")
+    assert found.title.endswith(", and 1 more drone claim") and found.dek.startswith("3 drone claims")
+    assert headlines.family_headline(claims.iloc[0:0], "drones").title == "No drone claims in this selection"
+
+
+def test_the_overview_says_who_claims_what_kinds_over_which_dates():
+    claims = _claims()
+    found = headlines.overview_headline(claims)
+    assert (
+        found.title
+        == "What Russia and Ukraine claim about drones, casualties, territory and strikes, 1 Aug 2024 – 21 May 2025"
+    )
+    russia = headlines.overview_headline(claims[claims["claimant_side"] == "russia"])
+    assert russia.title.startswith("What Russia claims about ") and russia.title != found.title
+
+
+def test_markup_in_a_claim_stays_text_in_the_headline():
+    claims = _claims()
+    claims["claimant"] = claims["claimant"].astype(str)
+    claims.loc[claims["event_id"].astype(str).str.startswith("missile-attack"), "claimant"] = "<b>x</b> *y*"
+    text = headlines.family_headline(claims, "casualties")._repr_markdown_()
+    assert "<b>" not in text and "&lt;b&gt;" in text and "\\*y\\*" in text
+
+
+def test_data_as_of_names_the_latest_source_and_each_context_datasets_last_day():
+    class Result:
+        frame = pd.DataFrame({"night": pd.to_datetime(["2025-05-20", "2026-03-01"])})
+
+    line = headlines.as_of(_claims(), [("the Air Force’s reports", Result())])
+    assert line == "Data as of: the latest source published 21 May 2025; the Air Force’s reports to 1 Mar 2026."
