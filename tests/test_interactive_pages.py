@@ -383,3 +383,23 @@ def test_printed_a_page_gives_the_headline_charts_and_sources(browser, published
     pdf = page.pdf(format="A4")
     assert pdf.startswith(b"%PDF")
     page.close()
+
+
+def test_import_figures_are_in_methods_and_data_at_the_end_never_in_the_prose(browser, published):
+    """How a dataset was read ("rows read", "left out") is for the collapsed "Methods and data" at a
+    page's end; the reader's prose above it says what the data shows."""
+    logs = ("rows read", "files read", "left out", "records read", "duplicates", "report rows", "duration_hours")
+    for name in PAGES:
+        page, _, _ = open_page(browser, (published / f"{name}.html").as_uri())
+        methods = page.locator("details.wc-methods")
+        assert methods.count() == 1 and methods.get_attribute("open") is None, name
+        last = page.evaluate("[...document.querySelectorAll('main details.wc-methods, main figure')].pop().tagName")
+        assert last == "DETAILS", name  # after every chart
+        prose = page.evaluate(
+            "(() => { const m = document.querySelector('main').cloneNode(true);"
+            " m.querySelectorAll('details, figure, script, style').forEach(e => e.remove()); return m.innerText; })()"
+        )
+        assert not [w for w in logs if w in prose], (name, [w for w in logs if w in prose])
+        if "context" in name:
+            assert " read, " in methods.evaluate("e => e.textContent")
+        page.close()

@@ -299,8 +299,8 @@ def _mapped_comparison(rows: pd.DataFrame, mapped, unit: str, peak) -> str:
 
     return (
         f"\n**Against the maps.** {who} maps the area it shows held by Ukraine day by day; measured inside {region} "
-        f"({len(window):,} snapshots between {wording.format_window(window.index.min(), window.index.max())}; "
-        f"{mapped.files:,} files read, {len(mapped.skipped):,} left out). The largest area mapped as held is "
+        f"({len(window):,} snapshots between {wording.format_window(window.index.min(), window.index.max())}). "
+        "The largest area mapped as held is "
         f"**{area(window.loc[held_day, 'held_km2'])}** on {wording.format_window(held_first, held_last)}; counting the grey "
         f"zone as well, at most **{area(total.max())}** ({wording.format_window(total_first, total_last)}). "
         f"The claim is {md(wording.claim_value(peak, unit))}. The maps are one team’s reading, not a count by either "
@@ -420,22 +420,14 @@ def attack_context(sel: Selection, attacks, days: int) -> Prose | None:
         "Analysts read a one-night claim against the nights around it. The chart below puts the Air Force’s "
         "nightly counts of Russian drones launched at Ukraine in its own panel above the article’s claim, on the "
         "same dates, and never adds the two.\n",
-        f"For context, {_citation(attacks, 'the attack dataset')}: {attacks.rows_read:,} rows read, {attacks.duplicates_dropped:,} exact duplicates "
-        f"dropped, {attacks.bad_rows:,} unreadable rows left out"
-        + (
-            f", {_count(sum(attacks.unknown_models.values()), 'row', 'rows')} whose model the reference table does not know kept as "
-            "unknown (not counted as drones)"
-            if attacks.unknown_models
-            else ""
-        )
-        + ".",
+        f"The counts are {_citation(attacks, 'the attack dataset')}.",
     ]
     if last in nights.index and pd.notna(nights.loc[last, "launched"]):
         on = nights.loc[last]
         lines.append(
             f"\nOn the night ending {wording.format_window(last, last)} the Air Force reported "
-            f"**{int(on['launched']):,} Russian drones launched at Ukraine** and **{int(on['destroyed']):,} destroyed** "
-            f"({int(on['reports'])} report rows). Over the {len(nights)} nights shown, the median was "
+            f"**{int(on['launched']):,} Russian drones launched at Ukraine** and **{int(on['destroyed']):,} destroyed**. "
+            f"Over the {len(nights)} nights shown, the median was "
             f"{nights['launched'].median():,.0f} launched per night with a report."
         )
     else:
@@ -443,8 +435,7 @@ def attack_context(sel: Selection, attacks, days: int) -> Prose | None:
     lines.append(
         "\nThese are Ukraine’s counts of Russian drones over Ukraine; the article’s figure is Russia’s count of "
         "Ukrainian drones over Russia. Different direction, different claimant: the chart keeps them in "
-        "separate panels and never adds them. Date-only reports count for the date they carry; nights "
-        "without a report are gaps, not zeros."
+        "separate panels and never adds them. A night without a report is a gap, not a zero."
     )
     return Prose("\n".join(lines))
 
@@ -463,9 +454,7 @@ def losses_context(sel: Selection, losses, days: int) -> Prose | None:
         f"The chart below puts {claimant}’s daily claims of Russian personnel losses in a panel of their own, "
         "above the article’s casualty figures on the same dates. Different claimant, different side’s losses: "
         "they are never added or compared as one count.\n",
-        f"From {_citation(losses, 'the General Staff losses dataset')}: {losses.records:,} daily records read, "
-        f"{losses.bad_records:,} unreadable records left out, {_count(len(losses.corrections), 'total', 'totals')} "
-        "corrected downwards by the statements themselves (those days have no daily figure).",
+        f"The figures are {_citation(losses, 'the General Staff losses dataset')}.",
     ]
     shown = series["daily"].dropna()
     # A statement dated D covers the 24 hours before it: the article's days are told by the statements after them.
@@ -517,3 +506,50 @@ def sources(sel: Selection, family: str | None = None) -> SourceList:
     from warclaims.charts.theme import page_sources
 
     return SourceList(page_sources(sel.shown(family)))
+
+
+class Methods:
+    """The page's "Methods and data", collapsed at its end: how each dataset was read (rows read,
+    duplicates and unreadable rows left out, files measured), which readers of the prose need not
+    wade through. Every text is escaped."""
+
+    def __init__(self, lines: list[str]):
+        self.lines = lines
+
+    def _repr_html_(self) -> str:
+        items = "".join(f"<li>{html.escape(line)}</li>" for line in self.lines)
+        return f'<details class="wc-methods"><summary>Methods and data</summary><ul>{items}</ul></details>'
+
+    def __repr__(self) -> str:
+        return "Methods and data: " + " ".join(self.lines)
+
+
+def methods(sel: Selection, *, attacks=None, losses=None, mapped=None) -> Methods:
+    """The "Methods and data" of a page: the claim table's selection and each context dataset's import."""
+    c = sel.claims
+    lines = [
+        f"Claims: {len(c):,} rows of the claim table ({sel.description}), each recorded with its claimant, "
+        "qualifier, date window and verbatim quote; a date in words (“late April”) is resolved to a window, "
+        "and a value the text implies without a number is marked as derived."
+    ]
+    if attacks is not None:
+        line = (
+            f"Air Force counts: {attacks.rows_read:,} rows read, {attacks.duplicates_dropped:,} exact duplicates "
+            f"dropped, {attacks.bad_rows:,} unreadable rows left out"
+        )
+        if attacks.unknown_models:
+            unknown = sum(attacks.unknown_models.values())
+            line += f", {unknown:,} row{'s' * (unknown != 1)} of a model the reference table does not know, not counted as drones"
+        lines.append(line + "; a report that gives only a date counts for that date.")
+    if losses is not None:
+        lines.append(
+            f"General Staff figures: {losses.records:,} daily records read, {losses.bad_records:,} unreadable "
+            f"records left out, {len(losses.corrections):,} running totals corrected downwards by the statements "
+            "themselves (those days have no daily figure)."
+        )
+    if mapped is not None:
+        lines.append(
+            f"DeepState maps: {mapped.files:,} snapshot files read, {len(mapped.skipped):,} left out; each "
+            "snapshot's held, grey and occupied areas measured on the ellipsoid inside the region's boundary."
+        )
+    return Methods(lines)
