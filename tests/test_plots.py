@@ -214,6 +214,12 @@ def test_timeline_draws_every_row_as_a_window_and_marks_only_known_days(claims):
     }
     assert markers["missile-attack-killed-ukraine"].get_markerfacecolor() == "white"  # open: a lower bound
     assert "kursk-peak-territory-ukraine" not in markers and "kursk-incursion" not in markers  # no invented day
+    # a window over two dates ("two days after a phone call", a night) is a bar: no mark at the midnight between
+    assert "putin-trump-call" not in markers and "oryol-plant-drones-ukraine" not in markers
+    visit = markers["putin-kursk-visit"].get_xdata()[0]
+    assert mdates.num2date(visit).strftime("%Y-%m-%d %H:%M") == "2025-05-20 12:00"  # on the day, not its start
+    # a label says what is claimed about whom: never "Russia: territory held 0 km²"
+    assert any(t.replace("\n", " ").startswith("Russia: Kursk territory held by Ukrainian forces") for t in ticks)
     assert windows["kursk-peak-territory-ukraine"].get_hatch() == theme.hatch_for("approximately")
     detail = ax.get_figure(root=True).axes[1]
     assert detail.get_title(loc="left") == "Detail, 17–22 May 2025"

@@ -890,20 +890,26 @@ def _mapped_handles() -> list:
 
 def timeline_label(row) -> str:
     """A timeline row's label: who claims what, of what and where, as the table says ('Russia:
-    territory held 0 km² (Kursk territory held by Ukrainian forces)'): two claims about different
-    places or people must not read alike."""
+    Kursk territory held by Ukrainian forces, 0 km²', never 'Russia: territory held 0 km²', which
+    reads as Russia holding none): two claims about different places or people must not read alike."""
     if pd.isna(row.value):
         return theme.fit(row.subject or row.incident, 48)
     subject = row.subject.strip() if isinstance(row.subject, str) else ""
     location = row.location.strip() if isinstance(row.location, str) else ""
     if names_place(subject, location):
         location = ""  # the subject names the place already
+    if str(getattr(row, "family", "")) == vocab.TERRITORY and subject:  # the subject says whose territory
+        where = f" ({location})" if location else ""
+        return theme.fit(f"{row.claimant}: {subject}{where}, {wording.claim_value(row)}", 48, 3)
     about = ", ".join(p for p in (subject, location) if p)
     what = f"{row.claimant}: {str(row.metric_label).lower()} {wording.claim_value(row)}"
     return theme.fit(f"{what} ({about})" if about else what, 48, 3)
 
 
-NARROW = pd.Timedelta(days=2)  # a window this short is drawn with a mark; a longer one as a bar only
+NARROW = pd.Timedelta(days=2)  # a drone night (two dates) is one point of a drone series
+# On the timeline a window of one day gets a mark on that day; a longer one (a night over two dates,
+# "two days after") a bar only: a mark at the midnight between would invent a moment.
+DAY_GIVEN = pd.Timedelta(days=1)
 
 
 def crowded_window(rows: pd.DataFrame, days: int = 14) -> tuple[pd.Timestamp, pd.Timestamp] | None:
@@ -929,7 +935,7 @@ def _draw_timeline_rows(ax: Axes, rows: pd.DataFrame, y: np.ndarray) -> None:
         width = mdates.date2num(row.date_end + ONE_DAY) - start
         color = theme.side_color(row.claimant_side)
         qualified = wording.is_qualified(row.qualifier) and pd.notna(row.value)
-        narrow = (row.date_end - row.date_start) < NARROW
+        narrow = (row.date_end - row.date_start) < DAY_GIVEN
         ax.barh(
             yi,
             width,
@@ -997,7 +1003,7 @@ def plot_timeline(data: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
         ax.set_title(
             theme.fit("Whole period (shaded: the detail)", 40 if not theme.is_narrow() else 20), loc="left", fontsize=10
         )
-    narrow = (rows["date_end"] - rows["date_start"]) < NARROW
+    narrow = (rows["date_end"] - rows["date_start"]) < DAY_GIVEN
     valued = rows["value"].notna()
     qualified = rows["qualifier"].map(wording.is_qualified) & valued
     marks = [
@@ -1029,7 +1035,7 @@ def _timeline_lanes(rows: pd.DataFrame, ax: Axes | None) -> Axes:
         color = theme.side_color(side)
         spans = _union(start[idx], end[idx])
         ax.broken_barh(spans, (y - 0.27, 0.54), color=color, alpha=0.25, lw=0, gid=f"lane:{label}:{side}")
-        known = idx[(end[idx] - start[idx]) <= NARROW.days]  # a dot only where the text gives the day
+        known = idx[(end[idx] - start[idx]) <= DAY_GIVEN.days]  # a dot only where the text gives the day
         ax.scatter(
             (start[known] + end[known]) / 2, np.full(len(known), y), s=10, color=color, zorder=3, rasterized=True
         ).set_urls([f"#claim:{i}" for i in rows["event_id"].astype(str).to_numpy()[known]])
