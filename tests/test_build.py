@@ -75,10 +75,13 @@ def test_cold_build_writes_every_output(built):
         [
             "overview--default--timeline.png",
             "overview--default--timeline.svg",
+            "overview--default--timeline.thumb.webp",  # the index's small picture
             "territory--default--territory_km2.png",
             "territory--default--territory_km2.svg",
+            "territory--default--territory_km2.thumb.webp",
             "casualties--ukraine--casualties.png",
             "casualties--ukraine--casualties.svg",
+            "casualties--ukraine--casualties.thumb.webp",
         ]
     )
     assert (out / "figures" / "territory--default--territory_km2.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -400,7 +403,10 @@ def test_two_sets_drawing_the_same_figures_are_named(rebuilt):
 
 def test_the_index_names_its_sources_and_filters(built):
     index = (built / "reports" / "index.html").read_text(encoding="utf-8")
-    assert "Built from the claims read in these sources:" in index and "outlet not recorded, 2025-05-21" in index
+    assert "Built from the claims read in these sources" in index and "outlet not recorded, 21 May 2025" in index
+    # the index shows each report's headline and a small picture of its chart, never its parameters
+    assert "Ukrainian servicemen: at least 6 killed and 10 wounded" in index and "claimant_sides" not in index
+    assert ".thumb.webp" in index
     assert "Casualty claims: claims by Ukraine" in index
 
 

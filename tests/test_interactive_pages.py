@@ -358,7 +358,7 @@ def test_alt_texts_state_the_finding_briefly_and_the_whole_description_is_beside
             assert alt and len(alt) <= 250, (name, len(alt or ""), alt)
             described = img.get_attribute("aria-describedby")
             if described:
-                assert page.locator(f"#{described}").inner_text().startswith("In words: ")
+                assert page.locator(f"#{described}").evaluate("e => e.textContent").startswith("In words: ")
         page.close()
 
 
@@ -379,6 +379,8 @@ def test_printed_a_page_gives_the_headline_charts_and_sources(browser, published
     page.emulate_media(media="print")
     assert page.locator(".warclaims-header nav").is_hidden() and page.locator(".wc-downloads").first.is_hidden()
     assert page.locator("h1").is_visible() and page.locator("figure.wc-chart img").first.is_visible()
+    assert int(page.locator("h1").evaluate("e => getComputedStyle(e).fontWeight")) >= 600  # still the headline
+    assert page.locator(".warclaims-header > a").first.is_hidden()
     assert page.locator(".wc-caption").first.is_visible()
     pdf = page.pdf(format="A4")
     assert pdf.startswith(b"%PDF")

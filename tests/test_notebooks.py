@@ -82,7 +82,7 @@ def test_committed_without_outputs_and_with_a_parameters_cell(path):
             "casualties",
             {"losses_json": "tests/fixtures/general_staff/russia_losses_personnel.json", "losses_days": 5},
             2,
-            ["**about 870 Russian personnel lost**", "never added or compared as one count", "MIT licence"],
+            ["**about 870 Russian personnel lost**", "never added or compared as one count", "licence: MIT"],
         ),
         ("casualties", {"claimant_sides": ["russia"]}, 0, ["No casualty claims match"]),
         ("territory", {}, 1, ["nearly 1,400 km²", "draws it as a bracket"]),

@@ -198,7 +198,9 @@ def test_territory_reads_in_a_second_unit_on_the_right_axis_of_the_same_marks(cl
     assert (rlo, rhi) == pytest.approx((lo / 2.589988110336, hi / 2.589988110336))  # one scale, two units
     ticks = [t.get_text() for t in right.get_yticklabels() if t.get_text()]
     assert ticks and all(t.replace(",", "").replace("−", "").isdigit() for t in ticks)
-    assert theme.title_of(ax) == "Kursk territory held by Ukrainian forces, as claimed (left km², right sq mi)"
+    assert (
+        theme.title_of(ax) == "Kursk territory held by Ukrainian forces, as claimed (km²)"
+    )  # the right axis names its own
 
 
 def test_timeline_draws_every_row_as_a_window_and_marks_only_known_days(claims):

@@ -69,6 +69,6 @@ def test_pages_speak_of_the_second_article(second, page, expected):
 def test_chart_titles_come_from_the_claims(second):
     svg = (second / "figures" / "territory--default--territory_km2.svg").read_text(encoding="utf-8")
     assert (
-        "<title>Ostrivna territory held by Ukrainian forces (around the town of Lisove), as claimed (left km², right sq mi)</title>"
+        "<title>Ostrivna territory held by Ukrainian forces (around the town of Lisove), as claimed (km²)</title>"
         in svg
     )

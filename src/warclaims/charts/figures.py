@@ -311,9 +311,9 @@ def _short(kind: str, rows: pd.DataFrame, unit: str = "km2", extra: str = "") ->
 
     valued = rows[rows["value"].notna()] if len(rows) else rows
     text = f"{kind}.{extra}"
-    for most in (2, 1):
+    for most, more in ((2, extra), (2, ""), (1, extra), (1, "")):  # every side's claim before the context
         finding = headlines.claims_phrase(headlines.lead_claims(valued, most), unit) if len(valued) else ""
-        text = f"{kind}. {finding}.{extra}" if finding else f"{kind}.{extra}"
+        text = f"{kind}. {finding}.{more}" if finding else f"{kind}.{more}"
         if len(text) <= ALT_MOST:
             return text
     return theme.cut(text, ALT_MOST)
@@ -591,7 +591,12 @@ def drone_context_figure(sel, attacks, days: int = 14) -> ClaimFigure | NoClaims
     )
     short = theme.cut(
         f"Ukrainian Air Force’s nightly counts of Russian drones launched at Ukraine, "
-        f"{wording.format_window(nights.index.min(), nights.index.max())}{night}; below, the article’s drone claims.",
+        f"{wording.format_window(nights.index.min(), nights.index.max())}{night}; below, "
+        + (
+            f"the article’s {len(claims)} claims of drones intercepted."
+            if len(claims) != 1
+            else "the article’s claim of drones intercepted."
+        ),
         ALT_MOST,
     )
     return ClaimFigure("drone_context", wide, short, small, interactive.Records(claims, [series]), description=alt)

@@ -11,6 +11,7 @@ page's chart and prose use.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pandas as pd
@@ -59,13 +60,20 @@ def _what(row, unit: str, *, subject: bool = True) -> str:
     if str(row.get("family")) == vocab.TERRITORY:
         said = row.get("date_text")
         if isinstance(said, str) and 0 < len(said.strip()) <= 40:  # the text's own words for when
-            when = f"“{said.strip()}”"
+            said = said.strip()
+            if said[:1].isupper() and said[1:2].islower():  # mid-sentence: "at the height of …", not "At the …"
+                said = said[:1].lower() + said[1:]
+            when = f"“{said}”"
         else:
             wide = (row["date_end"] - row["date_start"]) > pd.Timedelta(days=7)
             when = ("some day in " if wide else "") + wording.format_window(row["date_start"], row["date_end"])
         text = f"{value} of {about.strip()}" if subject and isinstance(about, str) and about.strip() else value
         return f"{text} ({when})"
     return f"{value} {str(row['metric_label']).lower()}"
+
+
+def _window(group: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp]:
+    return group["date_start"].min(), group["date_end"].max()
 
 
 def lead_claims(valued: pd.DataFrame, most: int = 2) -> list:
@@ -102,13 +110,18 @@ def claims_phrase(groups: list, unit: str = "km2") -> str:
         next(iter(subjects)) if len(subjects) == 1 and all(isinstance(r.get("subject"), str) for r in every) else ""
     )
     parts = []
+    # Claims about different incidents name their incident, so two figures side by side never read as
+    # parts of one count ("159 intercepted, 10 got through").
+    incidents = {str(g["incident"].iloc[0]) for g in groups}
     for group in groups:
         rows = [r for _, r in group.iterrows()]
         own = {str(r.get("subject")) for r in rows if isinstance(r.get("subject"), str)}
         territory = all(str(r.get("family")) == vocab.TERRITORY for r in rows)
         figures = theme._join([_what(r, unit, subject=not shared) for r in rows])
-        about = f" ({next(iter(own))})" if not shared and len(own) == 1 and not territory else ""
-        parts.append(f"{figures}{about}, according to {rows[0]['claimant']}")
+        about = [next(iter(own))] if not shared and len(own) == 1 and not territory else []
+        if len(incidents) > 1 and not territory:  # its name, without the dates the dek gives
+            about.append(re.sub(r",? (on )?\d.*$", "", wording.incident_label(rows[0]["incident"], *_window(group))))
+        parts.append(f"{figures}{' (' + '; '.join(about) + ')' if about else ''}, according to {rows[0]['claimant']}")
     text = "; ".join(parts)
     return f"{_capital(shared)}: {text}" if shared else _capital(text)
 
@@ -199,18 +212,27 @@ def mapped_finding(rows: pd.DataFrame, mapped, unit: str = "km2") -> tuple[str, 
     held_first, held_last = wording.peak_days(window["held_km2"])
     total = window["held_km2"] + window["grey_km2"]
     last = rows.sort_values("date_end").iloc[-1]
-    at = series.loc[: last["date_end"]]
-    found = f"{who}’s maps show at most {wording.mapped_area(window['held_km2'].max(), unit)} held"
+    total_first, total_last = wording.peak_days(total)
+    # Rounded as every page rounds a mapped area, so "about": the largest is 901.3 km², "about 900".
+    found = f"{who}’s maps show at most about {wording.mapped_area(window['held_km2'].max(), unit)} held"
     dek = (
-        f"The maps’ largest area held is {wording.mapped_area(window['held_km2'].max(), unit)} on "
-        f"{wording.format_window(held_first, held_last)}, {wording.mapped_area(total.max(), unit)} with the grey zone"
+        f"The maps’ largest area held is about {wording.mapped_area(window['held_km2'].max(), unit)} "
+        f"({wording.format_window(held_first, held_last)}); with the grey zone, about "
+        f"{wording.mapped_area(total.max(), unit)} ({wording.format_window(total_first, total_last)})"
     )
-    if len(at):
-        day = at.index.max()
+
+    # the map beside the latest claim: the snapshot nearest the middle of its window, as the maps choose it
+    from warclaims.charts.maps import DATED_DAYS, nearest_snapshot
+
+    snaps = mapped.frame.sort_values("time").reset_index(drop=True)
+    dated = last["date_end"] - last["date_start"] <= pd.Timedelta(days=DATED_DAYS)
+    at = nearest_snapshot(snaps, last["date_start"], last["date_end"]) if dated else None
+    if at is not None:
+        near = snaps.loc[at]
+        day = pd.Timestamp(near["date"])
         dek += (
-            f"; on {wording.format_window(day, day)}, as the latest claim’s window ends, "
-            f"{wording.mapped_area(at['held_km2'].iloc[-1], unit)} held and "
-            f"{wording.mapped_area(at['grey_km2'].iloc[-1], unit)} grey"
+            f"; on {wording.format_window(day, day)}, the map nearest {last['claimant']}’s claim, "
+            f"{wording.mapped_area(near['held_km2'], unit)} held and {wording.mapped_area(near['grey_km2'], unit)} grey"
         )
     return found, dek + "."
 

@@ -69,6 +69,19 @@ class MapDate:
     claim: str = ""  # the claim this map stands beside, as the text words it, with its claimant
 
 
+def nearest_snapshot(snaps: pd.DataFrame, start, end) -> int | None:
+    """The row of `snaps` (sorted by time) nearest the middle of a dated claim's window, preferring
+    one inside it; None when none is within a month: the map set beside the claim, and the figures
+    the headline gives for it."""
+    inside = snaps[(snaps["date"] >= start) & (snaps["date"] <= end)]
+    middle = start + (end - start) / 2
+    days = (snaps["date"] - middle).abs()
+    at = int((inside["date"] - middle).abs().idxmin()) if len(inside) else int(days.idxmin())
+    if not len(inside) and days[at] > pd.Timedelta(days=31):
+        return None
+    return at
+
+
 def choose_dates(frame: pd.DataFrame, claims: pd.DataFrame, unit: str = "km2") -> list[MapDate]:
     """The dates to map, from the snapshots (`frame`, as `load_territory` returns it) and the
     claims about the region: in time order, one map per snapshot, at most MAX_MAPS."""
@@ -87,10 +100,8 @@ def choose_dates(frame: pd.DataFrame, claims: pd.DataFrame, unit: str = "km2") -
                 continue
             at, when = int(inside["held_km2"].idxmax()), f"some day in {when}"
         else:
-            middle = row.date_start + (row.date_end - row.date_start) / 2
-            days = (snaps["date"] - middle).abs()
-            at = int((inside["date"] - middle).abs().idxmin()) if len(inside) else int(days.idxmin())
-            if not len(inside) and days[at] > pd.Timedelta(days=31):
+            at = nearest_snapshot(snaps, row.date_start, row.date_end)
+            if at is None:
                 continue  # no snapshot within a month of the claim: nothing to set beside it
         wanted.append((at, "nearest the claim", f"{row.claimant}: {wording.claim_value(row, unit)}, {when}"))
     advance = snaps.index[snaps["held_km2"] >= ADVANCE_KM2]
@@ -357,7 +368,7 @@ def _draw_map(ax: Axes, date: MapDate, drawn: dict, prepared: Prepared, text_siz
 
 
 TILE_INCHES = 5.0  # a page's map: 500 CSS px at twice that in pixels, and the whole width of a phone
-TILE_TEXT = 10.5  # pt: about 14 CSS px on a page's two columns, 10 on a phone's one
+TILE_TEXT = 12.0  # pt: about 16 CSS px on a page's two columns, 11.5 on a phone's one
 
 
 def plot_tile(date: MapDate, drawn: dict, prepared: Prepared) -> Figure:

@@ -586,8 +586,6 @@ def plot_territory(
                 label="Hollow square: derived from the words, no number in the text",
             )
         )
-    if also in vocab.UNITS and also != unit:
-        unit_label = f"left {unit_label}, right {vocab.UNITS[also][0]}"
     if len(places) == 1:
         title = f"{places[0][0]}, as claimed ({unit_label})"
     else:
@@ -601,7 +599,10 @@ def plot_territory(
             f"({sum(len(g) for _, g in left_out):,} claims) not drawn here; the page’s claims CSV holds them."
         )
     if has_map:
-        caption += f" Mapped areas: {mapped_caption}."
+        caption += (
+            f" Mapped areas: {mapped_caption}; shown for "
+            f"{wording.format_window(mapped.index.min(), mapped.index.max())}, the claims' dates and a month either side."
+        )
     theme.set_caption(axes[0], caption)
     _unstack_labels(axes[: len(shown)])
     return axes[0]
@@ -1053,7 +1054,9 @@ def _mark_article(axes, article: tuple[pd.Timestamp, pd.Timestamp], label: str, 
     """Shade the article's days on every panel and name them on the first; returns the span's ends."""
     start, end = mdates.date2num(article[0]), mdates.date2num(article[1] + ONE_DAY)
     for ax in axes:
-        ax.axvspan(start, end, color="#FFD54F", alpha=0.35, lw=0, gid=gid)
+        ax.axvspan(
+            start, end, color="#FFD54F", alpha=0.35, lw=0, gid=gid, zorder=0.5
+        )  # behind the bars: no third colour
     axes[0].annotate(
         label,
         xy=(end, 1.0),
@@ -1175,6 +1178,9 @@ def plot_drone_context(
     return top, bottom
 
 
+LOSSES_COLOR = "#8C8C8C"  # the other side's losses as one side claims them: no side's colour
+
+
 def plot_losses_context(
     days: pd.DataFrame,
     claims: pd.DataFrame,
@@ -1191,13 +1197,23 @@ def plot_losses_context(
     top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[3, 1.6])
     x = mdates.date2num(days.index)
     daily = days["daily"].astype("float").to_numpy()
-    color = theme.side_color("ukraine")
+    # Not the claimant side's blue: beside the article's Ukrainian casualties in that blue, Russian
+    # losses in it read as Ukraine's. A context series of the other side's losses is drawn grey.
+    color = LOSSES_COLOR
     # A statement dated D covers the 24 hours before it: its bar spans the day before D.
     top.bar(x - 0.5, np.nan_to_num(daily, nan=0.0), width=0.8, color=color, alpha=0.8, gid="series:daily")
     words = sorted({q for q in days["qualifier"].dropna().astype(str) if q.strip()})
     qualified = f" (“{words[0]}”, as the statements word it)" if len(words) == 1 else ""
-    who = claimant[:1].upper() + claimant[1:]
-    top.set_title(theme.fit(f"{who}: Russian personnel losses claimed per day{qualified}", 80), loc="left", fontsize=11)
+    top.set_title(
+        theme.fit(
+            f"Russian losses, per day, as {claimant} claims them{qualified}: one “personnel” figure, "
+            "not split into killed and wounded",
+            80,
+            3,
+        ),
+        loc="left",
+        fontsize=11,
+    )
     top.set_ylabel("People per day (as claimed)")
     top.set_ylim(0, max(np.nanmax(daily) if np.isfinite(daily).any() else 1, 1) * 1.2)
     start, end = _mark_article((top, bottom), article, "the article’s days", "article-days")
@@ -1240,7 +1256,9 @@ def plot_losses_context(
     theme.date_axis(bottom, maxticks=10)
     bottom.set_xlim(lo - 0.5, hi + 0.5)
     handles = [
-        mpl.patches.Patch(facecolor=color, alpha=0.8, label=f"Claimed by {claimant} (Ukraine), per day"),
+        mpl.patches.Patch(
+            facecolor=color, alpha=0.8, label=f"Russian personnel losses, per day, claimed by {claimant} (Ukraine)"
+        ),
         *theme.side_handles(casualty["claimant_side"]),
     ]
     theme.headline(top, "Two claimants, two sides’ losses: context per day, and the article’s figures")

@@ -109,9 +109,22 @@ def headline(
         if at is not None:
             found, beside = headlines.mapped_finding(places[at][1], mapped, unit)
     elif attacks is not None:
+        from warclaims.external.attacks import nights_around_article
+
         found, beside = headlines.context_phrases(attacks, "attacks")
+        _first, last, nights = nights_around_article(sel.all_claims, attacks.frame, 1)
+        if last in nights.index and pd.notna(nights.loc[last, "launched"]):  # the figure the chart and prose give
+            found = f"the Air Force counted {int(nights.loc[last, 'launched']):,} Russian drones launched at Ukraine that night"
     elif losses is not None:
+        from warclaims.external.general_staff import days_around
+
         found, beside = headlines.context_phrases(losses, "losses")
+        first, last, series = days_around(sel.all_claims, losses.frame, 1)
+        on = series.loc[first + pd.Timedelta(days=1) : last + pd.Timedelta(days=1), "daily"].dropna()
+        if len(on):  # a statement dated D covers the 24 hours before it, as the prose says
+            word = next(iter(series["qualifier"].dropna().astype(str)), "")
+            who = losses.dataset.claimant if losses.dataset is not None else "the Ukrainian General Staff"
+            found = f"{who} claimed {word + ' ' if word else ''}{int(on.iloc[0]):,} Russian personnel lost that day"
     found = headlines.family_headline(rows, family, unit=unit, found=found, beside=beside)
     found.as_of = headlines.as_of(rows, context)
     return found
@@ -404,7 +417,7 @@ class ClaimTable:
 def _citation(result, fallback: str) -> str:
     """The dataset's citation from data/external.yaml (its declaration travels with the import)."""
     dataset = getattr(result, "dataset", None)
-    return md(dataset.citation) if dataset is not None else md(fallback)
+    return md(f"{dataset.citation} (licence: {dataset.licence})") if dataset is not None else md(fallback)
 
 
 def attack_context(sel: Selection, attacks, days: int) -> Prose | None:

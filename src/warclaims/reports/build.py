@@ -333,12 +333,15 @@ def _published(report_id: str, res: dict, files: dict[str, bytes]) -> dict:
     for fig in res["figures"]:
         stem = f"figures/{report_id}--{fig['name']}"
         mine[f"{stem}.png"], mine[f"{stem}.svg"] = fig["png"], fig["svg"]
+        if fig.get("thumb"):
+            mine[f"{stem}.thumb.webp"] = fig["thumb"]
         mine.update(fig.get("csv", {}))  # the chart's data, named by content
         figures.append(
             {
                 "png": f"{stem}.png",
                 "svg": f"{stem}.svg",
                 "alt": fig["alt"],
+                "thumb": f"{stem}.thumb.webp" if fig.get("thumb") else "",
                 "title": fig.get("title", ""),
                 "context": fig.get("context", False),
             }
@@ -469,7 +472,8 @@ def read_sources(root: Path) -> list[dict]:
 
 
 def data_changed(root: Path) -> str | None:
-    """The date of the last commit that changed data/ or seeds/ (None outside a git checkout).
+    """The date of the last commit that changed the claim table (its four files) or the seeds (None
+    outside a git checkout): not the region boundary or external.yaml, which are not claims.
 
     `git log` over the history costs more than the rest of a no-op build; its answer is kept in
     build/cache/ under the commit git names as HEAD (`git rev-parse`, a few milliseconds, and right
@@ -503,7 +507,8 @@ def _git(root: Path, *args: str) -> str | None:
 
 
 def _git_data_changed(root: Path) -> str | None:
-    return _git(root, "log", "-1", "--format=%cs", "--", "data", "seeds")
+    table = ("data/events.csv", "data/sources.csv", "data/metrics.csv", "data/skipped.csv", "seeds")
+    return _git(root, "log", "-1", "--format=%cs", "--", *table)
 
 
 def identical_figures(entries: dict[str, dict]) -> list[tuple[str, str]]:

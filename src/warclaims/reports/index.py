@@ -35,6 +35,17 @@ def _e(text) -> str:
     return html.escape(str(text), quote=True)
 
 
+def _day(iso: object) -> str:
+    """'2025-05-21' as the pages write a day, '21 May 2025' (anything else as it is)."""
+    import datetime
+
+    try:
+        day = datetime.date.fromisoformat(str(iso)[:10])
+    except ValueError:
+        return str(iso)
+    return f"{day.day} {day:%b %Y}"
+
+
 def _label(figure: dict) -> str:
     """A figure's name in the downloads: its title, else its alt text's first sentence."""
     return figure.get("title") or figure.get("alt", "").split(". ")[0].rstrip(".") or "Chart"
@@ -65,7 +76,8 @@ def _card(report_id: str, entry: dict) -> str:
     if figures and has_html:
         shown = next((f for f in figures if f.get("context")), figures[0])  # the context chart, where there is one
         parts.append(
-            f'<a href="{_e(report_id)}.html"><img src="{_e(shown["png"])}" alt="{_e(shown["alt"])}" loading="lazy"></a>'
+            f'<a href="{_e(report_id)}.html"><img src="{_e(shown.get("thumb") or shown["png"])}" '
+            f'alt="{_e(shown["alt"])}" loading="lazy"></a>'
         )
         parts.append(
             '<p class="note">Download: '
@@ -88,7 +100,7 @@ def sources_html(sources: list[dict], prefix: str = "") -> str:
         if src.get("url"):
             title = f'<a href="{_e(src["url"])}">{title}</a>'
         outlet = _e(src["outlet"]) if src.get("outlet") else "outlet not recorded"
-        items.append(f"<li>{title}, {outlet}, {_e(src.get('published', ''))}</li>")
+        items.append(f"<li>{title}, {outlet}, {_e(_day(src.get('published', '')))}</li>")
     return f'<ul class="sources">{"".join(items)}</ul>' if items else ""
 
 
@@ -96,7 +108,7 @@ def index_html(entries: dict[str, dict], sources: list[dict] | None = None, data
     cards = "\n".join(_card(report_id, entry) for report_id, entry in entries.items())
     failed = sum(e.get("status") == "failed" for e in entries.values())
     summary = f"{len(entries)} reports" + (f", {failed} failed" if failed else "")
-    changed = f" The claim table last changed on {_e(data_changed)}." if data_changed else ""
+    changed = f" (the claim table last changed on {_e(_day(data_changed))})" if data_changed else ""
     page = f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -109,7 +121,7 @@ def index_html(entries: dict[str, dict], sources: list[dict] | None = None, data
 <h1>warclaims reports</h1>
 <p class="lede">Charts of what parties to the war claim, from the curated claim table. Every figure is a claim by
 the party named on it, not independently verified. {summary}. These pages work offline: send the whole folder.</p>
-<p class="note">Built from the claims read in these sources:{changed}</p>
+<p class="note">Built from the claims read in these sources{changed}:</p>
 {sources_html(sources or [])}
 <ul class="reports">
 {cards}

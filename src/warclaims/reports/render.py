@@ -203,6 +203,7 @@ def figures_of(nb) -> list[dict]:
                         "alt": drawn["alt"],
                         "title": drawn.get("title", drawn["name"]),
                         "context": bool(drawn.get("series")) or bool(drawn.get("tiles")),
+                        "thumb": _thumbnail(drawn.get("page_png") or data["image/png"]),
                         "svg": drawn["svg"].encode("utf-8"),
                         "png": base64.b64decode(data["image/png"]),
                         "csv": {
@@ -261,6 +262,27 @@ def _page_marks(fig: dict) -> None:
                 )
         fig["days"][drawing] = {prefix: ";".join(areas) for prefix, areas in series.items()}
         fig["marks"][drawing] = [m for m in marks if m["key"].partition(":")[0] not in prefixes]
+
+
+THUMB_WIDTH = 660  # pixels: the index shows a chart about 330 CSS px wide, sharp at twice that
+
+
+def _thumbnail(picture_base64: str) -> bytes:
+    """The index's small picture of a chart: the page's picture (no caption) at the index's width,
+    as WebP at quality 80 (a preview, 20-40 KB, where the full PNG was up to 120 KB)."""
+    import io
+
+    from PIL import Image
+
+    with Image.open(io.BytesIO(base64.b64decode(picture_base64))) as image:
+        small = image.convert("RGB")
+        if small.width > THUMB_WIDTH:
+            small = small.resize(
+                (THUMB_WIDTH, round(small.height * THUMB_WIDTH / small.width)), Image.Resampling.LANCZOS
+            )
+        out = io.BytesIO()
+        small.save(out, format="WEBP", quality=80, method=4)
+    return out.getvalue()
 
 
 def _webp(png_base64: str) -> str:
