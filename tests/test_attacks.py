@@ -165,3 +165,26 @@ def test_real_slice_matches_the_file():
     )
     assert drones.loc["2025-05-25", "launched"] >= expected
     assert (result.frame["kind"] != "unknown").all()
+
+
+def test_the_context_reads_each_outcome_of_the_overnight_reports_and_marks_one_night(odd):
+    """The night ending 21 May: the overnight barrage's 76 Shaheds (22 destroyed, 41 lost locally),
+    not the date-only reconnaissance drones of that day; the chart draws the dataset's three
+    outcomes and shades the one night the claim covers."""
+    import matplotlib.dates as mdates
+
+    import warclaims
+    from warclaims.charts import plots
+    from warclaims.external.attacks import nights_around_article
+
+    claims = warclaims.load_claims()
+    first, last, nights = nights_around_article(claims, odd.frame, 2)
+    row = nights.loc["2025-05-21"]
+    assert (row["launched"], row["destroyed"], row["not_reach_goal"]) == (76, 22, 41)
+    assert nights.index.max() <= odd.frame["night"].max()  # never past the dataset's last night
+    drones = claims[claims["metric"].astype(str) == "drones_intercepted"]
+    top, _ = plots.plot_drone_context(nights, drones, article=(first, last))
+    assert {"series:launched", "series:destroyed", "series:not_reach_goal"} <= {line.get_gid() for line in top.lines}
+    [band] = [p for p in top.patches if p.get_gid() == "article-night"]
+    x0, x1 = band.get_x(), band.get_x() + band.get_width()
+    assert x1 - x0 == pytest.approx(1.0) and mdates.num2date((x0 + x1) / 2).strftime("%m-%d %H") == "05-21 00"

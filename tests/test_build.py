@@ -508,10 +508,14 @@ def test_the_date_the_data_last_changed_is_asked_of_git_only_when_head_moves(tmp
     real = build_module._git_data_changed
     monkeypatch.setattr(build_module, "_git_data_changed", lambda r: asked.append(r) or real(r))
     assert build_module.data_changed(root) == "2025-06-01" and asked == []  # HEAD unchanged: remembered
-    (root / "data" / "notes.txt").write_text("a change\n")
+    (root / "data" / "notes.txt").write_text("a change\n")  # not the claim table: its date stays
+    git("add", "-A", date="2025-06-20T12:00:00")
+    git("commit", "-q", "-m", "a note", date="2025-06-20T12:00:00")
+    assert build_module.data_changed(root) == "2025-06-01" and len(asked) == 1  # HEAD moved: asked again
+    (root / "data" / "sources.csv").write_text((root / "data" / "sources.csv").read_text() + "\n")
     git("add", "-A", date="2025-07-02T12:00:00")
     git("commit", "-q", "-m", "more data", date="2025-07-02T12:00:00")
-    assert build_module.data_changed(root) == "2025-07-02" and len(asked) == 1  # HEAD moved: asked again
+    assert build_module.data_changed(root) == "2025-07-02" and len(asked) == 2
 
 
 def _listed(reports) -> set[str]:

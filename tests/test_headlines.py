@@ -15,8 +15,14 @@ def _claims():
 
 def test_a_family_headline_names_each_sides_leading_claim_with_its_claimant():
     found = headlines.family_headline(_claims(), "drones")
-    assert found.title.startswith("Ukrainian drones: 159 drones intercepted, according to Russia’s defence ministry; ")
-    assert "10 drones that reached the target area, according to the Ukrainian military" in found.title
+    # two incidents: each named, so the figures never read as parts of one count
+    assert found.title.startswith(
+        "Ukrainian drones: 159 drones intercepted (Drone night), according to Russia’s defence ministry; "
+    )
+    assert (
+        "10 drones that reached the target area (Oryol plant strike), according to the Ukrainian military"
+        in found.title
+    )
     assert "never added" in found.dek and "20–21 May 2025" in found.dek and "not" not in found.title.lower()
 
 
@@ -29,7 +35,7 @@ def test_one_claimants_figures_for_one_incident_are_named_together():
 
 def test_a_territory_claim_carries_the_texts_words_for_when():
     found = headlines.family_headline(_claims(), "territory", unit="mi2")
-    assert "nearly 540 sq mi (“At the height of the incursion”), according to Ukrainian forces" in found.title
+    assert "nearly 540 sq mi (“at the height of the incursion”), according to Ukrainian forces" in found.title
     assert found.title.index("Ukrainian forces;") < found.title.index("according to Russia")  # in date order
 
 

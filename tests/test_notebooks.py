@@ -75,7 +75,11 @@ def test_committed_without_outputs_and_with_a_parameters_cell(path):
             "drone_interceptions",
             {"attacks_csv": "tests/fixtures/attacks/attacks_oddities.csv", "context_days": 3},
             2,
-            ["**84 Russian drones launched at Ukraine** and **30 destroyed**", "1 row whose model", "never adds them"],
+            [
+                "**76 Russian drones launched at Ukraine** in its overnight reports: **22 destroyed** and **41 lost locally**",
+                "1 row of a model the reference table does not know",  # in "Methods and data"
+                "never adds them",
+            ],
         ),
         ("casualties", {}, 1, ["at least 6", "lower bounds"]),
         (

@@ -569,13 +569,16 @@ def drone_context_figure(sel, attacks, days: int = 14) -> ClaimFigure | NoClaims
         caption=dataset.caption() if dataset is not None else "the attack dataset, not independently verified",
     )
     on = nights.loc[last] if last in nights.index else None
-    night = (
-        f" (night ending {wording.format_window(last, last)}: {int(on['launched'])} launched, {int(on['destroyed'])} destroyed)"
-        if on is not None and pd.notna(on["launched"])
-        else ""
-    )
+    night = ""
+    if on is not None and pd.notna(on["launched"]):
+        lost = f", {int(on['not_reach_goal'])} lost locally" if pd.notna(on.get("not_reach_goal")) else ""
+        night = (
+            f" (night ending {wording.format_window(last, last)}: {int(on['launched'])} launched, "
+            f"{int(on['destroyed'])} destroyed{lost})"
+        )
     alt = _context_alt(
-        f"Line chart of the Ukrainian Air Force’s nightly counts of Russian drones launched at Ukraine and destroyed, "
+        "Line chart of the Ukrainian Air Force’s overnight reports of Russian drones launched at Ukraine, destroyed and "
+        "lost locally (not reaching their target), "
         f"{wording.format_window(nights.index.min(), nights.index.max())}{night}",
         "Ukraine’s Air Force",
         claims.head(3),
@@ -584,9 +587,13 @@ def drone_context_figure(sel, attacks, days: int = 14) -> ClaimFigure | NoClaims
     series = interactive.Series(
         "airforce",
         "Ukrainian Air Force, night",
-        ("series:launched", "series:destroyed"),
-        nights[["launched", "destroyed"]],
-        {"launched": "Russian drones launched at Ukraine", "destroyed": "… of which destroyed"},
+        ("series:launched", "series:destroyed", "series:not_reach_goal"),
+        nights[["launched", "destroyed", "not_reach_goal"]],
+        {
+            "launched": "Russian drones launched at Ukraine",
+            "destroyed": "… destroyed (shot down)",
+            "not_reach_goal": "… did not reach their target (lost locally)",
+        },
         dataset.caption() if dataset is not None else "the attack dataset, not independently verified",
     )
     short = theme.cut(

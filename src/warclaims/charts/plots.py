@@ -972,7 +972,8 @@ def plot_timeline(data: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     crowded = crowded_window(rows) if ax is None else None
     labels = [timeline_label(r) for r in rows.itertuples()]
     lines = max(label.count("\n") + 1 for label in labels)
-    height = (0.42 if lines <= 2 else 0.56) * len(rows) + 2.9  # a row as tall as its label
+    per_row = 0.42 if lines <= 2 else (0.64 if theme.is_narrow() else 0.56)  # a phone's labels wrap shorter, taller
+    height = per_row * len(rows) + 2.9  # a row as tall as its label
     if ax is None:
         theme.set_theme()
         if theme.is_narrow():  # on a phone the detail panel goes below the whole period, each with its labels
@@ -1050,9 +1051,14 @@ def _timeline_lanes(rows: pd.DataFrame, ax: Axes | None) -> Axes:
     return ax
 
 
-def _mark_article(axes, article: tuple[pd.Timestamp, pd.Timestamp], label: str, gid: str) -> tuple[float, float]:
-    """Shade the article's days on every panel and name them on the first; returns the span's ends."""
+def _mark_article(
+    axes, article: tuple[pd.Timestamp, pd.Timestamp], label: str, gid: str, *, night: bool = False
+) -> tuple[float, float]:
+    """Shade the article's days on every panel and name them on the first (with `night`, only the
+    one night ending on the last day, centred on its point); returns the span's ends."""
     start, end = mdates.date2num(article[0]), mdates.date2num(article[1] + ONE_DAY)
+    if night:
+        start, end = mdates.date2num(article[1]) - 0.5, mdates.date2num(article[1]) + 0.5
     for ax in axes:
         ax.axvspan(
             start, end, color="#FFD54F", alpha=0.35, lw=0, gid=gid, zorder=0.5
@@ -1124,17 +1130,31 @@ def plot_drone_context(
         ms=4,
         lw=2.2,
         color=color,
-        label="… of which destroyed",
+        label="… destroyed (shot down)",
         gid="series:destroyed",
     )
-    _mark_article((top, bottom), article, "the article’s night", "article-night")
+    if "not_reach_goal" in nights:  # the dataset's third outcome: lost locally, never counted as destroyed
+        top.plot(
+            x,
+            nights["not_reach_goal"].astype("float"),
+            marker="s",
+            ms=4,
+            lw=1.6,
+            ls=":",
+            color="#56B4E9",
+            label="… did not reach their target (lost locally)",
+            gid="series:not_reach_goal",
+        )
+    _mark_article((top, bottom), article, "the article’s night", "article-night", night=True)
     top.set_ylabel("Drones per night")
     top.set_ylim(0, max(float(nights["launched"].max(skipna=True) or 0), 1) * 1.15)
     top.set_title(
-        theme.fit("Ukrainian Air Force: Russian drones launched at Ukraine, per night", 80), loc="left", fontsize=11
+        theme.fit("Ukrainian Air Force: Russian drones launched at Ukraine, per overnight report", 80),
+        loc="left",
+        fontsize=11,
     )
     theme.headline(top, "Two directions, two claimants: drones over Ukraine and drones over Russia")
-    theme.legend(top, top.get_legend_handles_labels()[0], ncol=2)
+    theme.legend(top, top.get_legend_handles_labels()[0], ncol=1 if theme.is_narrow() else 3)
     for row in claims.itertuples():
         cstart, cend = mdates.date2num(row.date_start), mdates.date2num(row.date_end + ONE_DAY)
         bar = bottom.barh(
@@ -1178,7 +1198,9 @@ def plot_drone_context(
     return top, bottom
 
 
-LOSSES_COLOR = "#8C8C8C"  # the other side's losses as one side claims them: no side's colour
+# The other side's losses as one side claims them: no side's colour; solid, so the article-days band
+# behind the bars never tints one into a third colour.
+LOSSES_COLOR = "#A3A3A3"
 
 
 def plot_losses_context(
@@ -1201,7 +1223,7 @@ def plot_losses_context(
     # losses in it read as Ukraine's. A context series of the other side's losses is drawn grey.
     color = LOSSES_COLOR
     # A statement dated D covers the 24 hours before it: its bar spans the day before D.
-    top.bar(x - 0.5, np.nan_to_num(daily, nan=0.0), width=0.8, color=color, alpha=0.8, gid="series:daily")
+    top.bar(x - 0.5, np.nan_to_num(daily, nan=0.0), width=0.8, color=color, gid="series:daily")
     words = sorted({q for q in days["qualifier"].dropna().astype(str) if q.strip()})
     qualified = f" (“{words[0]}”, as the statements word it)" if len(words) == 1 else ""
     top.set_title(
@@ -1256,9 +1278,7 @@ def plot_losses_context(
     theme.date_axis(bottom, maxticks=10)
     bottom.set_xlim(lo - 0.5, hi + 0.5)
     handles = [
-        mpl.patches.Patch(
-            facecolor=color, alpha=0.8, label=f"Russian personnel losses, per day, claimed by {claimant} (Ukraine)"
-        ),
+        mpl.patches.Patch(facecolor=color, label=f"Russian personnel losses, per day, claimed by {claimant} (Ukraine)"),
         *theme.side_handles(casualty["claimant_side"]),
     ]
     theme.headline(top, "Two claimants, two sides’ losses: context per day, and the article’s figures")

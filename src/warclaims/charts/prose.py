@@ -108,6 +108,8 @@ def headline(
         at = mapped_place_index(places[:MOST_PLACES], check_place(place)) if places else None
         if at is not None:
             found, beside = headlines.mapped_finding(places[at][1], mapped, unit)
+            if not found:  # maps given, none of these dates: said, so the page never reads as the one without
+                found = "DeepState’s maps hold no snapshot of these dates"
     elif attacks is not None:
         from warclaims.external.attacks import nights_around_article
 
@@ -439,9 +441,17 @@ def attack_context(sel: Selection, attacks, days: int) -> Prose | None:
         on = nights.loc[last]
         lines.append(
             f"\nOn the night ending {wording.format_window(last, last)} the Air Force reported "
-            f"**{int(on['launched']):,} Russian drones launched at Ukraine** and **{int(on['destroyed']):,} destroyed**. "
-            f"Over the {len(nights)} nights shown, the median was "
-            f"{nights['launched'].median():,.0f} launched per night with a report."
+            f"**{int(on['launched']):,} Russian drones launched at Ukraine** in its overnight reports: "
+            f"**{int(on['destroyed']):,} destroyed**"
+            + (
+                f" and **{int(on['not_reach_goal']):,} lost locally** (the dataset’s “did not reach their target”, "
+                "never counted as destroyed)"
+                if pd.notna(on["not_reach_goal"])
+                else ""
+            )
+            + ". "
+            f"Over the {int(nights['launched'].notna().sum())} nights shown with a report, the median was "
+            f"{nights['launched'].median():,.0f} launched a night."
         )
     else:
         lines.append(f"\nThe dataset has no drone report for the night ending {wording.format_window(last, last)}.")

@@ -341,11 +341,17 @@ def load_attacks(
     )
 
 
-def nightly(attacks: pd.DataFrame, kind: str = "drone", *, start=None, end=None) -> pd.DataFrame:
-    """Launched and destroyed per night for one kind of weapon, every night in [start, end] present
-    (nights without a report have no counts, not zeros)."""
+def nightly(
+    attacks: pd.DataFrame, kind: str = "drone", *, start=None, end=None, overnight: bool = False
+) -> pd.DataFrame:
+    """Launched, destroyed and not reaching their target (the dataset's `not_reach_goal`, lost
+    locally) per night for one kind of weapon, every night in [start, end] present (nights without
+    a report have no counts, not zeros). `overnight`: only the reports with times (the overnight
+    barrages), not the date-only ones, which give a day's reconnaissance drones, not a night."""
     rows = attacks[attacks["kind"] == kind]
-    per = rows.groupby("night")[["launched", "destroyed"]].sum(min_count=1)
+    if overnight:
+        rows = rows[~rows["date_only"].astype(bool)]
+    per = rows.groupby("night")[["launched", "destroyed", "not_reach_goal"]].sum(min_count=1)
     per["reports"] = rows.groupby("night").size()
     lo = pd.Timestamp(start) if start is not None else (per.index.min() if len(per) else None)
     hi = pd.Timestamp(end) if end is not None else (per.index.max() if len(per) else None)
@@ -368,10 +374,16 @@ def article_night(claims: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp]:
 def nights_around_article(
     claims: pd.DataFrame, attacks: pd.DataFrame, days: int
 ) -> tuple[pd.Timestamp, pd.Timestamp, pd.DataFrame]:
-    """The article's drone night (first, last day) and the nightly drone counts `days` either side of it."""
+    """The article's drone night (first, last day) and the overnight drone reports' counts `days`
+    either side of it (the night ending `last` is the article's)."""
     first, last = article_night(claims)
+    end = last + pd.Timedelta(days=days)
+    if len(attacks) and pd.notna(
+        attacks["night"].max()
+    ):  # never past the dataset's last night: no invented quiet nights
+        end = max(min(end, pd.Timestamp(attacks["night"].max())), last)
     return (
         first,
         last,
-        nightly(attacks, "drone", start=first - pd.Timedelta(days=days), end=last + pd.Timedelta(days=days)),
+        nightly(attacks, "drone", start=first - pd.Timedelta(days=days), end=end, overnight=True),
     )
