@@ -155,9 +155,10 @@ class ClaimFigure:
     def _repr_mimebundle_(self, include=None, exclude=None):
         if not os.environ.get(CLAIMS_CSV_ENV):
             # In JupyterLab or a papermill run of one's own: the picture and its alt text. What only
-            # a published page uses (the phone's drawing, the SVG, the marks and cards) is drawn when the report build runs the notebook, which says so by naming where
-            # the page's claims go (figures.ClaimsCSV). A second run over the whole archive is then
-            # seconds, not the ten it took with every page's extra drawn.
+            # a published page uses (the phone's drawing, the SVG, the marks and cards) is drawn
+            # when the report build runs the notebook, which says so by naming where the page's
+            # claims go (figures.ClaimsCSV). A second run over the whole archive is then seconds,
+            # not the ten it took with every page's extra drawn.
             png = self.png()
             width, _ = _png_size(png)
             data = {"image/png": base64.b64encode(png).decode("ascii"), "text/plain": f"[figure] {self.alt}"}
@@ -587,13 +588,9 @@ def drone_context_figure(sel, attacks, days: int = 14) -> ClaimFigure | NoClaims
     series = interactive.Series(
         "airforce",
         "Ukrainian Air Force, night",
-        ("series:launched", "series:destroyed", "series:not_reach_goal"),
-        nights[["launched", "destroyed", "not_reach_goal"]],
-        {
-            "launched": "Russian drones launched at Ukraine",
-            "destroyed": "… destroyed (shot down)",
-            "not_reach_goal": "… did not reach their target (lost locally)",
-        },
+        tuple(f"series:{column}" for column in plots.AIR_FORCE_SERIES),
+        nights[list(plots.AIR_FORCE_SERIES)],
+        {column: label for column, (label, _) in plots.AIR_FORCE_SERIES.items()},
         dataset.caption() if dataset is not None else "the attack dataset, not independently verified",
     )
     short = theme.cut(

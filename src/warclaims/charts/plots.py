@@ -1092,6 +1092,19 @@ def _label_beside(ax, text: str, start: float, end: float, y: float, view: tuple
     )
 
 
+# The Air Force dataset's outcomes of a night, as it defines them, in the order drawn: its columns,
+# the words the chart and the cards use, and the line each is drawn as. "Did not reach their
+# target" (lost locally) is never counted as destroyed.
+AIR_FORCE_SERIES = {
+    "launched": ("Russian drones launched at Ukraine", {"marker": "o", "lw": 1.6, "ls": "--", "alpha": 0.65}),
+    "destroyed": ("… destroyed (shot down)", {"marker": "o", "lw": 2.2}),
+    "not_reach_goal": (
+        "… did not reach their target (lost locally)",
+        {"marker": "s", "lw": 1.6, "ls": ":", "color": "#56B4E9"},
+    ),
+}
+
+
 def plot_drone_context(
     nights: pd.DataFrame,
     claims: pd.DataFrame,
@@ -1111,40 +1124,16 @@ def plot_drone_context(
         top, bottom = axes
     color = theme.side_color("ukraine")
     x = mdates.date2num(nights.index)
-    top.plot(
-        x,
-        nights["launched"].astype("float"),
-        marker="o",
-        ms=4,
-        lw=1.6,
-        ls="--",
-        color=color,
-        alpha=0.65,
-        label="Russian drones launched at Ukraine",
-        gid="series:launched",
-    )
-    top.plot(
-        x,
-        nights["destroyed"].astype("float"),
-        marker="o",
-        ms=4,
-        lw=2.2,
-        color=color,
-        label="… destroyed (shot down)",
-        gid="series:destroyed",
-    )
-    if "not_reach_goal" in nights:  # the dataset's third outcome: lost locally, never counted as destroyed
-        top.plot(
-            x,
-            nights["not_reach_goal"].astype("float"),
-            marker="s",
-            ms=4,
-            lw=1.6,
-            ls=":",
-            color="#56B4E9",
-            label="… did not reach their target (lost locally)",
-            gid="series:not_reach_goal",
-        )
+    for column, (label, style) in AIR_FORCE_SERIES.items():
+        if column in nights:
+            top.plot(
+                x,
+                nights[column].astype("float"),
+                ms=4,
+                label=label,
+                gid=f"series:{column}",
+                **{"color": color, **style},
+            )
     _mark_article((top, bottom), article, "the article’s night", "article-night", night=True)
     top.set_ylabel("Drones per night")
     top.set_ylim(0, max(float(nights["launched"].max(skipna=True) or 0), 1) * 1.15)

@@ -190,27 +190,31 @@ def kicker(nb, title: str) -> None:
             return
 
 
-def figures_of(nb) -> list[dict]:
-    out = []
+def _figures(nb):
+    """(output data, its figure payload) for every chart the notebook's outputs hold, in page order."""
     for cell in nb.cells:
         for o in cell.get("outputs", []):
             data = o.get("data", {})
-            if FIGURE_MIME in data and "image/png" in data:
-                drawn = data[FIGURE_MIME]
-                out.append(
-                    {
-                        "name": drawn["name"],
-                        "alt": drawn["alt"],
-                        "title": drawn.get("title", drawn["name"]),
-                        "context": bool(drawn.get("series")) or bool(drawn.get("tiles")),
-                        "thumb": _thumbnail(drawn.get("page_png") or data["image/png"]),
-                        "svg": drawn["svg"].encode("utf-8"),
-                        "png": base64.b64decode(data["image/png"]),
-                        "csv": {
-                            d["href"]: d["text"].encode("utf-8") for d in drawn.get("downloads", []) if "text" in d
-                        },
-                    }
-                )
+            if isinstance(data.get(FIGURE_MIME), dict):
+                yield data, data[FIGURE_MIME]
+
+
+def figures_of(nb) -> list[dict]:
+    out = []
+    for data, drawn in _figures(nb):
+        if "image/png" in data:
+            out.append(
+                {
+                    "name": drawn["name"],
+                    "alt": drawn["alt"],
+                    "title": drawn.get("title", drawn["name"]),
+                    "context": bool(drawn.get("series")) or bool(drawn.get("tiles")),
+                    "thumb": _thumbnail(drawn.get("page_png") or data["image/png"]),
+                    "svg": drawn["svg"].encode("utf-8"),
+                    "png": base64.b64decode(data["image/png"]),
+                    "csv": {d["href"]: d["text"].encode("utf-8") for d in drawn.get("downloads", []) if "text" in d},
+                }
+            )
     return out
 
 
@@ -219,17 +223,14 @@ def page_images(nb) -> None:
     every browser a reader has shows and which is about 40 % smaller for a chart (the overview's
     timeline: 117 KB to 69 KB). The page carries both drawings, so a phone downloads both; the
     downloads and the notebook keep the PNGs."""
-    for cell in nb.cells:
-        for o in cell.get("outputs", []):
-            data = o.get("data", {})
-            fig = data.get(FIGURE_MIME)
-            if not isinstance(fig, dict) or "image/png" not in data:
-                continue
-            for tile in fig.get("tiles", []):
-                tile["page"] = _webp(tile.pop("png"))
-            fig["page_png"] = _webp(fig.pop("page_wide", None) or data["image/png"]) if "tiles" not in fig else ""
-            if data.get(NARROW_MIME):
-                fig["page_narrow"] = _webp(data[NARROW_MIME])
+    for data, fig in _figures(nb):
+        if "image/png" not in data:
+            continue
+        for tile in fig.get("tiles", []):
+            tile["page"] = _webp(tile.pop("png"))
+        fig["page_png"] = _webp(fig.pop("page_wide", None) or data["image/png"]) if "tiles" not in fig else ""
+        if data.get(NARROW_MIME):
+            fig["page_narrow"] = _webp(data[NARROW_MIME])
 
 
 def page_marks(nb) -> None:
@@ -238,11 +239,9 @@ def page_marks(nb) -> None:
     series, one list of "row x y w h" (the page's script makes the buttons and fills one card from
     the row) instead of a button and a card per day, which was 1 MB of a page over the whole
     DeepState archive. Claims and maps keep a button and a card each."""
-    for cell in nb.cells:
-        for o in cell.get("outputs", []):
-            fig = o.get("data", {}).get(FIGURE_MIME)
-            if isinstance(fig, dict) and "marks" in fig:
-                _page_marks(fig)
+    for _, fig in _figures(nb):
+        if "marks" in fig:
+            _page_marks(fig)
 
 
 def _page_marks(fig: dict) -> None:
@@ -300,18 +299,14 @@ def add_downloads(nb, report_id: str) -> None:
     """Give each figure its downloads, in the order the page lists them: its data as CSV (the claims
     it draws with their quotes and sources; each series with its citation), its PNG and its SVG."""
     names: dict[str, int] = {}
-    for cell in nb.cells:
-        for o in cell.get("outputs", []):
-            fig = o.get("data", {}).get(FIGURE_MIME)
-            if not isinstance(fig, dict):
-                continue
-            # Two charts of one name on a page (a notebook drawing the same chart twice) get their
-            # own: the second is NAME-2, so its cards, ids and files never take the first's.
-            seen = names.get(fig["name"], 0)
-            names[fig["name"]] = seen + 1
-            if seen:
-                fig["name"] = f"{fig['name']}-{seen + 1}"
-            _add_downloads(fig, report_id)
+    for _, fig in _figures(nb):
+        # Two charts of one name on a page (a notebook drawing the same chart twice) get their own:
+        # the second is NAME-2, so its cards, ids and files never take the first's.
+        seen = names.get(fig["name"], 0)
+        names[fig["name"]] = seen + 1
+        if seen:
+            fig["name"] = f"{fig['name']}-{seen + 1}"
+        _add_downloads(fig, report_id)
 
 
 def _add_downloads(fig: dict, report_id: str) -> None:
