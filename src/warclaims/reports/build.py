@@ -23,22 +23,11 @@ from warclaims import interrupts
 from warclaims.charts.parameters import describe
 from warclaims.paths import build_cache, temporary_name, write_atomic, write_new
 from warclaims.reports import workers
-from warclaims.reports.digests import Digests, sha256
+from warclaims.reports.digests import Digests, claims_csv_name, sha256
 from warclaims.reports.reportlist import Report, ReportListError, load_cached, source_rows
 
 FORMAT = 2  # bump when the build's output format changes: every report is rebuilt
 DEPENDENCY_GLOBS = ("data/*.csv", "seeds/*", "src/warclaims/**/*", "requirements.lock")
-
-
-def csv_name(kind: str, data: bytes) -> str:
-    """data/<kind>-<hash>.csv: named by its content, so reports that publish the same rows (a page's
-    claims, a chart's, a series) share one file."""
-    return f"data/{kind}-{sha256(data)[:16]}.csv"
-
-
-def claims_csv_name(data: bytes) -> str:
-    """A page's claims CSV: data/claims-<hash>.csv."""
-    return csv_name("claims", data)
 
 
 def file_hashes(root: Path, patterns=DEPENDENCY_GLOBS, digests: Digests | None = None) -> dict[str, str]:

@@ -26,6 +26,17 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def csv_name(kind: str, data: bytes) -> str:
+    """data/<kind>-<hash>.csv: named by its content, so reports that publish the same rows (a page's
+    claims, a chart's, a series) share one file."""
+    return f"data/{kind}-{sha256(data)[:16]}.csv"
+
+
+def claims_csv_name(data: bytes) -> str:
+    """A page's claims CSV: data/claims-<hash>.csv."""
+    return csv_name("claims", data)
+
+
 class Digests:
     """sha256 of files, remembered in `store` (a JSON file) between builds."""
 

@@ -14,7 +14,9 @@ and releasing them, and another process can take one before the kernel binds it 
 already in use", so "Kernel died before replying to kernel_info"), as 2 of 720 kernels did in
 parallel builds. A socket file in a folder only this report uses cannot be taken.
 The kernel's connection file and stderr go in the same folder, so a kernel that dies says why,
-and a worker that is killed leaves nothing behind (`workers.exit_now` removes the folder).
+and a worker that is stopped leaves nothing behind (`processes.exit_now` ends the kernel, then
+removes the folder). A report's folder and the zygote's address reach the kernel manager as its
+traitlets configuration (`config`), passed by papermill to nbclient: no module holds them.
 """
 
 from __future__ import annotations
@@ -25,58 +27,55 @@ import select
 import signal
 import socket
 import sys
+import uuid
 from typing import Any
 
+from jupyter_client import protocol_version_info
 from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
-from traitlets import DottedObjectName, Type, default
+from traitlets import DottedObjectName, Type, Unicode, default
+from traitlets.config import Config
 
-from warclaims.reports.zygote import SOCKET_PATH_MAX, read_line
+from warclaims.reports import processes
+from warclaims.reports.processes import read_line
+from warclaims.reports.zygote import SOCKET_PATH_MAX
 
 REQUEST_TIMEOUT = 60.0  # seconds a worker waits for its kernel (the zygote may still be importing)
 KILL_WAIT = 1.0  # seconds to wait for a killed kernel to be gone
-ADDRESS: str | None = None  # the zygote's socket, set in a build worker (render.run_report)
-FOLDER: str | None = None  # the report's private folder: its kernel's connection file, sockets and log
-STARTED_COLD = ""  # why the last kernel this worker asked for was started cold ("" when it was forked)
-FORKED: ForkedProcess | None = None  # the last kernel the zygote gave this worker
 LOG_NAME = "kernel-stderr.log"
+COLD_NAME = "started-cold.txt"  # why the kernel was started cold, when it was (read by the worker after the run)
 
 
-def socket_prefix() -> str | None:
+def config(folder: str, zygote: str | None) -> Config:
+    """The traitlets configuration that gives a report's kernel manager its folder and the zygote's
+    address: papermill passes it to nbclient, which creates the manager with it."""
+    return Config({"ForkedKernelManager": {"folder": folder, "zygote": zygote or ""}})
+
+
+def socket_prefix(folder: str) -> str | None:
     """The path prefix of the report's kernel sockets (jupyter_client adds "-1" ... "-5"), or None
     where there is no private folder or its path is too long for a Unix socket (TCP then)."""
-    if FOLDER is None or os.name != "posix":
+    if not folder or os.name != "posix":
         return None
-    prefix = os.path.join(FOLDER, "kernel")
+    prefix = os.path.join(folder, "kernel")
     return prefix if len(os.fsencode(prefix)) + 3 <= SOCKET_PATH_MAX else None
 
 
-def end_forked_kernel() -> None:
-    """Kill the kernel the zygote gave this worker, if it still runs, and wait (briefly) for it to go
-    (a worker that is stopped: the zygote would kill it too, but only once the worker is gone)."""
-    process = FORKED
-    if process is None or process.poll() is not None:
-        return
+def started_cold(folder: str) -> str:
+    """Why the report's kernel was started cold ("" when the zygote forked it)."""
     try:
-        os.killpg(process.pid, signal.SIGKILL)  # alive, so its pid and process group are still its own
+        with open(os.path.join(folder, COLD_NAME), encoding="utf-8") as f:
+            return f.read()
     except OSError:
-        return
-    process.wait(KILL_WAIT)
+        return ""
 
 
-def kernel_log() -> str | None:
-    return os.path.join(FOLDER, LOG_NAME) if FOLDER else None
-
-
-def why_it_died() -> str:
+def why_it_died(folder: str) -> str:
     """The error a kernel wrote to its stderr before it died (the last line of its last traceback),
     or "" when it wrote none (killed by a signal, say)."""
-    path = kernel_log()
-    if path is None:
-        return ""
     try:
-        with open(path, encoding="utf-8", errors="replace") as log:
+        with open(os.path.join(folder, LOG_NAME), encoding="utf-8", errors="replace") as log:
             lines = log.read().splitlines()
     except OSError:
         return ""
@@ -115,6 +114,16 @@ class ForkedProcess:
             raise ProcessLookupError(3, "No such process")  # what LocalProvisioner tolerates
         signal.pidfd_send_signal(self._fd, signum)
 
+    def end(self) -> None:
+        """Kill the process and its process group, if it still runs, and wait (briefly) for it to go."""
+        if self.poll() is not None:
+            return
+        try:
+            os.killpg(self.pid, signal.SIGKILL)  # alive, so its pid and process group are still its own
+        except OSError:
+            return
+        self.wait(KILL_WAIT)
+
     def kill(self) -> None:
         self.send_signal(signal.SIGKILL)
 
@@ -128,19 +137,24 @@ class ForkedProcess:
 
 
 class ForkedProvisioner(LocalProvisioner):
-    """LocalProvisioner, except that the kernel process comes from the zygote when one is running."""
+    """LocalProvisioner, except that the kernel process comes from the zygote when the manager
+    (`parent`) names one. Its folder and the zygote's address are the manager's traits."""
 
     async def launch_kernel(self, cmd: list[str], **kwargs: Any):
-        global STARTED_COLD
-        pid, STARTED_COLD = _spawn(cmd, kwargs) if ADDRESS else (None, "")
+        folder, zygote = self.parent.folder, self.parent.zygote
+        pid, why = _spawn(cmd, kwargs, zygote, folder) if zygote else (None, "")
         if pid is None:
-            log = kernel_log()
-            if log is None or kwargs.get("stderr") is not None:
+            if why and folder:
+                with open(os.path.join(folder, COLD_NAME), "w", encoding="utf-8") as f:
+                    f.write(why)
+            if not folder or kwargs.get("stderr") is not None:
                 return await super().launch_kernel(cmd, **kwargs)
-            with open(log, "ab") as stderr:  # the kernel has its own copy once it has started
+            with open(os.path.join(folder, LOG_NAME), "ab") as stderr:  # the kernel has its own copy once started
                 return await super().launch_kernel(cmd, **{**kwargs, "stderr": stderr})
-        global FORKED
-        self.process = FORKED = ForkedProcess(pid)
+        self.process = ForkedProcess(pid)
+        # A worker stopped now (SIGTERM, the build's death) ends this kernel too: it is not the
+        # worker's child, so `processes.exit_now` would not find it among the worker's children.
+        processes.register(self.process.end)
         self.pid = self.pgid = pid
         self.cwd = kwargs.get("cwd") or os.getcwd()
         return self.connection_info
@@ -151,6 +165,11 @@ class ForkedProvisioner(LocalProvisioner):
         await super().kill(restart)
         if isinstance(self.process, ForkedProcess):
             self.process.wait(KILL_WAIT)
+
+    async def cleanup(self, restart: bool = False) -> None:
+        if isinstance(self.process, ForkedProcess):
+            processes.unregister(self.process.end)
+        await super().cleanup(restart)
 
 
 class ForkedKernelClient(AsyncKernelClient):
@@ -181,7 +200,10 @@ class ForkedKernelClient(AsyncKernelClient):
                     except Empty:
                         pass
                     else:
-                        self._handle_kernel_info_reply(msg)
+                        # What jupyter_client's own wait does with the reply: speak the kernel's protocol.
+                        adapt = int(msg["content"]["protocol_version"].split(".")[0])
+                        if adapt != protocol_version_info[0]:
+                            self.session.adapt_version = adapt
                         break
             if not await self.is_alive():
                 raise RuntimeError("Kernel died before replying to kernel_info")
@@ -192,8 +214,13 @@ class ForkedKernelClient(AsyncKernelClient):
 
 
 class ForkedKernelManager(AsyncKernelManager):
-    """The kernel manager papermill (nbclient) uses in build workers."""
+    """The kernel manager papermill (nbclient) uses in build workers, configured per report
+    (`config`): the report's private folder, and the zygote's address when there is one."""
 
+    folder = Unicode("", help="the report's private folder: its kernel's connection file, sockets and log").tag(
+        config=True
+    )
+    zygote = Unicode("", help="the build's zygote socket; empty: every kernel is started cold").tag(config=True)
     client_class = DottedObjectName("warclaims.reports.kernels.ForkedKernelClient")
     client_factory = Type(klass="warclaims.reports.kernels.ForkedKernelClient")
 
@@ -201,41 +228,43 @@ class ForkedKernelManager(AsyncKernelManager):
     def _connection_file_default(self) -> str:
         # In the report's folder, so a killed worker's folder takes its kernel's key file with it
         # (jupyter_client would make one with mkstemp in the temporary folder).
-        return os.path.join(FOLDER, "kernel.json") if FOLDER else ""
+        return os.path.join(self.folder, "kernel.json") if self.folder else ""
 
     @default("transport")
     def _transport_default(self) -> str:
-        return "ipc" if socket_prefix() else "tcp"
+        return "ipc" if socket_prefix(self.folder) else "tcp"
 
     @default("ip")
     def _ip_default(self) -> str:
-        prefix = socket_prefix()
+        prefix = socket_prefix(self.folder)
         return prefix if self.transport == "ipc" and prefix else super()._ip_default()
 
-    async def _async_pre_start_kernel(self, **kw: Any):
+    async def start_kernel(self, **kw: Any) -> None:
+        # The provisioner is set through the manager's `provisioner` attribute, which jupyter_client
+        # fills from its provisioner factory only when it is still None. The factory's own hook (the
+        # `jupyter_client.kernel_provisioners` entry point) is chosen by a kernelspec's metadata, and
+        # the build runs the user's `python3` kernelspec, not one of its own.
         if self.provisioner is None:
-            import uuid
-
-            self.kernel_id = self.kernel_id or kw.pop("kernel_id", str(uuid.uuid4()))
+            self.kernel_id = self.kernel_id or kw.pop("kernel_id", None) or str(uuid.uuid4())
             self.provisioner = ForkedProvisioner(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self)
-        return await super()._async_pre_start_kernel(**kw)
+        await super().start_kernel(**kw)
 
 
-def _spawn(cmd: list[str], kwargs: dict) -> tuple[int | None, str]:
-    """Ask the zygote for a kernel running `cmd`: (its pid, ""), or (None, why not) when it cannot
-    give one (the kernel is started cold then)."""
+def _spawn(cmd: list[str], kwargs: dict, zygote: str, folder: str) -> tuple[int | None, str]:
+    """Ask the zygote at `zygote` for a kernel running `cmd`: (its pid, ""), or (None, why not)
+    when it cannot give one (the kernel is started cold then)."""
     if len(cmd) < 3 or cmd[1:3] != ["-m", "ipykernel_launcher"] or not _same_python(cmd[0]):
         return None, f"the kernelspec runs {' '.join(cmd[:3])}, not this Python's ipykernel"
     request = {
         "argv": cmd[3:],
         "cwd": str(kwargs.get("cwd") or os.getcwd()),
         "env": dict(kwargs.get("env") or os.environ),
-        "stderr": kernel_log(),
+        "stderr": os.path.join(folder, LOG_NAME) if folder else None,
     }
     try:
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
             conn.settimeout(REQUEST_TIMEOUT)
-            conn.connect(ADDRESS)
+            conn.connect(zygote)
             conn.sendall(json.dumps(request).encode() + b"\n")
             reply = json.loads(read_line(conn))
     except (OSError, ValueError) as exc:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import os
 import re
+import shutil
 import tempfile
 from functools import lru_cache
 from pathlib import Path
@@ -24,8 +25,8 @@ from traitlets.config import Config
 
 from warclaims.charts import CLAIMS_CSV_ENV, FIGURE_MIME, NARROW_MIME, TABLE_MIME
 from warclaims.paths import CACHE_ENV, build_cache
-from warclaims.reports import kernels
-from warclaims.reports.build import claims_csv_name, csv_name
+from warclaims.reports import kernels, processes
+from warclaims.reports.digests import claims_csv_name, csv_name
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -389,13 +390,14 @@ def run_report(job: dict) -> dict:
     os.environ[CACHE_ENV] = str(build_cache(root))
     status, error = "ok", ""
     # In the build's temporary folder, which the build removes when it stops, whenever that is.
-    with tempfile.TemporaryDirectory(prefix="r", dir=job.get("scratch")) as tmp:
-        kernels.FOLDER = tmp  # the kernel's connection file, sockets and stderr; no other process uses it
+    with (
+        tempfile.TemporaryDirectory(prefix="r", dir=job.get("scratch")) as tmp,
+        # A worker stopped meanwhile removes it too (the kernel is ended first; nothing writes there then).
+        processes.on_exit(lambda: shutil.rmtree(tmp, ignore_errors=True)),
+    ):
         executed = Path(tmp) / "executed.ipynb"
         claims_csv = Path(tmp) / "claims.csv"
         os.environ[CLAIMS_CSV_ENV] = str(claims_csv)  # where the notebook's ClaimsCSV writes the page's claims
-        kernels.ADDRESS = job.get("zygote")  # fork the kernel from the build's zygote when there is one
-        kernels.STARTED_COLD = ""
         try:
             pm.execute_notebook(
                 str(root / job["notebook"]),
@@ -410,6 +412,9 @@ def run_report(job: dict) -> dict:
                 # per-cell save re-validates and rewrites the notebook, CPU the other kernel needs.
                 request_save_on_cell_execute=False,
                 kernel_manager_class=kernels.ForkedKernelManager,
+                # The kernel's connection file, sockets and stderr go in the report's own folder
+                # (no other process uses it); it is forked from the build's zygote when there is one.
+                config=kernels.config(tmp, job.get("zygote")),
                 # The outputs are complete once the last cell replies; a polite shutdown only waits.
                 shutdown_kernel="immediate",
             )
@@ -420,8 +425,9 @@ def run_report(job: dict) -> dict:
             )
         except Exception as exc:  # a kernel that died or timed out: still a failed report, not a failed build
             status, error = "failed", f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
-            if "Kernel died" in error and (said := kernels.why_it_died()):
+            if "Kernel died" in error and (said := kernels.why_it_died(tmp)):
                 error = f"{error} (the kernel's last error: {said})"
+        cold = kernels.started_cold(tmp)
         if not executed.exists():
             return {
                 "id": job["id"],
@@ -485,7 +491,7 @@ def run_report(job: dict) -> dict:
         "html": html.encode("utf-8"),
         "figures": figures,
         "data_csv": data_csv if status == "ok" else None,
-        "started_cold": kernels.STARTED_COLD,
+        "started_cold": cold,
         "started": started,
         "seconds": time.time() - started,
     }

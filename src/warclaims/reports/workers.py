@@ -19,6 +19,7 @@ import threading
 from pathlib import Path
 
 from warclaims import interrupts
+from warclaims.reports.processes import alive, exit_now
 
 STOP_SECONDS = 2.0  # how long stopped workers get to end their kernels before they are killed
 
@@ -258,57 +259,8 @@ def _watch_build(build_pid: int) -> None:
     try:
         fd = os.pidfd_open(build_pid)
     except (AttributeError, OSError):  # no pidfd (old kernel): poll instead
-        while _alive(build_pid):
+        while alive(build_pid):
             threading.Event().wait(0.25)
     else:
         select.select([fd], [], [])
     exit_now(1)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def children_of(pid: int) -> list[int]:
-    """Direct children of `pid` (a kernel is a child of the worker that started it), by psutil:
-    read from /proc on Linux, and from the system's own tables elsewhere (macOS has no /proc)."""
-    import psutil
-
-    try:
-        return [child.pid for child in psutil.Process(pid).children()]
-    except psutil.Error:
-        return []
-
-
-def kill_children() -> list[int]:
-    """Kill this process's children, each with its process group (a kernel leads a session of its
-    own); returns their pids."""
-    children = children_of(os.getpid())
-    for child in children:
-        try:
-            os.killpg(child, signal.SIGKILL)
-        except OSError:
-            with contextlib.suppress(OSError):
-                os.kill(child, signal.SIGKILL)
-    return children
-
-
-def exit_now(code: int) -> None:
-    """Kill this worker's kernels (each with its process group), remove the running report's
-    folder once they are gone (nothing writes there then), and exit without cleanup handlers."""
-    children = kill_children()  # the kernels started cold
-    kernels = sys.modules.get("warclaims.reports.kernels")  # loaded in a worker that has run a report
-    if kernels is not None:
-        kernels.end_forked_kernel()
-        for child in children:
-            with contextlib.suppress(OSError):
-                os.waitpid(child, 0)
-        if kernels.FOLDER:
-            shutil.rmtree(kernels.FOLDER, ignore_errors=True)
-    os._exit(code)

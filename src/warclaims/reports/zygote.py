@@ -32,6 +32,8 @@ import sys
 from contextlib import suppress
 from pathlib import Path
 
+from warclaims.reports.processes import exit_now, kill_children, read_line
+
 MPLBACKEND = "module://matplotlib_inline.backend_inline"  # what ipykernel sets for its kernels
 # Environment variables that differ from one report's kernel to the next (the build's own, and
 # jupyter_client's), read when a notebook runs rather than when a library is imported.
@@ -162,7 +164,6 @@ def serve(listener: socket.socket, build_pid: int, scratch: str = "") -> None:
     (killed, or crashed), its kernels are killed too, so none outlives the report it ran.
     """
     from warclaims.interrupts import ignore_sigint
-    from warclaims.reports.workers import exit_now
 
     gc.disable()  # as the gc.freeze documentation advises for a process that forks without exec
     ignore_sigint()
@@ -250,16 +251,6 @@ def _preload() -> None:
         importlib.import_module(name)
 
 
-def read_line(conn: socket.socket) -> bytes:
-    data = b""
-    while not data.endswith(b"\n"):
-        chunk = conn.recv(65536)
-        if not chunk:
-            raise ValueError("request ended early")
-        data += chunk
-    return data
-
-
 def _remove_when_empty(folder: str, seconds: float = 10.0) -> None:
     """Remove the build's temporary folder once the workers, which also saw the build die, have
     removed their reports' folders from it; past `seconds`, remove it whole (the build is dead, and
@@ -284,8 +275,6 @@ def _remove_when_empty(folder: str, seconds: float = 10.0) -> None:
 
 def _end_kernels() -> None:
     """Kill every kernel (each with its process group) and wait until all are gone."""
-    from warclaims.reports.workers import kill_children
-
     kill_children()
     while True:
         try:
