@@ -292,11 +292,13 @@ def test_reports_that_cannot_be_written_are_said_before_anything_runs(rebuilt, m
     assert err.splitlines() == ["cannot write reports/: file exists"]
 
 
-def test_killed_build_leaves_no_orphans(rebuilt, mark, tmp_path):
+@pytest.mark.parametrize("warm", [True, False], ids=["forked", "cold"])
+def test_killed_build_leaves_no_orphans(rebuilt, mark, tmp_path, warm):
     tmp = tmp_path / "tmp"
     tmp.mkdir()
     env = {"WARCLAIMS_TEST_MARK": mark, "TMPDIR": str(tmp)}
-    proc = cli(rebuilt, "build", "--force", "--quiet", env=env, start_new_session=True)
+    cold = [] if warm else ["--cold-kernels"]  # no zygote: the workers remove the build's folder
+    proc = cli(rebuilt, "build", "--force", "--quiet", *cold, env=env, start_new_session=True)
     wait_until(lambda: kernels_of(mark), 60, "a kernel of the build to start")
     os.kill(proc.pid, signal.SIGKILL)  # the build alone: its forkserver, workers and kernels must notice
     proc.communicate(timeout=30)

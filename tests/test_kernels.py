@@ -329,6 +329,39 @@ def test_a_worker_killed_mid_report_is_replaced_and_its_report_run_again(probe_p
     wait_until(lambda: not marked(mark), 10, "every process of the build to be gone")
 
 
+def test_a_worker_keeps_no_cleanup_of_a_report_that_has_ended(probe_project, tmp_path, monkeypatch):
+    # A worker runs report after report. Each registers its kernel's end and its folder's removal
+    # for its own length only: one left behind would end (or remove) what is long gone, and the
+    # list would grow by one per report for the life of a watch session.
+    from warclaims.charts import CLAIMS_CSV_ENV
+    from warclaims.paths import CACHE_ENV
+    from warclaims.reports import processes, render, zygote
+
+    for name in ("WARCLAIMS_ROOT", CACHE_ENV, CLAIMS_CSV_ENV):  # run_report sets them; restored after
+        monkeypatch.setenv(name, "")
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    forks = zygote.Zygote(probe_project, dict(os.environ), str(scratch))
+    job = {
+        "id": "probe",
+        "notebook": "notebooks/probe.ipynb",
+        "parameters": {"role": "check"},
+        "root": str(probe_project),
+        "timeout": 60,
+        "show_code": False,
+        "zygote": forks.address,
+        "scratch": str(scratch),
+    }
+    try:
+        for _ in range(2):
+            result = render.run_report(job)
+            assert (result["status"], result["started_cold"]) == ("ok", "")  # forked: the case at issue
+            assert processes._CLEANUPS == []
+            assert list(scratch.iterdir()) == []
+    finally:
+        forks.stop()
+
+
 def test_a_pool_kept_between_builds_replaces_a_zygote_a_notebook_killed(probe_project):
     """Watch mode keeps one pool: after a report kills the zygote, the next build forks again."""
     root = probe_project

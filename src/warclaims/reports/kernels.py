@@ -140,6 +140,10 @@ class ForkedProvisioner(LocalProvisioner):
     """LocalProvisioner, except that the kernel process comes from the zygote when the manager
     (`parent`) names one. Its folder and the zygote's address are the manager's traits."""
 
+    # The forked kernel, kept apart from `process`: LocalProvisioner.wait sets `process` to None
+    # before `cleanup` runs, and `cleanup` must still unregister this kernel's `end`.
+    _forked: ForkedProcess | None = None
+
     async def launch_kernel(self, cmd: list[str], **kwargs: Any):
         folder, zygote = self.parent.folder, self.parent.zygote
         pid, why = _spawn(cmd, kwargs, zygote, folder) if zygote else (None, "")
@@ -151,10 +155,10 @@ class ForkedProvisioner(LocalProvisioner):
                 return await super().launch_kernel(cmd, **kwargs)
             with open(os.path.join(folder, LOG_NAME), "ab") as stderr:  # the kernel has its own copy once started
                 return await super().launch_kernel(cmd, **{**kwargs, "stderr": stderr})
-        self.process = ForkedProcess(pid)
+        self.process = self._forked = ForkedProcess(pid)
         # A worker stopped now (SIGTERM, the build's death) ends this kernel too: it is not the
         # worker's child, so `processes.exit_now` would not find it among the worker's children.
-        processes.register(self.process.end)
+        processes.register(self._forked.end)
         self.pid = self.pgid = pid
         self.cwd = kwargs.get("cwd") or os.getcwd()
         return self.connection_info
@@ -167,8 +171,9 @@ class ForkedProvisioner(LocalProvisioner):
             self.process.wait(KILL_WAIT)
 
     async def cleanup(self, restart: bool = False) -> None:
-        if isinstance(self.process, ForkedProcess):
-            processes.unregister(self.process.end)
+        if self._forked is not None:
+            processes.unregister(self._forked.end)
+            self._forked = None
         await super().cleanup(restart)
 
 

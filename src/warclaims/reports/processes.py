@@ -24,6 +24,11 @@ def register(cleanup: Callable[[], None]) -> None:
     _CLEANUPS.append(cleanup)
 
 
+def register_first(cleanup: Callable[[], None]) -> None:
+    """Like `register`, but `exit_now` calls `cleanup` after every other."""
+    _CLEANUPS.insert(0, cleanup)
+
+
 def unregister(cleanup: Callable[[], None]) -> None:
     with contextlib.suppress(ValueError):
         _CLEANUPS.remove(cleanup)

@@ -19,7 +19,7 @@ import threading
 from pathlib import Path
 
 from warclaims import interrupts
-from warclaims.reports.processes import alive, exit_now
+from warclaims.reports.processes import alive, exit_now, register_first
 
 STOP_SECONDS = 2.0  # how long stopped workers get to end their kernels before they are killed
 
@@ -40,6 +40,7 @@ class Pool:
         # system has no pidfds to hold a process that is not one's child, i.e. not Linux).
         self.warm = warm and hasattr(os, "pidfd_open")
         self._executor = None
+        self._workers: list = []  # every process the executor started (`_context`), for `stop`
         self._started = False
         self._zygote = None
         self.environment: dict[str, str] = {}
@@ -88,7 +89,7 @@ class Pool:
         left kernels running and files behind."""
         with interrupts.deferred():
             if self._executor is not None:
-                stop(self._executor)
+                stop(self._executor, self._workers)
                 self._executor = None
             if self._zygote is not None:
                 self._zygote.stop()
@@ -145,15 +146,15 @@ class Pool:
 
     def _start(self):
         import concurrent.futures as cf
-        import multiprocessing
 
         if self._executor is None:
+            self._workers = []
             try:
                 self._executor = cf.ProcessPoolExecutor(
                     max_workers=self.jobs,
-                    mp_context=multiprocessing.get_context("forkserver"),
+                    mp_context=_context(self._workers),
                     initializer=_worker_init,
-                    initargs=(os.getpid(),),
+                    initargs=(os.getpid(), self.scratch),
                 )
             except OSError as exc:  # its locks live in /dev/shm
                 raise WorkersError(_cannot_start(exc)) from None
@@ -186,14 +187,33 @@ def _crashed(report_id: str, exc: BaseException) -> dict:
     return {"id": report_id, "status": "failed", "error": f"{type(exc).__name__}: {exc}", "notebook": None}
 
 
-def stop(pool) -> None:
-    """Stop every worker of `pool` (each ends its kernels), killing any that does not exit in time."""
-    processes = list((getattr(pool, "_processes", None) or {}).values())
-    for proc in processes:
+def _context(started: list):
+    """The forkserver context, which also keeps every process it starts in `started`.
+
+    ProcessPoolExecutor has no public list of its workers before Python 3.14 (`terminate_workers`),
+    and stopping them needs one; its `mp_context` is public, and creates them through `Process`.
+    """
+    import multiprocessing
+
+    forkserver = multiprocessing.get_context("forkserver")
+
+    class Keeping(type(forkserver)):
+        def Process(self, *args, **kwargs):
+            proc = forkserver.Process(*args, **kwargs)
+            started.append(proc)
+            return proc
+
+    return Keeping()
+
+
+def stop(pool, workers: list) -> None:
+    """Stop every worker of `pool` (`workers`; each ends its kernels), killing any that does not
+    exit in time."""
+    for proc in workers:
         if proc.is_alive():
             proc.terminate()
     pool.shutdown(wait=False, cancel_futures=True)
-    for proc in processes:
+    for proc in workers:
         proc.join(STOP_SECONDS)
         if proc.is_alive():
             proc.kill()
@@ -217,10 +237,10 @@ def start_forkserver() -> None:
 # --- inside a worker ---------------------------------------------------------------------------
 
 
-def _worker_init(build_pid: int) -> None:
+def _worker_init(build_pid: int, scratch: str) -> None:
     # Ctrl-C is ignored and stderr quiet already: the forkserver did both (`warm`).
     signal.signal(signal.SIGTERM, lambda signum, frame: exit_now(143))
-    threading.Thread(target=_watch_build, args=(build_pid,), name="watch-build", daemon=True).start()
+    threading.Thread(target=_watch_build, args=(build_pid, scratch), name="watch-build", daemon=True).start()
 
 
 def _run_report(job: dict) -> dict:
@@ -252,8 +272,9 @@ def _received(sent: dict) -> dict:
     return result
 
 
-def _watch_build(build_pid: int) -> None:
-    """Block until the build process is gone, then end this worker and its kernels."""
+def _watch_build(build_pid: int, scratch: str) -> None:
+    """Block until the build process is gone, then end this worker and its kernels, and remove the
+    build's temporary folder if no other worker still has a report's folder there."""
     import select
 
     try:
@@ -263,4 +284,16 @@ def _watch_build(build_pid: int) -> None:
             threading.Event().wait(0.25)
     else:
         select.select([fd], [], [])
+    # Registered first, so it runs last: after this worker's report folder is gone. Whichever
+    # worker removes its folder last finds the build's folder empty (the zygote, when there is one,
+    # also removes it; with --cold-kernels there is none).
+    register_first(lambda: _remove_if_empty(scratch))
     exit_now(1)
+
+
+def _remove_if_empty(scratch: str) -> None:
+    """Remove the build's temporary folder unless another worker's report is still in it. Results
+    no build will read (it is dead) go first."""
+    for result in Path(scratch).glob("result-*.pickle"):
+        result.unlink(missing_ok=True)
+    os.rmdir(scratch)
