@@ -10,6 +10,7 @@ import papermill as pm
 import pytest
 
 from warclaims.charts import FIGURE_MIME
+from warclaims.charts.parameters import ParameterError
 
 from conftest import ROOT
 
@@ -27,6 +28,24 @@ def execute(name: str, tmp_path, **parameters) -> nbformat.NotebookNode:
         kernel_name="python3",
     )
     return nbformat.read(out, as_version=4)
+
+
+def first_error(name: str, **parameters) -> tuple[int | None, BaseException | None]:
+    """Run a notebook's parameters cell, then `parameters` (as papermill injects them), then its
+    code cells in order, in this process, until one raises: which one (1 is the first after the
+    parameters) and what it raised; (None, None) when none does."""
+    nb = nbformat.read(ROOT / "notebooks" / f"{name}.ipynb", as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    at = next(i for i, c in enumerate(code) if "parameters" in c.metadata.get("tags", []))
+    namespace: dict = {}
+    exec(compile(code[at].source, f"<{name}: parameters>", "exec"), namespace)
+    namespace.update(parameters)
+    for n, cell in enumerate(code[at + 1 :], 1):
+        try:
+            exec(compile(cell.source, f"<{name}: code cell {n}>", "exec"), namespace)
+        except Exception as exc:
+            return n, exc
+    return None, None
 
 
 def outputs(nb):
@@ -176,16 +195,27 @@ def test_notebook_executes(tmp_path, monkeypatch, name, parameters, n_figures, e
         ),
     ],
 )
-def test_bad_parameter_stops_in_first_code_cell_with_one_line(tmp_path, name, parameters, message):
+def test_bad_parameter_stops_in_first_code_cell_with_one_line(name, parameters, message):
+    # The same cells a kernel runs, in this process: which cell raises, and the one line IPython
+    # shows for it (`_render_traceback_`). The kernel's side of it is the test after this one.
+    cell, exc = first_error(name, **parameters)
+    assert cell == 1, f"raised in code cell {cell} after the parameters, not the first"
+    assert isinstance(exc, ParameterError), repr(exc)
+    assert exc._render_traceback_() == [message]
+
+
+def test_a_kernel_shows_a_bad_parameter_as_its_one_line_in_the_first_cell(tmp_path):
     with pytest.raises(pm.PapermillExecutionError):
-        execute(name, tmp_path, **parameters)
-    nb = nbformat.read(tmp_path / f"{name}.out.ipynb", as_version=4)
+        execute("overview", tmp_path, claimant_sides=["nato"])
+    nb = nbformat.read(tmp_path / "overview.out.ipynb", as_version=4)
     code = [c for c in nb.cells if c.cell_type == "code"]
     errors = [(i, o) for i, c in enumerate(code) for o in c.outputs if o.output_type == "error"]
     assert len(errors) == 1
     index, error = errors[0]
     assert code[index - 1].metadata.get("tags") == ["injected-parameters"]  # the first cell after the parameters
-    assert error["traceback"] == [message]
+    assert error["traceback"] == [
+        "ParameterError: claimant_sides has unknown side(s) 'nato'; choose from russia, ukraine, other"
+    ]
 
 
 def test_table_problems_are_listed_without_traceback(tmp_path):

@@ -151,14 +151,17 @@ class ForkedProvisioner(LocalProvisioner):
             if why and folder:
                 with open(os.path.join(folder, COLD_NAME), "w", encoding="utf-8") as f:
                     f.write(why)
-            if not folder or kwargs.get("stderr") is not None:
-                return await super().launch_kernel(cmd, **kwargs)
-            with open(os.path.join(folder, LOG_NAME), "ab") as stderr:  # the kernel has its own copy once started
-                return await super().launch_kernel(cmd, **{**kwargs, "stderr": stderr})
+            with processes.starting():  # a worker stopped meanwhile kills it (its child) before exiting
+                if not folder or kwargs.get("stderr") is not None:
+                    return await super().launch_kernel(cmd, **kwargs)
+                with open(os.path.join(folder, LOG_NAME), "ab") as stderr:  # the kernel has its own copy once started
+                    return await super().launch_kernel(cmd, **{**kwargs, "stderr": stderr})
         self.process = self._forked = ForkedProcess(pid)
         # A worker stopped now (SIGTERM, the build's death) ends this kernel too: it is not the
         # worker's child, so `processes.exit_now` would not find it among the worker's children.
-        processes.register(self._forked.end)
+        # (One stopped before this line leaves it to the zygote, which kills a dead worker's kernels.)
+        with processes.starting():
+            processes.register(self._forked.end)
         self.pid = self.pgid = pid
         self.cwd = kwargs.get("cwd") or os.getcwd()
         return self.connection_info

@@ -9,14 +9,51 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import socket
+import tempfile
+import threading
 from collections.abc import Callable, Iterator
 
 # What `exit_now` runs before the process exits, newest first. A signal handler (SIGTERM, the
 # build's death) cannot be handed arguments, so what it must clean up is said here beforehand:
-# the running report's kernel (`register`) and folder (`on_exit`), as `atexit` would, which `os._exit` skips.
+# the running report's kernel (`register`) and folder (`folder`), as `atexit` would, which `os._exit` skips.
 _CLEANUPS: list[Callable[[], None]] = []
+# Held while a child is started or a folder made with its cleanup; `exit_now` takes it, and never
+# gives it back. A build's death is seen by another thread than the one starting a report's
+# kernel: without it, a kernel started just after `exit_now` listed the children outlived the
+# worker, and wrote its connection file again into the folder just removed. Re-entrant: SIGTERM's
+# handler runs in the thread it interrupts, which may hold it (its child is then already forked).
+_STARTING = threading.RLock()
+STARTING_WAIT = 5.0  # seconds `exit_now` waits for a start under way (the zygote may be slow to answer)
+
+
+@contextlib.contextmanager
+def starting() -> Iterator[None]:
+    """Start a child process in this block: `exit_now`, called meanwhile from another thread,
+    waits until the block ends (and so finds the child to kill); once it has begun, the block
+    waits for the process to end."""
+    with _STARTING:
+        yield
+
+
+@contextlib.contextmanager
+def folder(**mkdtemp) -> Iterator[str]:
+    """A new temporary folder (`tempfile.mkdtemp`'s arguments), removed when the block ends or
+    when `exit_now` runs first: it is never there without its cleanup registered."""
+    with _STARTING:
+        path = tempfile.mkdtemp(**mkdtemp)
+
+        def remove() -> None:
+            shutil.rmtree(path, ignore_errors=True)
+
+        register(remove)
+    try:
+        yield path
+    finally:
+        remove()
+        unregister(remove)
 
 
 def register(cleanup: Callable[[], None]) -> None:
@@ -34,19 +71,10 @@ def unregister(cleanup: Callable[[], None]) -> None:
         _CLEANUPS.remove(cleanup)
 
 
-@contextlib.contextmanager
-def on_exit(cleanup: Callable[[], None]) -> Iterator[None]:
-    """While the block runs, `exit_now` calls `cleanup` (after this process's children are gone)."""
-    register(cleanup)
-    try:
-        yield
-    finally:
-        unregister(cleanup)
-
-
 def exit_now(code: int) -> None:
     """Kill this process's children (each with its process group) and wait for them, run the
-    cleanups `on_exit` registered, and exit without Python's own cleanup handlers."""
+    registered cleanups, and exit without Python's own cleanup handlers."""
+    _STARTING.acquire(timeout=STARTING_WAIT)  # never released: nothing starts after this
     for child in kill_children():
         with contextlib.suppress(OSError):
             os.waitpid(child, 0)

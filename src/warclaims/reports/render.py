@@ -11,8 +11,6 @@ from __future__ import annotations
 import base64
 import os
 import re
-import shutil
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 
@@ -390,11 +388,8 @@ def run_report(job: dict) -> dict:
     os.environ[CACHE_ENV] = str(build_cache(root))
     status, error = "ok", ""
     # In the build's temporary folder, which the build removes when it stops, whenever that is.
-    with (
-        tempfile.TemporaryDirectory(prefix="r", dir=job.get("scratch")) as tmp,
-        # A worker stopped meanwhile removes it too (the kernel is ended first; nothing writes there then).
-        processes.on_exit(lambda: shutil.rmtree(tmp, ignore_errors=True)),
-    ):
+    # A worker stopped meanwhile removes it too (the kernel is ended first; nothing writes there then).
+    with processes.folder(prefix="r", dir=job.get("scratch")) as tmp:
         executed = Path(tmp) / "executed.ipynb"
         claims_csv = Path(tmp) / "claims.csv"
         os.environ[CLAIMS_CSV_ENV] = str(claims_csv)  # where the notebook's ClaimsCSV writes the page's claims
