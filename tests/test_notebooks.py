@@ -4,6 +4,9 @@ from a working directory outside the repository."""
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import tempfile
 
 import nbformat
 import papermill as pm
@@ -11,23 +14,61 @@ import pytest
 
 from warclaims.charts import FIGURE_MIME
 from warclaims.charts.parameters import ParameterError
+from warclaims.reports import kernels
+from warclaims.reports.zygote import PER_REPORT
 
 from conftest import ROOT
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 
-def execute(name: str, tmp_path, **parameters) -> nbformat.NotebookNode:
-    out = tmp_path / f"{name}.out.ipynb"
-    pm.execute_notebook(
-        str(ROOT / "notebooks" / f"{name}.ipynb"),
-        str(out),
-        parameters=parameters,
-        cwd=str(tmp_path),
-        progress_bar=False,
-        kernel_name="python3",
-    )
-    return nbformat.read(out, as_version=4)
+@pytest.fixture(scope="module")
+def zygote():
+    """A zygote, as a build has one: the notebooks run in kernels forked from it (1-2 s less per
+    run than a cold kernel's imports; test_kernels shows the two start alike). Started on this
+    process's environment as a test sees it, without pytest's per-test variable."""
+    from warclaims.reports.zygote import Zygote
+
+    scratch = tempfile.mkdtemp(prefix="wc-nb-", dir="/tmp")  # short: the kernels' Unix sockets are in it
+    forks = Zygote(ROOT, {k: v for k, v in os.environ.items() if k != "PYTEST_CURRENT_TEST"}, scratch)
+    yield forks
+    forks.stop()
+    shutil.rmtree(scratch, ignore_errors=True)
+
+
+@pytest.fixture
+def execute(zygote, monkeypatch):
+    """Run a notebook with papermill in a kernel forked from the zygote (`cold=True`: one
+    jupyter_client starts itself); returns the executed notebook, also written beside tmp_path."""
+
+    def run(name: str, tmp_path, cold: bool = False, **parameters) -> nbformat.NotebookNode:
+        out = tmp_path / f"{name}.out.ipynb"
+        folder = tempfile.mkdtemp(dir=zygote.scratch)
+        # The kernel's environment is the zygote's, as a build worker's is the build's: what this
+        # process's own imports set (pandera sets PYARROW_IGNORE_TIMEZONE) and pytest's per-test
+        # variable are left out; the variables a test sets per run (PER_REPORT) are kept.
+        for key in set(os.environ) - set(zygote.environment) - PER_REPORT:
+            monkeypatch.delenv(key)
+        for key, value in zygote.environment.items():
+            if key not in PER_REPORT:
+                monkeypatch.setenv(key, value)
+        try:
+            pm.execute_notebook(
+                str(ROOT / "notebooks" / f"{name}.ipynb"),
+                str(out),
+                parameters=parameters,
+                cwd=str(tmp_path),
+                progress_bar=False,
+                kernel_name="python3",
+                **({} if cold else {"kernel_manager_class": kernels.ForkedKernelManager}),
+                config=kernels.config(folder, None if cold else zygote.ensure()),
+            )
+            assert kernels.started_cold(folder) == ""  # forked, or cold as asked: never cold by surprise
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+        return nbformat.read(out, as_version=4)
+
+    return run
 
 
 def first_error(name: str, **parameters) -> tuple[int | None, BaseException | None]:
@@ -119,7 +160,7 @@ def test_committed_without_outputs_and_with_a_parameters_cell(path):
         ),
     ],
 )
-def test_notebook_executes(tmp_path, monkeypatch, name, parameters, n_figures, expect):
+def test_notebook_executes(execute, tmp_path, monkeypatch, name, parameters, n_figures, expect):
     monkeypatch.setenv("WARCLAIMS_CACHE_DIR", str(tmp_path / "cache"))  # the snapshots' areas: not in the checkout
     monkeypatch.setenv("WARCLAIMS_CLAIMS_CSV", str(tmp_path / "claims.csv"))  # run as the build runs it: every output
     nb = execute(name, tmp_path, **parameters)
@@ -204,9 +245,9 @@ def test_bad_parameter_stops_in_first_code_cell_with_one_line(name, parameters, 
     assert exc._render_traceback_() == [message]
 
 
-def test_a_kernel_shows_a_bad_parameter_as_its_one_line_in_the_first_cell(tmp_path):
+def test_a_kernel_shows_a_bad_parameter_as_its_one_line_in_the_first_cell(execute, tmp_path):
     with pytest.raises(pm.PapermillExecutionError):
-        execute("overview", tmp_path, claimant_sides=["nato"])
+        execute("overview", tmp_path, cold=True, claimant_sides=["nato"])
     nb = nbformat.read(tmp_path / "overview.out.ipynb", as_version=4)
     code = [c for c in nb.cells if c.cell_type == "code"]
     errors = [(i, o) for i, c in enumerate(code) for o in c.outputs if o.output_type == "error"]
@@ -218,7 +259,7 @@ def test_a_kernel_shows_a_bad_parameter_as_its_one_line_in_the_first_cell(tmp_pa
     ]
 
 
-def test_table_problems_are_listed_without_traceback(tmp_path):
+def test_table_problems_are_listed_without_traceback(execute, tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text(
         (ROOT / "data/events.csv")
@@ -235,7 +276,7 @@ def test_table_problems_are_listed_without_traceback(tmp_path):
     assert not any("File " in line for line in error["traceback"])
 
 
-def test_injected_note_text_stays_text(tmp_path):
+def test_injected_note_text_stays_text(execute, tmp_path):
     events = (ROOT / "data/events.csv").read_text(encoding="utf-8")
     evil = tmp_path / "evil.csv"
     evil.write_text(
@@ -249,7 +290,7 @@ def test_injected_note_text_stays_text(tmp_path):
     json.dumps(nb)  # serialisable
 
 
-def test_run_by_hand_a_chart_is_its_picture_and_alt_text_only(tmp_path, monkeypatch):
+def test_run_by_hand_a_chart_is_its_picture_and_alt_text_only(execute, tmp_path, monkeypatch):
     """In JupyterLab or a papermill run of one's own, what only a published page uses (the phone's
     drawing, the SVG, the marks, the other unit) is not drawn: a second run is seconds."""
     monkeypatch.delenv("WARCLAIMS_CLAIMS_CSV", raising=False)
