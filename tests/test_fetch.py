@@ -7,10 +7,10 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import threading
-import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -23,6 +23,7 @@ from conftest import ROOT
 
 FIXTURES = Path(__file__).parent / "fixtures" / "general_staff"
 MODE = {"value": "ok"}  # what the server does: ok, 404, truncate, stall
+RELEASED = threading.Event()  # a stalled answer waits for it: set when the test that stalled it ends
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -38,7 +39,7 @@ class Handler(BaseHTTPRequestHandler):
             return
         data = path.read_bytes()
         if mode == "stall":
-            time.sleep(3)
+            RELEASED.wait(30)
         self.send_response(200)
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
@@ -64,7 +65,9 @@ def project(tmp_path, server):
     (tmp_path / "data").mkdir()
     shutil.copy(ROOT / "data" / "external.yaml", tmp_path / "data" / "external.yaml")
     MODE["value"] = "ok"
-    return tmp_path
+    RELEASED.clear()
+    yield tmp_path
+    RELEASED.set()
 
 
 def dataset(root):
@@ -118,10 +121,13 @@ def test_a_failed_download_is_one_line_and_keeps_the_old_copy(project, server, m
 
 
 def test_no_server_is_one_line(project):
-    with pytest.raises(
-        FetchError, match=r"cannot reach http://127\.0\.0\.1:9/x/russia_losses_personnel\.json .*offline"
-    ):
-        fetch_dataset(dataset(project), project, base_url="http://127.0.0.1:9/x", timeout=2, progress=False)
+    with socket.socket() as held:  # bound, never listening: this port is ours, and a connection is refused
+        held.bind(("127.0.0.1", 0))
+        port = held.getsockname()[1]
+        with pytest.raises(
+            FetchError, match=rf"cannot reach http://127\.0\.0\.1:{port}/x/russia_losses_personnel\.json .*offline"
+        ):
+            fetch_dataset(dataset(project), project, base_url=f"http://127.0.0.1:{port}/x", timeout=2, progress=False)
 
 
 def test_the_command_line(project, server):
