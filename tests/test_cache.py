@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import pickle
+import shutil
+import subprocess
+import sys
 
 import pytest
 
@@ -10,7 +14,7 @@ import warclaims
 from warclaims.claims import cache
 from warclaims.paths import CACHE_ENV
 
-from conftest import edit_row
+from conftest import ROOT, edit_row
 
 
 @pytest.fixture
@@ -56,3 +60,26 @@ def test_the_key_covers_the_whole_package_source(project, cached, monkeypatch):
     before = cache.entry_path(project, {})
     monkeypatch.setattr(cache, "package_digest", lambda: "another source")
     assert cache.entry_path(project, {}) != before
+
+
+def test_every_file_of_the_package_is_in_its_digest(tmp_path):
+    # The cache's key holds the package's digest: a change to any of its files (the vocabulary the
+    # parameter checks read, a file no module imports yet) must change it.
+    package = tmp_path / "src" / "warclaims"
+    shutil.copytree(ROOT / "src" / "warclaims", package, ignore=shutil.ignore_patterns("__pycache__"))
+
+    def digest() -> str:
+        code = "from warclaims.claims import cache; print(cache.__file__, cache.package_digest())"
+        env = {**os.environ, "PYTHONPATH": str(tmp_path / "src")}
+        out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+        where, value = out.split()
+        assert where.startswith(str(package))  # this copy, not the installed package
+        return value
+
+    seen = [digest()]
+    with open(package / "claims" / "vocabulary.py", "a", encoding="utf-8") as f:
+        f.write("# one more line\n")
+    seen.append(digest())
+    (package / "external" / "notes.txt").write_text("a file of the package\n")
+    seen.append(digest())
+    assert len(set(seen)) == 3

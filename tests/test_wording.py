@@ -45,5 +45,16 @@ def test_md_keeps_dollar_signs_literal():
     assert wording.md("Kremlin offers $5m and $9m") == "Kremlin offers \\$5m and \\$9m"
 
 
-def test_palette_is_one_colour_per_side():
-    assert len(set(theme.SIDE_COLORS.values())) == len(theme.SIDE_COLORS) == 3
+def _luminance(colour: str) -> float:
+    """WCAG 2's relative luminance of an sRGB colour."""
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def test_every_side_has_its_own_colour_readable_on_the_page():
+    # WCAG 2.1 (1.4.11, non-text contrast): at least 3:1 against the white the charts are drawn on.
+    colours = {side: theme.side_color(side) for side in ("russia", "ukraine", "other")}
+    assert len(set(colours.values())) == 3
+    for side, colour in colours.items():
+        assert 1.05 / (_luminance(colour) + 0.05) >= 3, (side, colour)
