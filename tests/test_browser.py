@@ -9,9 +9,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from warclaims.reports.build import build
-
-from conftest import EVERY_NOTEBOOK
+from conftest import INJECTED
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = [
@@ -21,20 +19,11 @@ ARGS = [
     "--disable-background-networking",
     "--host-resolver-rules=MAP * ~NOTFOUND",
 ]
-INJECTED = "<script>alert(1)</script><img src=x onerror=alert(2)>"
-REPORTS = EVERY_NOTEBOOK
 
 
 @pytest.fixture(scope="module")
-def published(build_project):
-    events = build_project / "data" / "events.csv"
-    events.write_text(
-        events.read_text(encoding="utf-8").replace("Location as for the killed.", INJECTED), encoding="utf-8"
-    )
-    (build_project / "reports.yaml").write_text(REPORTS)
-    outcome = build(build_project, progress=False)
-    assert outcome.failed == []
-    return build_project / "reports"
+def published(published_pages):
+    return published_pages
 
 
 @pytest.fixture(scope="module")
@@ -84,7 +73,7 @@ def test_index_and_every_report_display_offline(browser, published, screenshots)
         target = Path(urlparse(href).path)
         assert target.is_file(), f"broken link {href}"
     reports = sorted({h for h in hrefs if h.endswith(".html")})
-    assert len(reports) == 5
+    assert len(reports) == len(list(published.glob("*.html"))) - 1 == 8  # every report but the index
     for href in reports:
         report, seen = open_page(browser, href)
         check_page(report, seen)
@@ -98,7 +87,8 @@ def test_injected_markup_in_a_note_renders_as_text(browser, published):
     page, seen = open_page(browser, (published / "overview--default.html").as_uri())
     assert seen["dialogs"] == []
     cell = page.get_by_text(INJECTED, exact=False)
-    assert cell.count() == 1 and cell.first.is_visible()
+    # In the note, shown as the characters they are (and in cards the pointer opens: test_interactive_pages)
+    assert any(cell.nth(i).is_visible() for i in range(cell.count()))
     assert page.evaluate("document.querySelectorAll('img[src=\"x\"]').length") == 0
     assert page.evaluate("[...document.scripts].filter(s => s.textContent.includes('alert(1)')).length") == 0
 
@@ -128,7 +118,7 @@ def test_every_page_fits_the_screen_without_sideways_scrolling(browser, publishe
 def test_pages_link_to_each_other_name_their_source_and_publish_their_claims(browser, published):
     page, _ = open_page(browser, (published / "territory--square-miles.html").as_uri())
     nav = page.eval_on_selector_all("header nav a", "els => els.map(e => [e.textContent, e.getAttribute('href')])")
-    assert ["Territory claims: in square miles", "territory--square-miles.html"] in nav and len(nav) == 5
+    assert ["Territory claims: in square miles", "territory--square-miles.html"] in nav and len(nav) == 8
     assert (
         page.eval_on_selector("header nav [aria-current]", "e => e.textContent") == "Territory claims: in square miles"
     )

@@ -10,70 +10,16 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 
 import pytest
-from test_browser import ARGS, CHROMIUM, INJECTED
+from test_browser import ARGS, CHROMIUM
 
-from warclaims.reports.build import build
-
-from conftest import EVERY_NOTEBOOK, ROOT
-
-CONTEXT = """  - notebook: drone_interceptions
-    parameter_sets:
-      air-force-context:
-        attacks_csv: data/external/attacks/missile_attacks_daily.csv
-        attacks_models_csv: data/external/attacks/missiles_and_uavs.csv
-        context_days: 3
-  - notebook: casualties
-    parameter_sets:
-      general-staff-context:
-        losses_json: data/external/general-staff/russia_losses_personnel.json
-        losses_days: 5
-  - notebook: territory
-    parameter_sets:
-      deepstate-context:
-        snapshots: data/external/deepstate/geojsons
-        region_geojson: data/regions/test.geojson
-"""
+from conftest import INJECTED, ROOT
 
 
 @pytest.fixture(scope="module")
-def published(build_project):
-    root = build_project
-    fixtures = ROOT / "tests" / "fixtures"
-    events = root / "data" / "events.csv"
-    events.write_text(events.read_text(encoding="utf-8").replace("Location as for the killed.", INJECTED))
-    text = events.read_text(encoding="utf-8")  # a quote must be the source's words: the markup goes in a subject
-    row = ",killed,6,at_least,at least,stated,Ukraine’s national guard,ukraine,Ukrainian servicemen,"
-    events.write_text(text.replace(row, row[:-1] + f" {INJECTED},", 1), encoding="utf-8")
-    external = root / "data" / "external.yaml"
-    external.write_text(
-        external.read_text().replace(
-            "(Petro Ivaniuk)\n    importer: attacks", f"(Petro Ivaniuk) {INJECTED}\n    importer: attacks"
-        )
-    )
-    (root / "data" / "external" / "attacks").mkdir(parents=True)
-    shutil.copy(
-        fixtures / "attacks" / "attacks_oddities.csv",
-        root / "data" / "external" / "attacks" / "missile_attacks_daily.csv",
-    )
-    shutil.copy(
-        fixtures / "attacks" / "missiles_and_uavs.csv", root / "data" / "external" / "attacks" / "missiles_and_uavs.csv"
-    )
-    (root / "data" / "external" / "general-staff").mkdir(parents=True)
-    shutil.copy(
-        fixtures / "general_staff" / "russia_losses_personnel.json", root / "data" / "external" / "general-staff"
-    )
-    snapshots = root / "data" / "external" / "deepstate" / "geojsons"
-    snapshots.mkdir(parents=True)
-    for name in ("snapshot_1720000000.geojson", "snapshot_1720086400.geojson"):
-        shutil.copy(fixtures / "territory" / name, snapshots)
-    shutil.copy(fixtures / "territory" / "region.geojson", root / "data" / "regions" / "test.geojson")
-    (root / "reports.yaml").write_text(EVERY_NOTEBOOK + CONTEXT)
-    outcome = build(root, progress=False)
-    assert outcome.failed == [] and len(outcome.built) == 8, outcome
-    return root / "reports"
+def published(published_pages):
+    return published_pages
 
 
 @pytest.fixture(scope="module")
