@@ -8,13 +8,10 @@ reinstalls. It reads installed metadata only, so it answers in a fraction of a s
 from __future__ import annotations
 
 import importlib.metadata
-import re
 import sys
 from pathlib import Path
 
-
-def _norm(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()
+from packaging.utils import canonicalize_name
 
 
 def locked(lock: Path) -> dict[str, str]:
@@ -24,13 +21,17 @@ def locked(lock: Path) -> dict[str, str]:
         line = line.split("#", 1)[0].strip()
         if "==" in line:
             name, _, version = line.partition("==")
-            pins[_norm(name)] = version.strip()
+            pins[canonicalize_name(name)] = version.strip()
     return pins
 
 
 def differences(lock: Path) -> list[str]:
     """One line per locked package that is missing or at another version than the lock pins."""
-    installed = {_norm(d.metadata["Name"]): d.version for d in importlib.metadata.distributions() if d.metadata["Name"]}
+    installed = {
+        canonicalize_name(d.metadata["Name"]): d.version
+        for d in importlib.metadata.distributions()
+        if d.metadata["Name"]
+    }
     out = []
     for name, version in sorted(locked(lock).items()):
         have = installed.get(name)

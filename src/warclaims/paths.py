@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 _MARKERS = ("pyproject.toml", "data")
 CACHE_ENV = "WARCLAIMS_CACHE_DIR"  # where validated claim tables are cached (claims.cache); unset: no cache
@@ -15,8 +17,9 @@ class NotRegularFile(OSError):
     for ever (a FIFO with no writer) or never end (/dev/zero)."""
 
 
-def read_regular(path: str | os.PathLike[str]) -> bytes:
-    """The bytes of the regular file at `path`. A FIFO, device or socket raises NotRegularFile
+@contextlib.contextmanager
+def open_regular(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
+    """The regular file at `path`, open for reading. A FIFO, device or socket raises NotRegularFile
     (strerror "is not a regular file") without blocking: it is opened O_NONBLOCK and checked with
     fstat before any read. A folder raises IsADirectoryError, a missing file FileNotFoundError."""
     import errno
@@ -30,9 +33,23 @@ def read_regular(path: str | os.PathLike[str]) -> bytes:
         if not stat.S_ISREG(mode):
             raise NotRegularFile(errno.EINVAL, "is not a regular file (a FIFO, a device or a socket)", os.fspath(path))
         with open(fd, "rb", closefd=False) as f:
-            return f.read()
+            yield f
     finally:
         os.close(fd)
+
+
+def read_regular(path: str | os.PathLike[str]) -> bytes:
+    """The bytes of the regular file at `path` (`open_regular`'s checks and errors)."""
+    with open_regular(path) as f:
+        return f.read()
+
+
+def sha256_of_regular(path: str | os.PathLike[str]) -> str:
+    """The sha256 (hex) of the regular file at `path`, read in pieces (`open_regular`'s checks and errors)."""
+    import hashlib
+
+    with open_regular(path) as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 def temporary_name(path: Path) -> Path:

@@ -37,7 +37,10 @@ def package_digest() -> str:
     digest = hashlib.sha256()
     for path in sorted(package.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts:
-            digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+            with path.open("rb") as f:
+                digest.update(
+                    path.relative_to(package).as_posix().encode() + b"\0" + hashlib.file_digest(f, "sha256").digest()
+                )
     return digest.hexdigest()
 
 

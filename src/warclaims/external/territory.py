@@ -41,7 +41,7 @@ import numpy as np
 import pandas as pd
 
 from warclaims.errors import InputError, Problem
-from warclaims.paths import read_regular, write_atomic
+from warclaims.paths import read_regular, sha256_of_regular, write_atomic
 
 HELD, GREY, OCCUPIED = "held", "grey", "occupied"
 _TOKEN = re.compile(r"geoJSON\.(status|territories)\.([A-Za-z_-]*)")
@@ -471,7 +471,7 @@ def load_territory(
             ]
         )
     read_region(region)  # a bad region is one error, before any snapshot is read
-    region_key = hashlib.sha256(read_regular(region)).hexdigest()[:16]
+    region_key = sha256_of_regular(region)[:16]
     digests = _digests(files, cache)
 
     def entry_of(f: str) -> Path:

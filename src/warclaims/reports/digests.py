@@ -17,7 +17,7 @@ import os
 import time
 from pathlib import Path
 
-from warclaims.paths import read_regular, write_atomic
+from warclaims.paths import sha256_of_regular, write_atomic
 
 RACY_NS = 2_000_000_000  # a file modified this recently is hashed every time
 
@@ -60,7 +60,7 @@ class Digests:
         known = self._known.get(key)
         if isinstance(known, list) and len(known) == 4 and known[:3] == stamp:
             return known[3]
-        digest = sha256(read_regular(path))
+        digest = sha256_of_regular(path)
         if time.time_ns() - st.st_mtime_ns > RACY_NS:
             self._known[key] = [*stamp, digest]
             self._changed = True

@@ -1,9 +1,9 @@
 """One report, start to finish, inside a build worker: execute with papermill, normalize,
 render HTML with nbconvert, and pull out the figures. Returns bytes; writes nothing.
 
-Normalizing makes two runs byte-identical: papermill's times and durations, nbclient's timing
-metadata and the injected cell's random id are removed or fixed, and the machine's absolute
-paths in outputs become repository-relative.
+Normalizing makes two runs byte-identical: papermill's times and durations and the injected
+cell's random id are removed or fixed (nbclient is told not to record its per-cell times), and
+the machine's absolute paths in outputs become repository-relative.
 """
 
 from __future__ import annotations
@@ -122,7 +122,6 @@ def normalize(nb, root: Path, report_id: str) -> None:
         "exception": pm.get("exception"),
     }
     for cell in nb.cells:
-        cell.metadata.pop("execution", None)
         papermill = cell.metadata.pop("papermill", None)
         if papermill and papermill.get("exception"):
             cell.metadata["papermill"] = {"exception": True, "status": papermill.get("status")}
@@ -406,6 +405,7 @@ def run_report(job: dict) -> dict:
                 # Saved once at the end (also after a failure), not after every cell: the
                 # per-cell save re-validates and rewrites the notebook, CPU the other kernel needs.
                 request_save_on_cell_execute=False,
+                record_timing=False,  # nbclient's per-cell times: never written, so nothing to strip
                 kernel_manager_class=kernels.ForkedKernelManager,
                 # The kernel's connection file, sockets and stderr go in the report's own folder
                 # (no other process uses it); it is forked from the build's zygote when there is one.
