@@ -1,4 +1,4 @@
-"""Each rule of the contract (schema.py and the cross-checks in events.py) fails on a bad table,
+"""Each rule of the contract (schema.py and the cross-checks in checking.py) fails on a bad table,
 at the right line and column."""
 
 from __future__ import annotations
