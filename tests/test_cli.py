@@ -45,7 +45,7 @@ def test_validate_relative_events_path_from_another_cwd(tmp_path):
 def test_validate_missing_file():
     out = run("validate", "--events", "no/such/file.csv")
     assert out.returncode == 1
-    assert "no/such/file.csv:0: file not found" in out.stderr
+    assert "no/such/file.csv: file not found" in out.stderr
     assert "Traceback" not in out.stderr
 
 

@@ -92,8 +92,8 @@ def run_cli(*args):
 @pytest.mark.parametrize(
     "args, expected",
     [
-        (lambda tmp: [tmp, "--models", MODELS], "{tmp}:0: is a folder, not a CSV file"),
-        (lambda tmp: [FIXTURES / "attacks_oddities.csv", "--models", tmp], "{tmp}:0: is a folder, not a CSV file"),
+        (lambda tmp: [tmp, "--models", MODELS], "{tmp}: is a folder, not a CSV file"),
+        (lambda tmp: [FIXTURES / "attacks_oddities.csv", "--models", tmp], "{tmp}: is a folder, not a CSV file"),
         (
             lambda tmp: [FIXTURES / "attacks_oddities.csv", "--models", MODELS, "--out", tmp / "no" / "x.csv"],
             "--out {tmp}/no/x.csv: is in a folder that does not exist; give a CSV file's path in an existing folder",

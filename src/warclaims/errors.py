@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+NO_LINE = -1  # a Problem's line where there is none to name: the whole file, or a JSON record
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -18,8 +20,9 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        # line -1: the input has no lines to name (a JSON record); the column says where: "[12].personnel"
-        where = f"{self.path}:" if self.line < 0 else f"{self.path}:{self.line}:"
+        # NO_LINE: the whole file, or an input with no lines to name (a JSON record, where the column
+        # says where: "[12].personnel")
+        where = f"{self.path}:" if self.line == NO_LINE else f"{self.path}:{self.line}:"
         return f"{where} {self.column}: {self.message}" if self.column else f"{where} {self.message}"
 
 

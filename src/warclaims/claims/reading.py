@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from warclaims.errors import ClaimTableError, Problem, shorten
+from warclaims.errors import NO_LINE, ClaimTableError, Problem, shorten
 from warclaims.paths import read_regular
 
 
@@ -53,11 +53,11 @@ def read_csv(path: Path, shown: str, columns: list[str], required: list[str] | N
     try:
         data = read_regular(path)
     except FileNotFoundError:
-        raise ClaimTableError([Problem(shown, 0, "", "file not found")]) from None
+        raise ClaimTableError([Problem(shown, NO_LINE, "", "file not found")]) from None
     except IsADirectoryError:
-        raise ClaimTableError([Problem(shown, 0, "", "is a folder, not a CSV file")]) from None
+        raise ClaimTableError([Problem(shown, NO_LINE, "", "is a folder, not a CSV file")]) from None
     except OSError as exc:
-        raise ClaimTableError([Problem(shown, 0, "", f"cannot be read: {exc.strerror or exc}")]) from None
+        raise ClaimTableError([Problem(shown, NO_LINE, "", f"cannot be read: {exc.strerror or exc}")]) from None
     text = _decode(data, shown)
     control = _CONTROL.search(text)
     if control:  # NUL, escape and the like: not text anyone typed, and invisible on every page

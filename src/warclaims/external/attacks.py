@@ -43,7 +43,7 @@ import numpy as np
 import pandas as pd
 
 from warclaims.claims.vocabulary import DRONES_INTERCEPTED
-from warclaims.errors import AttackDataError, Problem, shorten
+from warclaims.errors import NO_LINE, AttackDataError, Problem, shorten
 from warclaims.paths import read_regular
 
 REQUIRED = ["time_start", "time_end", "model", "launched", "destroyed"]
@@ -79,11 +79,11 @@ def _decoded(path: Path, shown: str) -> str:
     try:
         data = read_regular(path)
     except FileNotFoundError:
-        raise AttackDataError([Problem(shown, 0, "", "file not found")]) from None
+        raise AttackDataError([Problem(shown, NO_LINE, "", "file not found")]) from None
     except IsADirectoryError:
-        raise AttackDataError([Problem(shown, 0, "", "is a folder, not a CSV file")]) from None
+        raise AttackDataError([Problem(shown, NO_LINE, "", "is a folder, not a CSV file")]) from None
     except OSError as exc:
-        raise AttackDataError([Problem(shown, 0, "", f"cannot be read ({exc.strerror})")]) from None
+        raise AttackDataError([Problem(shown, NO_LINE, "", f"cannot be read ({exc.strerror})")]) from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

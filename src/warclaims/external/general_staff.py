@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from warclaims.claims.vocabulary import EARLIEST_DATE, LATEST_DATE
-from warclaims.errors import InputError, Problem, shorten
+from warclaims.errors import NO_LINE, InputError, Problem, shorten
 from warclaims.paths import read_regular
 
 MAX_COUNT = 100_000_000
@@ -77,25 +77,25 @@ def _records(path: Path, shown: str) -> list:
     try:
         text = read_regular(path).decode("utf-8-sig")
     except FileNotFoundError:
-        raise LossesError([Problem(shown, -1, "", "file not found")]) from None
+        raise LossesError([Problem(shown, NO_LINE, "", "file not found")]) from None
     except IsADirectoryError:
-        raise LossesError([Problem(shown, -1, "", "is a folder, not a JSON file")]) from None
+        raise LossesError([Problem(shown, NO_LINE, "", "is a folder, not a JSON file")]) from None
     except UnicodeDecodeError:
-        raise LossesError([Problem(shown, -1, "", "is not UTF-8 text")]) from None
+        raise LossesError([Problem(shown, NO_LINE, "", "is not UTF-8 text")]) from None
     except OSError as exc:
-        raise LossesError([Problem(shown, -1, "", f"cannot be read ({exc.strerror or exc})")]) from None
+        raise LossesError([Problem(shown, NO_LINE, "", f"cannot be read ({exc.strerror or exc})")]) from None
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise LossesError([Problem(shown, exc.lineno, f"column {exc.colno}", f"not valid JSON ({exc.msg})")]) from None
     except (RecursionError, ValueError):  # nested thousands deep, or a number of thousands of digits
         raise LossesError(
-            [Problem(shown, -1, "", "not JSON this importer can read (nested too deep or a number too long)")]
+            [Problem(shown, NO_LINE, "", "not JSON this importer can read (nested too deep or a number too long)")]
         ) from None
     if not isinstance(doc, list):
-        raise LossesError([Problem(shown, -1, "", "expected a JSON list of daily records")])
+        raise LossesError([Problem(shown, NO_LINE, "", "expected a JSON list of daily records")])
     if not doc:
-        raise LossesError([Problem(shown, -1, "", "holds no records (an empty list)")])
+        raise LossesError([Problem(shown, NO_LINE, "", "holds no records (an empty list)")])
     return doc
 
 
@@ -104,7 +104,7 @@ def _read(path: Path, shown: str, metrics: list[str] | None) -> tuple[pd.DataFra
     for each bad one, and how many records it has. Vectorized: a problem is built only per bad record."""
     records = _records(path, shown)
     problems = [
-        Problem(shown, -1, f"[{i}]", "expected a record {date, ...}")
+        Problem(shown, NO_LINE, f"[{i}]", "expected a record {date, ...}")
         for i, r in enumerate(records)
         if not isinstance(r, dict)
     ]
@@ -117,7 +117,7 @@ def _read(path: Path, shown: str, metrics: list[str] | None) -> tuple[pd.DataFra
     bad = date.isna()
     problems += [
         Problem(
-            shown, -1, f"[{i}].date", f"{shorten(v)!r} is not a date YYYY-MM-DD from {EARLIEST_DATE} to {LATEST_DATE}"
+            shown, NO_LINE, f"[{i}].date", f"{shorten(v)!r} is not a date YYYY-MM-DD from {EARLIEST_DATE} to {LATEST_DATE}"
         )
         for i, v in zip(frame.loc[bad, "index"], raw[bad], strict=True)
     ]
@@ -132,7 +132,7 @@ def _read(path: Path, shown: str, metrics: list[str] | None) -> tuple[pd.DataFra
         given = frame["index"].map(lambda i, key=key: records[i].get(key) is not None)
         wrong = given & ~whole & ~bad
         problems += [
-            Problem(shown, -1, f"[{i}].{key}", f"{shorten(v)!r} is not a whole count from 0 to {MAX_COUNT:,}")
+            Problem(shown, NO_LINE, f"[{i}].{key}", f"{shorten(v)!r} is not a whole count from 0 to {MAX_COUNT:,}")
             for i, v in zip(frame.loc[wrong, "index"], column[wrong], strict=True)
         ]
         bad |= wrong
@@ -140,7 +140,7 @@ def _read(path: Path, shown: str, metrics: list[str] | None) -> tuple[pd.DataFra
     seen = date.where(~bad).cummax().shift()  # the latest date of the good records before each one
     early = ~bad & (date <= seen)
     problems += [
-        Problem(shown, -1, f"[{i}].date", f"{d:%Y-%m-%d} is not after the record before ({s:%Y-%m-%d})")
+        Problem(shown, NO_LINE, f"[{i}].date", f"{d:%Y-%m-%d} is not after the record before ({s:%Y-%m-%d})")
         for i, d, s in zip(frame.loc[early, "index"], date[early], seen[early], strict=True)
     ]
     good = ~(bad | early)
@@ -196,7 +196,7 @@ def load_losses(
         corrections += [
             Problem(
                 name,
-                -1,
+                NO_LINE,
                 f"[{r.index}].{r.metric}",
                 f"{r.cumulative:,} is less than the day before ({int(b):,}): "
                 "a correction; this day has no daily figure",

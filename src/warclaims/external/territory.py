@@ -40,7 +40,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from warclaims.errors import InputError, Problem
+from warclaims.errors import NO_LINE, InputError, Problem
 from warclaims.paths import read_regular, sha256_of_regular, write_atomic
 
 HELD, GREY, OCCUPIED = "held", "grey", "occupied"
@@ -103,7 +103,7 @@ def read_region(path: Path):
     import shapely
 
     def fail(message: str):
-        return TerritoryError([Problem(str(path), -1, "", message)])
+        return TerritoryError([Problem(str(path), NO_LINE, "", message)])
 
     try:
         doc = json.loads(read_regular(path).decode("utf-8"))
@@ -463,7 +463,7 @@ def load_territory(
             [
                 Problem(
                     str(f),
-                    -1,
+                    NO_LINE,
                     "",
                     "is not a regular file (a FIFO, a device or a socket)" if f.exists() else "file not found",
                 )
@@ -510,7 +510,7 @@ def load_territory(
             if cache is not None and isinstance(outcome, dict):
                 with contextlib.suppress(OSError):  # a cache that cannot be written only costs speed
                     write_atomic(entry_of(path), json.dumps({"format": CACHE_FORMAT, "areas": outcome}).encode())
-    problems = [Problem(f, -1, "", outcome) for f, outcome in results.items() if isinstance(outcome, str)]
+    problems = [Problem(f, NO_LINE, "", outcome) for f, outcome in results.items() if isinstance(outcome, str)]
     if problems and not skip_bad_rows:
         raise TerritoryError(problems)
     rows = [
