@@ -117,7 +117,10 @@ def _read(path: Path, shown: str, metrics: list[str] | None) -> tuple[pd.DataFra
     bad = date.isna()
     problems += [
         Problem(
-            shown, NO_LINE, f"[{i}].date", f"{shorten(v)!r} is not a date YYYY-MM-DD from {EARLIEST_DATE} to {LATEST_DATE}"
+            shown,
+            NO_LINE,
+            f"[{i}].date",
+            f"{shorten(v)!r} is not a date YYYY-MM-DD from {EARLIEST_DATE} to {LATEST_DATE}",
         )
         for i, v in zip(frame.loc[bad, "index"], raw[bad], strict=True)
     ]

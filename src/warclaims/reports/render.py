@@ -25,6 +25,7 @@ from warclaims.charts import CLAIMS_CSV_ENV, FIGURE_MIME, NARROW_MIME, TABLE_MIM
 from warclaims.paths import CACHE_ENV, build_cache
 from warclaims.reports import kernels, processes
 from warclaims.reports.digests import claims_csv_name, csv_name
+from warclaims.reports.reportlist import first_heading
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -148,12 +149,7 @@ def take_claims_csv(nb) -> None:
 
 
 def _title(nb) -> str:
-    for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            m = re.search(r"^#\s+(.+)$", cell.source, re.M)
-            if m:
-                return m.group(1).strip()
-    return "Report"
+    return first_heading(cell.source for cell in nb.cells if cell.cell_type == "markdown") or "Report"
 
 
 def headline_of(nb) -> tuple[str, str]:

@@ -11,6 +11,7 @@ import contextlib
 import json
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -69,14 +70,19 @@ def _cells(path: Path) -> list[tuple[str, str, list]]:
     return out
 
 
+def first_heading(markdown: Iterable[str]) -> str | None:
+    """The text of the first level-1 heading in these Markdown sources: a notebook's title, read
+    from the notebook file (the report list) or from the executed notebook (its page)."""
+    for source in markdown:
+        m = re.search(r"^#\s+(.+)$", source, re.M)
+        if m:
+            return m.group(1).strip()
+    return None
+
+
 def notebook_title(path: Path) -> str:
-    """The notebook's title: the first Markdown heading of its first cells, read without a kernel."""
-    for cell_type, source, _ in _cells(path):
-        if cell_type == "markdown":
-            m = re.search(r"^#\s+(.+)$", source, re.M)
-            if m:
-                return m.group(1).strip()
-    return path.stem
+    """The notebook's title, read without a kernel; its file name when it has no heading."""
+    return first_heading(source for cell_type, source, _ in _cells(path) if cell_type == "markdown") or path.stem
 
 
 def notebook_parameters(path: Path) -> dict[str, object]:
