@@ -149,10 +149,9 @@ def describe(parameters: dict) -> str:
     """What a parameter set selects, in words, for titles and index cards ('' for the defaults):
     'claims by Ukraine; in square miles'."""
     parts = []
-    sides = parameters.get("claimant_sides")
-    if sides is not None and set(check_sides(sides)) != set(SIDES):
-        labels = [SIDE_LABELS[s] for s in SIDES if s in check_sides(sides)]
-        parts.append("claims by " + " and ".join(labels))
+    sides = check_sides(parameters["claimant_sides"]) if parameters.get("claimant_sides") is not None else SIDES
+    if set(sides) != set(SIDES):
+        parts.append("claims by " + " and ".join(SIDE_LABELS[s] for s in SIDES if s in sides))
     start, end = (
         check_date("start_date", parameters.get("start_date")),
         check_date("end_date", parameters.get("end_date")),
