@@ -312,6 +312,28 @@ def test_killed_build_leaves_no_orphans(rebuilt, mark, tmp_path, warm):
     wait_until(lambda: not left(), 20, "the killed build's temporary folders to be removed")
 
 
+def test_a_build_killed_before_its_first_report_leaves_no_folder(rebuilt, mark, tmp_path):
+    # With cold kernels no zygote watches the build: killed once its forkserver runs (validation
+    # next, the workers later), nothing must be left of it but multiprocessing's own folder.
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    env = {"WARCLAIMS_TEST_MARK": mark, "TMPDIR": str(tmp)}
+    proc = cli(rebuilt, "build", "--force", "--quiet", "--cold-kernels", env=env, start_new_session=True)
+    wait_until(lambda: any("multiprocessing.forkserver" in cmd for cmd in marked(mark).values()), 60, "the forkserver")
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.communicate(timeout=30)
+    wait_until(lambda: not marked(mark), 10, "the killed build's processes to exit")
+    assert [p.name for p in tmp.iterdir() if not p.name.startswith("pymp-")] == []
+
+
+def test_stopping_the_workers_passes_over_one_whose_start_failed():
+    import concurrent.futures as cf
+    import multiprocessing
+
+    never = multiprocessing.Process(target=print)  # as the executor holds one whose start raised (EMFILE)
+    workers.stop(cf.ProcessPoolExecutor(max_workers=1), [never])  # joining it raised AssertionError
+
+
 def test_a_second_build_at_once_is_refused_with_the_holders_pid(rebuilt):
     before = tree(rebuilt / "reports")
     with build_lock(rebuilt):

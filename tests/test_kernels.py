@@ -7,6 +7,8 @@ import json
 import os
 import re
 import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -390,3 +392,27 @@ def test_cold_kernels_are_still_an_option_on_the_command_line(probe_project):
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 0, err
     assert "warclaims.reports.zygote" not in printed(root, "probe--0-check")["parent_cmdline"]
+
+
+DEFERRED_EXIT = r"""
+import os, shutil, signal, sys, tempfile
+from warclaims.reports import processes
+
+signal.signal(signal.SIGTERM, lambda signum, frame: processes.exit_soon(143))
+with processes.starting():
+    os.kill(os.getpid(), signal.SIGTERM)  # its handler runs here, inside the block
+    made = tempfile.mkdtemp(dir=sys.argv[1])
+    processes.register(lambda: shutil.rmtree(made))
+    print("the block ran to its end", flush=True)
+print("not reached", flush=True)
+"""
+
+
+def test_a_worker_told_to_stop_inside_a_start_ends_the_start_then_cleans_up_and_exits(tmp_path):
+    # What a worker makes in such a block (a kernel, a report's folder, a result) would escape its
+    # cleanups if SIGTERM's exit cut the block short: the exit waits for the block's end.
+    run = subprocess.run(
+        [sys.executable, "-c", DEFERRED_EXIT, str(tmp_path)], capture_output=True, text=True, timeout=60
+    )
+    assert (run.returncode, run.stdout) == (143, "the block ran to its end\n"), run.stderr
+    assert list(tmp_path.iterdir()) == []

@@ -20,29 +20,48 @@ from collections.abc import Callable, Iterator
 # build's death) cannot be handed arguments, so what it must clean up is said here beforehand:
 # the running report's kernel (`register`) and folder (`folder`), as `atexit` would, which `os._exit` skips.
 _CLEANUPS: list[Callable[[], None]] = []
-# Held while a child is started or a folder made with its cleanup; `exit_now` takes it, and never
-# gives it back. A build's death is seen by another thread than the one starting a report's
-# kernel: without it, a kernel started just after `exit_now` listed the children outlived the
-# worker, and wrote its connection file again into the folder just removed. Re-entrant: SIGTERM's
-# handler runs in the thread it interrupts, which may hold it (its child is then already forked).
+# Held while a child is started, or a file or folder made that a cleanup must see; `exit_now` takes
+# it, and never gives it back. A build's death is seen by another thread than the one starting a
+# report's kernel: without it, a kernel started just after `exit_now` listed the children outlived
+# the worker, and wrote its connection file again into the folder just removed.
 _STARTING = threading.RLock()
 STARTING_WAIT = 5.0  # seconds `exit_now` waits for a start under way (the zygote may be slow to answer)
+# A signal's `exit_soon` that arrived inside such a block (in the thread running it): the block
+# ends first, so what it made is there for the cleanups. Python runs signal handlers in the main
+# thread, between two steps of what it was doing, which may be inside the block.
+_INSIDE = 0
+_PENDING: list[int] = []
 
 
 @contextlib.contextmanager
 def starting() -> Iterator[None]:
-    """Start a child process in this block: `exit_now`, called meanwhile from another thread,
-    waits until the block ends (and so finds the child to kill); once it has begun, the block
-    waits for the process to end."""
+    """Start a child process, or make what a cleanup removes, in this block: `exit_now` waits until
+    the block has ended (and so finds what it made); once `exit_now` has begun, the block waits."""
+    global _INSIDE
     with _STARTING:
-        yield
+        _INSIDE += 1
+        try:
+            yield
+        finally:
+            _INSIDE -= 1
+    if _PENDING and not _INSIDE:
+        exit_now(_PENDING[0])
+
+
+def exit_soon(code: int) -> None:
+    """`exit_now`, from a signal handler: at once, or at the end of the `starting` block the
+    handler interrupted."""
+    if _INSIDE:
+        _PENDING.append(code)
+    else:
+        exit_now(code)
 
 
 @contextlib.contextmanager
 def folder(**mkdtemp) -> Iterator[str]:
     """A new temporary folder (`tempfile.mkdtemp`'s arguments), removed when the block ends or
     when `exit_now` runs first: it is never there without its cleanup registered."""
-    with _STARTING:
+    with starting():
         path = tempfile.mkdtemp(**mkdtemp)
 
         def remove() -> None:

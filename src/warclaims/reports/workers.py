@@ -19,7 +19,7 @@ import threading
 from pathlib import Path
 
 from warclaims import interrupts
-from warclaims.reports.processes import alive, exit_now, register_first
+from warclaims.reports.processes import alive, exit_now, exit_soon, register_first, starting
 
 STOP_SECONDS = 2.0  # how long stopped workers get to end their kernels before they are killed
 
@@ -64,8 +64,11 @@ class Pool:
         # and what the build imports afterwards (validation) may change the build's own.
         self.environment = dict(os.environ)
         try:
-            self.scratch = tempfile.mkdtemp(prefix="warclaims-build-")
+            # With a zygote, made now: the zygote removes it if the build is killed. Without one, it
+            # is made with the first workers (`run`), which remove it then: made here, a build killed
+            # while it validates (or a watch session before its first rebuild) left it behind.
             if self.warm:
+                self.scratch = tempfile.mkdtemp(prefix="warclaims-build-")
                 self._zygote = zygote.Zygote(self.root, self.environment, self.scratch)
             start_forkserver()
         except OSError as exc:  # no temporary folder, no socket, no /dev/shm for the pool's locks
@@ -112,6 +115,11 @@ class Pool:
 
         self.start()
         address = self._zygote.ensure() if self._zygote else None  # a new one if a notebook killed it
+        if self.scratch is None:
+            try:
+                self.scratch = tempfile.mkdtemp(prefix="warclaims-build-")
+            except OSError as exc:
+                raise WorkersError(_cannot_start(exc)) from None
         payloads = [
             {**p, "zygote": address, "environment": self.environment, "scratch": self.scratch} for p in payloads
         ]
@@ -209,6 +217,7 @@ def _context(started: list):
 def stop(pool, workers: list) -> None:
     """Stop every worker of `pool` (`workers`; each ends its kernels), killing any that does not
     exit in time."""
+    workers = [proc for proc in workers if proc.pid is not None]  # one whose start failed has nothing to stop
     for proc in workers:
         if proc.is_alive():
             proc.terminate()
@@ -239,7 +248,7 @@ def start_forkserver() -> None:
 
 def _worker_init(build_pid: int, scratch: str) -> None:
     # Ctrl-C is ignored and stderr quiet already: the forkserver did both (`warm`).
-    signal.signal(signal.SIGTERM, lambda signum, frame: exit_now(143))
+    signal.signal(signal.SIGTERM, lambda signum, frame: exit_soon(143))
     threading.Thread(target=_watch_build, args=(build_pid, scratch), name="watch-build", daemon=True).start()
 
 
@@ -258,7 +267,9 @@ def _run_report(job: dict) -> dict:
     result = run_report(job)
     # The name is sent only once the file is whole, so it needs no temporary name of its own.
     path = Path(job["scratch"]) / f"result-{os.getpid()}-{job['id']}.pickle"
-    path.write_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+    data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+    with starting():  # a worker exiting meanwhile (the build is dead) finds it, and removes it
+        path.write_bytes(data)
     return {"result_file": str(path)}
 
 
