@@ -19,9 +19,10 @@ class NotRegularFile(OSError):
 
 @contextlib.contextmanager
 def open_regular(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
-    """The regular file at `path`, open for reading. A FIFO, device or socket raises NotRegularFile
+    """The regular file at `path`, open for reading. A FIFO or a device raises NotRegularFile
     (strerror "is not a regular file") without blocking: it is opened O_NONBLOCK and checked with
-    fstat before any read. A folder raises IsADirectoryError, a missing file FileNotFoundError."""
+    fstat before any read. A socket cannot be opened at all (OSError, ENXIO); a folder raises
+    IsADirectoryError, a missing file FileNotFoundError."""
     import errno
     import stat
 
