@@ -37,12 +37,12 @@ def test_value_label_never_hides_the_qualifier(value, qualifier, unit, text):
 
 
 def test_md_escapes_markup():
-    assert wording.md("<script>alert(1)</script>") == "&lt;script&gt;alert(1)&lt;/script&gt;"
-    assert wording.md("a *b* [c](d)") == "a \\*b\\* \\[c\\](d)"
+    assert wording.markdown_text("<script>alert(1)</script>") == "&lt;script&gt;alert(1)&lt;/script&gt;"
+    assert wording.markdown_text("a *b* [c](d)") == "a \\*b\\* \\[c\\](d)"
 
 
 def test_md_keeps_dollar_signs_literal():
-    assert wording.md("Kremlin offers $5m and $9m") == "Kremlin offers \\$5m and \\$9m"
+    assert wording.markdown_text("Kremlin offers $5m and $9m") == "Kremlin offers \\$5m and \\$9m"
 
 
 def _luminance(colour: str) -> float:

@@ -246,7 +246,7 @@ class NoClaims:
         return f"No {self.what} claims match this selection ({self.selection}), so there is no chart."
 
     def _repr_markdown_(self) -> str:
-        return f"> **No claims match.** {wording.md(self)}"
+        return f"> **No claims match.** {wording.markdown_text(self)}"
 
     def __repr__(self) -> str:
         return str(self)
@@ -255,7 +255,7 @@ class NoClaims:
 SCALED_ABOVE = 5_000  # claims beyond which a chart is drawn once, and shown scaled on a phone
 
 
-def _both(plot, *args, rows: int = 0, **kwargs) -> tuple[Figure, Figure | None]:
+def _wide_and_phone(plot, *args, rows: int = 0, **kwargs) -> tuple[Figure, Figure | None]:
     """The chart drawn twice: at its own width, and for a phone's width. A chart of very many claims
     (drawn as series or lanes) is drawn once, to bound the build's time: on a phone it is shown scaled."""
     wide = plot(*args, **kwargs)
@@ -317,14 +317,14 @@ def _short(kind: str, rows: pd.DataFrame, unit: str = "km2", extra: str = "") ->
         text = f"{kind}. {finding}.{more}" if finding else f"{kind}.{more}"
         if len(text) <= ALT_MOST:
             return text
-    return theme.cut(text, ALT_MOST)
+    return theme.shortened(text, ALT_MOST)
 
 
 def drone_figure(data: pd.DataFrame, selection: str = "") -> ClaimFigure | NoClaims:
     rows = data[data["family"].astype(str) == vocab.DRONES]
     if rows.empty:
         return NoClaims("drone", selection)
-    wide, small = _both(plots.plot_drone_claims, rows, rows=len(rows))
+    wide, small = _wide_and_phone(plots.plot_drone_claims, rows, rows=len(rows))
     kind = "Drone claims, one card per claim"
     described = _alt(kind, plots.drone_order(rows))
     return ClaimFigure(
@@ -336,7 +336,7 @@ def casualty_figure(data: pd.DataFrame, selection: str = "") -> ClaimFigure | No
     rows = data[data["family"].astype(str) == vocab.CASUALTIES]
     if rows.empty:
         return NoClaims("casualty", selection)
-    wide, small = _both(plots.plot_casualties, rows, rows=len(rows))
+    wide, small = _wide_and_phone(plots.plot_casualties, rows, rows=len(rows))
     chart = "Bar chart of casualty claims by incident, one bar per claim"
     described = _alt(chart, rows.sort_values(["date_start", "metric"]))
     return ClaimFigure("casualties", wide, _short(chart, rows), small, interactive.Records(rows), description=described)
@@ -374,7 +374,7 @@ def territory_figure(
         name, attribution = region_label(mapped.region)
         caption += f"; measured inside {name or 'the region given'}" + (f" ({attribution})" if attribution else "")
     per_place = max(len(g) for _, g in places)
-    wide, small = _both(
+    wide, small = _wide_and_phone(
         plots.plot_territory,
         data,
         unit=unit,
@@ -505,7 +505,7 @@ def territory_maps(data: pd.DataFrame, mapped, unit: str = "km2", place: str | N
         }
 
     peak = max(dates, key=lambda d: d.held_km2)
-    short = theme.cut(
+    short = theme.shortened(
         f"{len(dates)} map{'s' * (len(dates) != 1)} of {name} from DeepState's snapshots: at most "
         f"{wording.mapped_area(peak.held_km2, unit)} mapped as held ({maps.map_lines(peak, unit)[0]}); "
         f"{maps.map_lines(dates[-1], unit)[1].lower()} on the last map.",
@@ -536,12 +536,12 @@ def _mapped_series(mapped, rows: pd.DataFrame) -> pd.DataFrame | None:
 def timeline_figure(data: pd.DataFrame, selection: str = "") -> ClaimFigure | NoClaims:
     if data.empty:
         return NoClaims("dated", selection)
-    wide, small = _both(plots.plot_timeline, data, rows=len(data))
+    wide, small = _wide_and_phone(plots.plot_timeline, data, rows=len(data))
     rows = data.sort_values(["date_start", "date_end", "event_id"])
     chart = f"Timeline of {len(rows)} claims and dated events, each a span over its date window, in date order"
     from warclaims.charts import headlines
 
-    short = theme.cut(
+    short = theme.shortened(
         f"Timeline of {len(rows)} claims and dated events. {headlines.overview_headline(rows).title}.", ALT_MOST
     )
     return ClaimFigure("timeline", wide, short, small, interactive.Records(rows), description=_alt(chart, rows))
@@ -562,7 +562,7 @@ def drone_context_figure(sel, attacks, days: int = 14) -> ClaimFigure | NoClaims
         )
     claims = sel.claims[sel.claims["metric"].astype(str) == vocab.DRONES_INTERCEPTED]
     dataset = getattr(attacks, "dataset", None)
-    wide, small = _both(
+    wide, small = _wide_and_phone(
         plots.plot_drone_context,
         nights,
         claims,
@@ -593,7 +593,7 @@ def drone_context_figure(sel, attacks, days: int = 14) -> ClaimFigure | NoClaims
         {column: label for column, (label, _) in plots.AIR_FORCE_SERIES.items()},
         dataset.caption() if dataset is not None else "the attack dataset, not independently verified",
     )
-    short = theme.cut(
+    short = theme.shortened(
         f"Ukrainian Air Force’s nightly counts of Russian drones launched at Ukraine, "
         f"{wording.format_window(nights.index.min(), nights.index.max())}{night}; below, "
         + (
@@ -632,7 +632,7 @@ def losses_context_figure(sel, losses, days: int = 14) -> ClaimFigure | NoClaims
     caption = (
         dataset.caption() if dataset is not None else f"daily statements by {claimant}, not independently verified"
     )
-    wide, small = _both(
+    wide, small = _wide_and_phone(
         plots.plot_losses_context, series, sel.claims, article=(first, last), claimant=claimant, caption=caption
     )
     casualty = sel.claims[sel.claims["family"].astype(str) == vocab.CASUALTIES]
@@ -653,7 +653,7 @@ def losses_context_figure(sel, losses, days: int = 14) -> ClaimFigure | NoClaims
         caption,
         order=list(series.index),
     )
-    short = theme.cut(
+    short = theme.shortened(
         f"{claimant[:1].upper() + claimant[1:]}’s daily claims of Russian personnel losses, "
         f"{wording.format_window(series.index.min(), series.index.max())} (median {shown.median():,.0f} a day); "
         "below, the article’s casualty claims.",

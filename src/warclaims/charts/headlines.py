@@ -19,7 +19,7 @@ import pandas as pd
 from warclaims.charts import theme
 from warclaims.claims import vocabulary as vocab
 from warclaims.claims import wording
-from warclaims.claims.wording import md
+from warclaims.claims.wording import markdown_text
 
 NOUNS = {vocab.DRONES: "drone", vocab.CASUALTIES: "casualty", vocab.TERRITORY: "territory"}
 FAMILY_WORDS = {
@@ -39,8 +39,8 @@ class Headline:
     as_of: str = ""  # "Data as of …": the latest source, and each context dataset's last day
 
     def _repr_markdown_(self) -> str:
-        text = f"# {md(self.title)}\n\n{md(self.dek)}"
-        return text + (f'\n\n<p class="wc-asof">{md(self.as_of)}</p>' if self.as_of else "")
+        text = f"# {markdown_text(self.title)}\n\n{markdown_text(self.dek)}"
+        return text + (f'\n\n<p class="wc-asof">{markdown_text(self.as_of)}</p>' if self.as_of else "")
 
     def __str__(self) -> str:
         return f"{self.title}\n{self.dek}"

@@ -144,7 +144,7 @@ def _series_over_time(ax: Axes | None, rows: pd.DataFrame, ylabel: str, title: s
                     ).set_urls(list(ids[at]))
         claimants = rows["claimant"][here].nunique()
         panel.set_title(
-            theme.fit(
+            theme.label_text(
                 f"{key}: {int(here.sum()):,} claim{'s' * bool(here.sum() != 1)} by {claimants} claimant{'s' * (claimants != 1)}",
                 90,
                 2,
@@ -190,12 +190,17 @@ def _callout_lines(row) -> list[tuple[str, str]]:
     """The lines of one call-out card below its number: (text, kind)."""
     lines = []
     if isinstance(row.location, str) and row.location.strip():
-        lines.append((theme.fit(f"Where: {row.location}", 40, 2, phone=44), "detail"))
-    lines.append((theme.fit(f"When: {wording.format_window(row.date_start, row.date_end)}", 40, 1, phone=44), "detail"))
-    if pd.notna(row.duration_hours):
-        lines.append((theme.fit(f"{wording.rate_phrase(row)}, if spread evenly", 40, 2, phone=44), "detail"))
+        lines.append((theme.label_text(f"Where: {row.location}", 40, 2, phone=44), "detail"))
     lines.append(
-        (theme.fit(f"Claimed by {wording.side_phrase(row.claimant, row.claimant_side)}", 40, 2, phone=44), "claimant")
+        (theme.label_text(f"When: {wording.format_window(row.date_start, row.date_end)}", 40, 1, phone=44), "detail")
+    )
+    if pd.notna(row.duration_hours):
+        lines.append((theme.label_text(f"{wording.rate_phrase(row)}, if spread evenly", 40, 2, phone=44), "detail"))
+    lines.append(
+        (
+            theme.label_text(f"Claimed by {wording.side_phrase(row.claimant, row.claimant_side)}", 40, 2, phone=44),
+            "claimant",
+        )
     )
     return lines
 
@@ -217,13 +222,13 @@ def _card(row) -> list[tuple[str, float, str, str, float]]:
     the incident it belongs to, what it counts, the number, and where, when and who."""
     card = [
         (
-            theme.fit(wording.incident_label(row.incident, row.date_start, row.date_end), 40, 2, phone=42),
+            theme.label_text(wording.incident_label(row.incident, row.date_start, row.date_end), 40, 2, phone=42),
             9.5,
             "normal",
             "group",
             8,
         ),
-        (theme.fit(drone_heading(row), 30, 3, phone=34), 11, "bold", "heading", 4),
+        (theme.label_text(drone_heading(row), 30, 3, phone=34), 11, "bold", "heading", 4),
         (wording.claim_value(row), 30, "bold", "value", 6),
     ]
     for text, kind in _callout_lines(row):
@@ -719,14 +724,14 @@ def _territory_panel(ax: Axes, rows: pd.DataFrame, context: pd.DataFrame, unit: 
             if wide[i]
             else wording.format_window(row["date_start"], row["date_end"])
         )
-        when = theme.fit(when, 40, 2)
+        when = theme.label_text(when, 40, 2)
         note = " (derived from the words)" if derived[i] else ""
         if one_claimant:  # named once, in the panel's title
             said = f"“{row['date_text']}”, " if len(rows) <= 3 else ""
-            text = f"{value}{note}\n" + theme.fit(f"{said}{when}", 56, 2)
+            text = f"{value}{note}\n" + theme.label_text(f"{said}{when}", 56, 2)
         else:
             said = f", “{row['date_text']}”" if len(rows) <= 3 else ""
-            text = f"{value}{note}\n" + theme.fit(f"{row['claimant']}{said}", 56, 2) + f"\n{when}"
+            text = f"{value}{note}\n" + theme.label_text(f"{row['claimant']}{said}", 56, 2) + f"\n{when}"
         ax.annotate(
             text,
             xy=(min(max(at, left), right), values[i]),
@@ -759,7 +764,9 @@ def _territory_panel(ax: Axes, rows: pd.DataFrame, context: pd.DataFrame, unit: 
     if shaded:
         parts.append("Shaded: " + "; ".join(shaded))
     if parts:
-        ax.set_title(theme.fit("\n".join(parts), 90, 2 * len(parts)), loc="left", fontsize=10.5, gid="panel-title")
+        ax.set_title(
+            theme.label_text("\n".join(parts), 90, 2 * len(parts)), loc="left", fontsize=10.5, gid="panel-title"
+        )
 
 
 def _second_scale(ax: Axes, unit: str, also: str) -> None:
@@ -780,7 +787,7 @@ def _mapped_panel(ax: Axes, mapped: pd.DataFrame, unit: str) -> None:
     ax.set_ylim(0, max(float((mapped["held_km2"] + mapped["grey_km2"]).max() * factor), 1) * 1.15)
     ax.set_ylabel(f"Mapped ({unit_label})")
     ax.set_title(
-        theme.fit("DeepState maps of the region measured (no claim in this table is about it by name)", 90, 2),
+        theme.label_text("DeepState maps of the region measured (no claim in this table is about it by name)", 90, 2),
         loc="left",
         fontsize=10.5,
         gid="panel-title",
@@ -894,17 +901,17 @@ def timeline_label(row) -> str:
     Kursk territory held by Ukrainian forces, 0 km²', never 'Russia: territory held 0 km²', which
     reads as Russia holding none): two claims about different places or people must not read alike."""
     if pd.isna(row.value):
-        return theme.fit(row.subject or row.incident, 48)
+        return theme.label_text(row.subject or row.incident, 48)
     subject = row.subject.strip() if isinstance(row.subject, str) else ""
     location = row.location.strip() if isinstance(row.location, str) else ""
     if names_place(subject, location):
         location = ""  # the subject names the place already
     if str(getattr(row, "family", "")) == vocab.TERRITORY and subject:  # the subject says whose territory
         where = f" ({location})" if location else ""
-        return theme.fit(f"{row.claimant}: {subject}{where}, {wording.claim_value(row)}", 48, 3)
+        return theme.label_text(f"{row.claimant}: {subject}{where}, {wording.claim_value(row)}", 48, 3)
     about = ", ".join(p for p in (subject, location) if p)
     what = f"{row.claimant}: {str(row.metric_label).lower()} {wording.claim_value(row)}"
-    return theme.fit(f"{what} ({about})" if about else what, 48, 3)
+    return theme.label_text(f"{what} ({about})" if about else what, 48, 3)
 
 
 NARROW = pd.Timedelta(days=2)  # a drone night (two dates) is one point of a drone series
@@ -999,11 +1006,15 @@ def plot_timeline(data: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
         axes[1].xaxis.set_major_locator(mdates.DayLocator(interval=max(1, int((hi - lo) // 6))))
         axes[1].xaxis.set_major_formatter(mdates.DateFormatter("%-d"))
         axes[1].set_title(
-            theme.fit(f"Detail, {wording.format_window(crowded[0], crowded[1] - ONE_DAY)}", 30), loc="left", fontsize=10
+            theme.label_text(f"Detail, {wording.format_window(crowded[0], crowded[1] - ONE_DAY)}", 30),
+            loc="left",
+            fontsize=10,
         )
         ax.axvspan(lo, hi, color="#999999", alpha=0.15, lw=0)
         ax.set_title(
-            theme.fit("Whole period (shaded: the detail)", 40 if not theme.is_narrow() else 20), loc="left", fontsize=10
+            theme.label_text("Whole period (shaded: the detail)", 40 if not theme.is_narrow() else 20),
+            loc="left",
+            fontsize=10,
         )
     narrow = (rows["date_end"] - rows["date_start"]) < DAY_GIVEN
     valued = rows["value"].notna()
@@ -1041,7 +1052,7 @@ def _timeline_lanes(rows: pd.DataFrame, ax: Axes | None) -> Axes:
         ax.scatter(
             (start[known] + end[known]) / 2, np.full(len(known), y), s=10, color=color, zorder=3, rasterized=True
         ).set_urls([f"#claim:{i}" for i in rows["event_id"].astype(str).to_numpy()[known]])
-        labels.append(f"{theme.fit(label, 36, 1)} — {vocab.SIDE_LABELS[str(side)]} ({len(idx):,})")
+        labels.append(f"{theme.label_text(label, 36, 1)} — {vocab.SIDE_LABELS[str(side)]} ({len(idx):,})")
     ax.set_yticks(range(len(labels)), labels)
     theme.date_axis(ax, maxticks=4 if theme.is_narrow() else 8)  # the lanes' names take most of a phone's width
     ax.set_ylim(-0.7, len(labels) - 0.3)
@@ -1138,7 +1149,7 @@ def plot_drone_context(
     top.set_ylabel("Drones per night")
     top.set_ylim(0, max(float(nights["launched"].max(skipna=True) or 0), 1) * 1.15)
     top.set_title(
-        theme.fit("Ukrainian Air Force: Russian drones launched at Ukraine, per overnight report", 80),
+        theme.label_text("Ukrainian Air Force: Russian drones launched at Ukraine, per overnight report", 80),
         loc="left",
         fontsize=11,
     )
@@ -1157,8 +1168,8 @@ def plot_drone_context(
         subject = f" ({row.subject})" if isinstance(row.subject, str) else ""
         _label_beside(
             bottom,
-            f"{theme.fit(row.claimant, 40, 1)}:\n"
-            + theme.fit(f"{wording.claim_value(row)} {str(row.metric_label).lower()}{subject}", 40),
+            f"{theme.label_text(row.claimant, 40, 1)}:\n"
+            + theme.label_text(f"{wording.claim_value(row)} {str(row.metric_label).lower()}{subject}", 40),
             cstart,
             cend,
             0,
@@ -1170,7 +1181,7 @@ def plot_drone_context(
     bottom.set_yticks([])
     bottom.set_ylim(-0.6, 0.6)
     bottom.set_title(
-        theme.fit(
+        theme.label_text(
             "The article: drones over Russia, as claimed\n(another direction, another claimant: never added)", 80, 3
         ),
         loc="left",
@@ -1216,7 +1227,7 @@ def plot_losses_context(
     words = sorted({q for q in days["qualifier"].dropna().astype(str) if q.strip()})
     qualified = f" (“{words[0]}”, as the statements word it)" if len(words) == 1 else ""
     top.set_title(
-        theme.fit(
+        theme.label_text(
             f"Russian losses, per day, as {claimant} claims them{qualified}: one “personnel” figure, "
             "not split into killed and wounded",
             80,
@@ -1241,7 +1252,7 @@ def plot_losses_context(
             color=theme.side_color(row.claimant_side),
             gid=f"claim:{row.event_id}",
         )
-        label = theme.fit(
+        label = theme.label_text(
             f"{row.claimant}: {str(row.metric_label).lower()}, {wording.claim_value(row)}"
             + (f" ({row.subject})" if isinstance(row.subject, str) else ""),
             46,
@@ -1260,7 +1271,7 @@ def plot_losses_context(
     bottom.set_yticks([])
     bottom.set_ylim(-max(len(casualty), 1) + 0.4, 0.6)
     bottom.set_title(
-        theme.fit("The article: casualties as claimed\n(another claimant, other people: never added)", 80, 4),
+        theme.label_text("The article: casualties as claimed\n(another claimant, other people: never added)", 80, 4),
         loc="left",
         fontsize=11,
     )

@@ -1,6 +1,6 @@
 """Sentences for the notebooks, generated from the table so no figure is typed twice.
 
-Every value taken from the table passes through `wording.md`, so text in a claim (a quote, a
+Every value taken from the table passes through `wording.markdown_text`, so text in a claim (a quote, a
 note) reaches the Markdown and HTML as text, never as markup.
 """
 
@@ -13,7 +13,7 @@ import pandas as pd
 from warclaims.charts.selection import Selection
 from warclaims.claims import vocabulary as vocab
 from warclaims.claims import wording
-from warclaims.claims.wording import md
+from warclaims.claims.wording import markdown_text
 
 
 class Prose(str):
@@ -28,20 +28,24 @@ def claim_sentence(row, *, unit: str | None = None, quote: bool = True) -> str:
 
     unit: show an area claim in this unit ("mi2"), converted at the claim's own precision.
     """
-    who = md(wording.side_phrase(row.claimant, row.claimant_side))
-    when = f"{wording.format_window(row.date_start, row.date_end)} (“{md(row.date_text)}”)"
+    who = markdown_text(wording.side_phrase(row.claimant, row.claimant_side))
+    when = f"{wording.format_window(row.date_start, row.date_end)} (“{markdown_text(row.date_text)}”)"
     if pd.isna(row.value):
-        text = f"**{md(row.subject or row.incident)}**, {when}, per {who}."
+        text = f"**{markdown_text(row.subject or row.incident)}**, {when}, per {who}."
     else:
-        value = md(wording.claim_value(row, unit))
-        subject = f" ({md(row.subject)})" if isinstance(row.subject, str) else ""
+        value = markdown_text(wording.claim_value(row, unit))
+        subject = f" ({markdown_text(row.subject)})" if isinstance(row.subject, str) else ""
         if str(getattr(row, "family", "")) == vocab.DRONES and isinstance(row.country, str) and row.country.strip():
-            subject = f" ({md(row.subject)}, over {md(row.country)})" if subject else f" (over {md(row.country)})"
-        text = f"{_bold_claimant(who)}: {md(str(row.metric_label).lower())}, **{value}**{subject}, {when}."
+            subject = (
+                f" ({markdown_text(row.subject)}, over {markdown_text(row.country)})"
+                if subject
+                else f" (over {markdown_text(row.country)})"
+            )
+        text = f"{_bold_claimant(who)}: {markdown_text(str(row.metric_label).lower())}, **{value}**{subject}, {when}."
         if row.value_basis == "derived":
             text += " The number is derived from the wording, not written in it."
     if quote:
-        text += f" Source words: “{md(row.quote)}”"
+        text += f" Source words: “{markdown_text(row.quote)}”"
     return text
 
 
@@ -135,12 +139,12 @@ def headline(
 def overview(sel: Selection) -> Prose:
     c = sel.claims
     if c.empty:
-        return Prose(f"> **No claims match** this selection ({md(sel.description)}).")
+        return Prose(f"> **No claims match** this selection ({markdown_text(sel.description)}).")
     valued = c[c["value"].notna()]
     q = valued["qualifier"].astype(str).value_counts()
     sources = c["source_id"].nunique()
     return Prose(
-        f"This selection ({md(sel.description)}) holds **{_count(len(valued), 'claimed value', 'claimed values')}** and "
+        f"This selection ({markdown_text(sel.description)}) holds **{_count(len(valued), 'claimed value', 'claimed values')}** and "
         f"**{_count(len(c) - len(valued), 'dated event', 'dated events')}** from {sources} source{'s' * (sources != 1)}, "
         f"dated {wording.format_window(c['date_start'].min(), c['date_end'].max())}. Values by side of the claimant: "
         f"{_side_counts(valued) or 'none'}. Of the values, "
@@ -185,11 +189,11 @@ def drones(sel: Selection) -> Prose:
 
     rows = drone_order(sel.claims)
     if rows.empty:
-        return Prose(f"> **No drone claims match** this selection ({md(sel.description)}).")
+        return Prose(f"> **No drone claims match** this selection ({markdown_text(sel.description)}).")
     lines = [bullet_list(rows)]
     for r in rows[rows["duration_hours"].notna()].head(MOST_LISTED).itertuples():
         lines.append(
-            f"\n{md(r.claimant)} gives a duration, so its figure works out at **{md(wording.rate_phrase(r))}** "
+            f"\n{markdown_text(r.claimant)} gives a duration, so its figure works out at **{markdown_text(wording.rate_phrase(r))}** "
             "if the drones were spread evenly; the text does not say they were."
         )
     if rows["claimant"].nunique() > 1:
@@ -205,7 +209,7 @@ def casualties(sel: Selection) -> Prose:
         ["date_start", "incident", "metric"]
     )
     if rows.empty:
-        return Prose(f"> **No casualty claims match** this selection ({md(sel.description)}).")
+        return Prose(f"> **No casualty claims match** this selection ({markdown_text(sel.description)}).")
     out = []
     incidents = rows["incident"].astype(str).unique()
     if len(incidents) > MOST_LISTED:
@@ -218,7 +222,7 @@ def casualties(sel: Selection) -> Prose:
         out.append(bullet_list(group))
         if len(claimants) == 1:
             out.append(
-                f"\nOnly {md(claimants[0])} gives figures for this incident in the table; no other party’s count is there to compare."
+                f"\nOnly {markdown_text(claimants[0])} gives figures for this incident in the table; no other party’s count is there to compare."
             )
     bounds = rows[rows["qualifier"].astype(str) == "at_least"]
     if not bounds.empty:
@@ -241,7 +245,7 @@ def territory(sel: Selection, unit: str, mapped=None, place: str | None = None) 
     place = check_place(place)  # checked here, in the notebook's first cell, before any text is shown
     rows = sel.claims[sel.claims["metric"].astype(str) == vocab.TERRITORY_HELD_KM2].sort_values("date_end")
     if rows.empty:
-        return Prose(f"> **No territory claims match** this selection ({md(sel.description)}).")
+        return Prose(f"> **No territory claims match** this selection ({markdown_text(sel.description)}).")
     places = territory_places(rows)
     out = []
     if len(places) > 1:
@@ -251,13 +255,13 @@ def territory(sel: Selection, unit: str, mapped=None, place: str | None = None) 
         )
     for name, group in places[:MOST_PLACES]:
         if len(places) > 1:
-            out.append(f"\n**{md(name)}**\n")
+            out.append(f"\n**{markdown_text(name)}**\n")
         out.append(bullet_list(group, unit=unit))
         peak = next(group.loc[[group["value"].idxmax()]].itertuples())
         undated = (peak.date_end - peak.date_start) > pd.Timedelta(days=7)
         if len(group) > 1 or undated:
             out.append(
-                f"\nThe largest value claimed for it is **{md(wording.claim_value(peak, unit))}**, by {md(peak.claimant)}"
+                f"\nThe largest value claimed for it is **{markdown_text(wording.claim_value(peak, unit))}**, by {markdown_text(peak.claimant)}"
                 + (
                     f"; the text does not say on which day, so the chart draws it as a bracket over "
                     f"{wording.format_window(peak.date_start, peak.date_end)}, not as an area held all along."
@@ -302,12 +306,12 @@ def _mapped_comparison(rows: pd.DataFrame, mapped, unit: str, peak) -> str:
     held_day = window["held_km2"].idxmax()
     total = window["held_km2"] + window["grey_km2"]
     total_first, total_last = wording.peak_days(total)
-    who = md(mapped.dataset.claimant) if mapped.dataset is not None else "DeepState"
+    who = markdown_text(mapped.dataset.claimant) if mapped.dataset is not None else "DeepState"
     region = "the region"
     if getattr(mapped, "region", None) is not None:
         from warclaims.external.territory import region_label
 
-        region = md(region_label(mapped.region)[0] or "the region")
+        region = markdown_text(region_label(mapped.region)[0] or "the region")
 
     def area(km2: float) -> str:
         return wording.mapped_area(km2, unit)
@@ -318,7 +322,7 @@ def _mapped_comparison(rows: pd.DataFrame, mapped, unit: str, peak) -> str:
         "The largest area mapped as held is "
         f"**{area(window.loc[held_day, 'held_km2'])}** on {wording.format_window(held_first, held_last)}; counting the grey "
         f"zone as well, at most **{area(total.max())}** ({wording.format_window(total_first, total_last)}). "
-        f"The claim is {md(wording.claim_value(peak, unit))}. The maps are one team’s reading, not a count by either "
+        f"The claim is {markdown_text(wording.claim_value(peak, unit))}. The maps are one team’s reading, not a count by either "
         "side, and the grey zone is not counted as held. On the chart, the green line in this place’s panel is the "
         "area mapped as held, snapshot by snapshot, and the grey band above it the grey zone."
     )
@@ -419,7 +423,11 @@ class ClaimTable:
 def _citation(result, fallback: str) -> str:
     """The dataset's citation from data/external.yaml (its declaration travels with the import)."""
     dataset = getattr(result, "dataset", None)
-    return md(f"{dataset.citation} (licence: {dataset.licence})") if dataset is not None else md(fallback)
+    return (
+        markdown_text(f"{dataset.citation} (licence: {dataset.licence})")
+        if dataset is not None
+        else markdown_text(fallback)
+    )
 
 
 def attack_context(sel: Selection, attacks, days: int) -> Prose | None:
@@ -471,7 +479,7 @@ def losses_context(sel: Selection, losses, days: int) -> Prose | None:
     from warclaims.external.general_staff import days_around
 
     first, last, series = days_around(sel.all_claims, losses.frame, days)
-    claimant = md(losses.dataset.claimant if losses.dataset is not None else "the Ukrainian General Staff")
+    claimant = markdown_text(losses.dataset.claimant if losses.dataset is not None else "the Ukrainian General Staff")
     lines = [
         "## For context: another claimant’s daily figures\n\n"
         f"The chart below puts {claimant}’s daily claims of Russian personnel losses in a panel of their own, "
@@ -487,7 +495,7 @@ def losses_context(sel: Selection, losses, days: int) -> Prose | None:
         day = on.index[0]
         lines.append(
             f"\nThe statement dated {wording.format_window(day, day)}, covering the 24 hours before it, claimed "
-            f"**{md((word + ' ') if word else '')}{int(on.iloc[0]):,} Russian personnel lost**. Over the "
+            f"**{markdown_text((word + ' ') if word else '')}{int(on.iloc[0]):,} Russian personnel lost**. Over the "
             f"{len(series)} days shown, the median claim was {shown.median():,.0f} a day"
             f" ({len(series) - len(shown)} days without a daily figure)."
         )

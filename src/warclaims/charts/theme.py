@@ -82,7 +82,7 @@ def side_color(side: str) -> str:
     return SIDE_COLORS[str(side)]
 
 
-def fit(text: object, width: int = 28, lines: int = 2, *, phone: int | None = None) -> str:
+def label_text(text: object, width: int = 28, lines: int = 2, *, phone: int | None = None) -> str:
     """Table text for a label on a chart: wrapped to `width` characters (keeping its own line breaks),
     at most `lines` lines, the rest cut with "…" (the caption and the alt text carry it whole), so no
     label runs off the figure. On a phone, `phone` characters (default: at most 26), one line more:
@@ -100,7 +100,7 @@ def fit(text: object, width: int = 28, lines: int = 2, *, phone: int | None = No
     return "\n".join(wrapped)
 
 
-def cut(text: object, most: int) -> str:
+def shortened(text: object, most: int) -> str:
     """Text for a caption, whole up to `most` characters, else cut there with "…" (captions wrap
     to the figure's width themselves, so a phone's narrower figure does not shorten them)."""
     text = " ".join(str(text).split())
@@ -155,7 +155,9 @@ def claimants_phrase(data: pd.DataFrame, most: int = 8) -> str:
         words = {"russia": "Russian", "ukraine": "Ukrainian", "other": "the publisher’s own account"}
         parts = [f"{int(counts[s])} {words[s]}" if s != "other" else words[s] for s in SIDE_LABELS if counts.get(s, 0)]
         return f"{len(pairs)} claimants ({_join(parts)})"
-    return _join([side_phrase(cut(c, 100), s) for c, s in zip(pairs["claimant"], pairs["claimant_side"], strict=True)])
+    return _join(
+        [side_phrase(shortened(c, 100), s) for c, s in zip(pairs["claimant"], pairs["claimant_side"], strict=True)]
+    )
 
 
 def source_line(title: str, outlet: object, published, url: object = None) -> str:
@@ -163,7 +165,7 @@ def source_line(title: str, outlet: object, published, url: object = None) -> st
     when = f"{pd.Timestamp(published).day} {pd.Timestamp(published):%b %Y}"
     who = outlet if isinstance(outlet, str) and outlet.strip() else "outlet not recorded"
     link = f", {url}" if isinstance(url, str) and url.strip() else ""
-    return f"“{cut(title, 160)}”, {who}, {when}{link}"
+    return f"“{shortened(title, 160)}”, {who}, {when}{link}"
 
 
 def page_sources(data: pd.DataFrame) -> pd.DataFrame:

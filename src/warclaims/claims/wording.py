@@ -137,7 +137,7 @@ def format_window(start: pd.Timestamp, end: pd.Timestamp) -> str:
     return f"{start.day} {start:%b %Y} – {end.day} {end:%b %Y}"
 
 
-def md(text: object) -> str:
+def markdown_text(text: object) -> str:
     """Text from the table made safe for Markdown/HTML output: markup characters are escaped."""
     escaped = html.escape(str(text), quote=False)
     for ch in "\\`*_[]#|$":

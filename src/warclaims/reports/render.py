@@ -51,7 +51,7 @@ def _exporter(show_code: bool):
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
     # nbconvert's sanitize_html would escape the notebooks' own Markdown; text from the claim table
-    # is escaped where it enters the outputs instead (wording.md, DataFrame.to_html(escape=True)).
+    # is escaped where it enters the outputs instead (wording.markdown_text, DataFrame.to_html(escape=True)).
     return exporter
 
 
