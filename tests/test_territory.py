@@ -105,6 +105,19 @@ def test_a_refresh_reads_only_new_snapshots(tmp_path):
     assert second.frame.iloc[0]["held_km2"] == first.frame.iloc[0]["held_km2"]
 
 
+def test_areas_cached_by_other_code_are_computed_again(tmp_path, monkeypatch):
+    # The cache's key holds this module's code and the geometry libraries' versions: an entry
+    # written by an edited territory.py (or another shapely) is not read as if it were this one's.
+    from warclaims.external import territory
+
+    cache = tmp_path / "cache"
+    load_territory(FIXTURES / "snapshot_1720000000.geojson", REGION, cache=cache)
+    assert load_territory(FIXTURES / "snapshot_1720000000.geojson", REGION, cache=cache).cached == 1
+    monkeypatch.setattr(territory, "_code_key", lambda: "other code")
+    again = load_territory(FIXTURES / "snapshot_1720000000.geojson", REGION, cache=cache)
+    assert again.cached == 0 and len(again.frame) == 1
+
+
 def test_the_command_line(tmp_path):
     out, cache = tmp_path / "areas.csv", ["--cache", str(tmp_path / "cache")]
     run = subprocess.run(

@@ -35,6 +35,7 @@ import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -46,8 +47,17 @@ from warclaims.paths import read_regular, sha256_of_regular, write_atomic
 HELD, GREY, OCCUPIED = "held", "grey", "occupied"
 _TOKEN = re.compile(r"geoJSON\.(status|territories)\.([A-Za-z_-]*)")
 _UNIX = re.compile(r"(?<!\d)(\d{9,11})(?!\d)")
-CACHE_FORMAT = 2
 _NO_AREA = ("Point", "MultiPoint", "LineString", "MultiLineString")
+
+
+@lru_cache(maxsize=1)
+def _code_key() -> str:
+    """What a cached snapshot's areas depend on besides the snapshot and the region: this module's
+    code and the geometry libraries' versions. A format number bumped by hand missed an edit."""
+    import importlib.metadata
+
+    versions = " ".join(f"{p} {importlib.metadata.version(p)}" for p in ("shapely", "pyproj"))
+    return hashlib.sha256(Path(__file__).read_bytes() + versions.encode()).hexdigest()[:16]
 
 
 class TerritoryError(InputError):
@@ -489,7 +499,7 @@ def load_territory(
                 doc = json.loads(entry.read_text(encoding="utf-8"))
             except (OSError, ValueError, RecursionError):
                 continue
-            if isinstance(doc, dict) and doc.get("format") == CACHE_FORMAT and "areas" in doc:
+            if isinstance(doc, dict) and doc.get("code") == _code_key() and "areas" in doc:
                 results[f] = doc["areas"]
                 cached += 1
     todo = [(str(f), str(region)) for f in files if str(f) not in results]
@@ -509,7 +519,7 @@ def load_territory(
                 bar.update()
             if cache is not None and isinstance(outcome, dict):
                 with contextlib.suppress(OSError):  # a cache that cannot be written only costs speed
-                    write_atomic(entry_of(path), json.dumps({"format": CACHE_FORMAT, "areas": outcome}).encode())
+                    write_atomic(entry_of(path), json.dumps({"code": _code_key(), "areas": outcome}).encode())
     problems = [Problem(f, NO_LINE, "", outcome) for f, outcome in results.items() if isinstance(outcome, str)]
     if problems and not skip_bad_rows:
         raise TerritoryError(problems)
