@@ -19,7 +19,7 @@ import pandas as pd
 
 from warclaims.claims.checking import CheckedTable, input_paths
 from warclaims.claims.reading import RawTable
-from warclaims.paths import CACHE_ENV, read_regular, write_atomic
+from warclaims.paths import CACHE_ENV, read_regular, sha256_of_regular, write_atomic
 
 FORMAT = 1
 KEEP = 8  # entries kept; older ones are removed when a new one is written
@@ -37,10 +37,9 @@ def package_digest() -> str:
     digest = hashlib.sha256()
     for path in sorted(package.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts:
-            with path.open("rb") as f:
-                digest.update(
-                    path.relative_to(package).as_posix().encode() + b"\0" + hashlib.file_digest(f, "sha256").digest()
-                )
+            digest.update(
+                path.relative_to(package).as_posix().encode() + b"\0" + bytes.fromhex(sha256_of_regular(path))
+            )
     return digest.hexdigest()
 
 

@@ -555,8 +555,7 @@ def _digests(files: list[Path], cache: Path | None) -> dict[str, str]:
         if isinstance(seen, list) and len(seen) == 3 and seen[:2] == [stat.st_size, stat.st_mtime_ns]:
             out[str(f)] = str(seen[2])
             continue
-        with open(f, "rb") as handle:
-            out[str(f)] = hashlib.file_digest(handle, "sha256").hexdigest()
+        out[str(f)] = sha256_of_regular(f)
         known[key] = [stat.st_size, stat.st_mtime_ns, out[str(f)]]
         changed = True
     if index_path is not None and changed:
