@@ -118,7 +118,9 @@ def test_many_territory_claims_label_only_peak_and_latest(many_claims):
     assert len(labels(ax)) == 4  # each side's largest and latest
     assert "600 claims; labelled: each side’s largest and latest" in ax.get_title(loc="left")
     assert ax.get_title(loc="left").count("Ukrainian incursion into Kursk") == 1  # 300 like events, named once
-    assert len(next(c for c in ax.collections if c.get_gid() == "claims:ukraine:wide").get_segments()) == 300
+    windows = next(c for c in ax.collections if c.get_gid() == "claims:ukraine:wide")
+    assert len([u for u in windows.get_urls() if u]) == 300  # each window, linked to its claim, with its caps
+    assert len({seg[0][1] for seg in windows.get_segments()[:300]}) == 3  # in at most three lanes
 
 
 def test_drone_claims_are_callouts_each_headed_by_what_it_counts(claims):
@@ -159,40 +161,74 @@ def test_casualty_lower_bound_is_hatched_and_says_its_word_with_an_arrow(claims)
     assert theme.title_of(ax) == "Casualties as claimed: Missile attack on 20 May 2025: Ukrainian servicemen"
 
 
-def test_territory_undated_value_is_a_bracket_not_a_plateau(claims):
+def test_territory_undated_value_is_a_mark_beside_the_time_axis_never_a_plateau(claims):
     ax = charts.plot_territory(claims)
+    ax.get_figure(root=True).draw_without_rendering()
+    # Nothing in the time panel is drawn at an undated value's height over its window.
+    for c in ax.collections:
+        for seg in getattr(c, "get_segments", list)():
+            (x0, y0), (x1, y1) = seg[0], seg[-1]
+            assert not (y0 == y1 == 1400 and x1 - x0 > 7), c.get_gid()
+    # The values: marks in a column of their own, beside the axis and reading the same scale.
+    [strip] = [a for a in ax.child_axes if a.get_gid() == "undated"]
+    assert strip.get_ylim() == ax.get_ylim() and "day not" in strip.get_title(loc="center")
+    assert strip.get_xticks().size == 0 and strip.get_ylabel() == "Territory (km²)" and ax.get_ylabel() == ""
+    marks = {c.get_gid(): c for c in strip.collections}
+    assert marks["undated:ukraine"].get_offsets()[:, 1].tolist() == [1400]
+    assert marks["undated:russia"].get_offsets()[:, 1].tolist() == [0]
+    assert tuple(marks["undated:russia"].get_facecolors()[0]) == (1, 1, 1, 1)  # derived from the words: hollow
+    assert tuple(marks["undated:ukraine"].get_facecolors()[0][:3]) != (1, 1, 1)  # a number in the text: filled
+    assert marks["undated:ukraine"].get_urls() == ["#claim:kursk-peak-territory-ukraine"]
+    # The windows: thin brackets in lanes below zero, one lane each, where no area is read.
     lines = {c.get_gid(): c for c in ax.collections if (c.get_gid() or "").startswith("claims:")}
     assert set(lines) == {"claims:ukraine:wide", "claims:russia:wide"}  # one per side, never joined into one series
-    [((x0, y0), (x1, y1))] = lines["claims:ukraine:wide"].get_segments()
-    assert y0 == y1 == 1400
+    ((x0, y0), (x1, y1)), *caps = lines["claims:ukraine:wide"].get_segments()
+    assert y0 == y1 < 0 and len(caps) == 2
     assert mdates.num2date(x0).date().isoformat() == "2024-08-01"
     assert mdates.num2date(x1).date().isoformat() == "2025-05-01"  # end of 30 April, inclusive
     assert lines["claims:ukraine:wide"].get_linewidth()[0] <= 2  # a thin bracket, not a bold step
-    [((r0, v0), _)] = lines["claims:russia:wide"].get_segments()
-    assert v0 == 0 and mdates.num2date(r0).date().isoformat() == "2025-04-21"
-    assert ax.get_ylim()[0] < 0  # the 0 is drawn above the axis, visible
+    ((r0, v0), (_, v1)), *_ = lines["claims:russia:wide"].get_segments()
+    assert v0 == v1 < 0 and v0 != y0  # its own lane: the windows overlap in time
+    assert mdates.num2date(r0).date().isoformat() == "2025-04-21"
+    assert ax.get_ylim()[0] < min(v0, y0) and all(t >= 0 for t in ax.get_yticks())  # no negative area is ticked
+    assert texts(ax, "window") == {
+        "kursk-peak-territory-ukraine": "nearly 1,400 km²: some day in here",
+        "kursk-ejection-russia": "0 km²: some day in here",
+    }
+    # The labels: at the value's height, running from the panel's left edge, never at a day.
+    value_labels = {t.get_gid(): t for t in ax.texts if (t.get_gid() or "").startswith("value:")}
     peak, ejection = labels(ax)["kursk-peak-territory-ukraine"], labels(ax)["kursk-ejection-russia"]
     assert peak.startswith("nearly 1,400 km²") and "date not given: 1 Aug 2024 – 30 Apr 2025" in peak
     assert ejection.startswith("0 km² (derived from the words)")
-    assert any(c.get_gid() == "derived:russia" for c in ax.collections)
+    for label in value_labels.values():
+        assert label.xy[0] == 0 and label.get_horizontalalignment() == "left"
+    zero = ax.transData.transform((0, 0))[1]
+    assert value_labels["value:kursk-ejection-russia"].get_window_extent().y0 > zero  # above the lanes
+    assert not any(c.get_gid() == "derived:russia" for c in ax.collections)  # no square at the window's middle
+    assert legend_texts(ax) == [
+        "Claimed by Russia",
+        "Claimed by Ukraine",
+        "Hollow square: derived from the words, no number in the text",
+    ]
     assert theme.title_of(ax) == "Kursk territory held by Ukrainian forces, as claimed (km²)"
     assert ax.get_title(loc="left") == "Shaded: Ukrainian incursion into Kursk (August 2024)"  # over its panel
-    assert ax.get_ylabel() == "Territory (km²)"
 
 
 def test_territory_in_square_miles_keeps_the_claims_precision(claims):
     ax = charts.plot_territory(claims, unit="mi2")
-    lines = {c.get_gid(): c for c in ax.collections if (c.get_gid() or "").startswith("claims:")}
+    [strip] = [a for a in ax.child_axes if a.get_gid() == "undated"]
+    marks = {c.get_gid(): c for c in strip.collections}
     # drawn at the exact conversion; labelled at the claim's precision (nearly 1,400 km²: 540 sq mi)
-    assert lines["claims:ukraine:wide"].get_segments()[0][0][1] == pytest.approx(1400 / 2.589988110336)
+    assert marks["undated:ukraine"].get_offsets()[0][1] == pytest.approx(1400 / 2.589988110336)
     assert labels(ax)["kursk-peak-territory-ukraine"].startswith("nearly 540 sq mi")
-    assert ax.get_ylabel() == "Territory (sq mi)"
+    assert strip.get_ylabel() == "Territory (sq mi)"
 
 
 def test_territory_reads_in_a_second_unit_on_the_right_axis_of_the_same_marks(claims):
     ax = charts.plot_territory(claims, also="mi2")
     [right] = [c for c in ax.child_axes if c.get_gid() == "second-scale"]
-    assert right.get_ylabel() == "sq mi" and ax.get_ylabel() == "Territory (km²)"
+    [strip] = [a for a in ax.child_axes if a.get_gid() == "undated"]
+    assert right.get_ylabel() == "sq mi" and strip.get_ylabel() == "Territory (km²)"
     ax.get_figure(root=True).draw_without_rendering()
     (lo, hi), (rlo, rhi) = ax.get_ylim(), right.get_ylim()
     assert (rlo, rhi) == pytest.approx((lo / 2.589988110336, hi / 2.589988110336))  # one scale, two units

@@ -450,8 +450,12 @@ def _room_for_values(ax: Axes) -> None:
 
 
 WIDE = pd.Timedelta(days=7)  # a window longer than this means the text does not give the day
-BRACKET_DASHES = (0, (3, 2))
 MAX_PANELS = 12  # places drawn, one panel each; the rest are counted on the chart and left to the table
+
+
+def _undated_rows(rows: pd.DataFrame) -> np.ndarray:
+    """Which claims' texts give no day: their window is longer than WIDE."""
+    return ((rows["date_end"] - rows["date_start"]) > WIDE).to_numpy()
 
 
 def names_place(subject: str, location: str) -> bool:
@@ -520,8 +524,9 @@ def plot_territory(
     with `also` (a unit), each panel's right axis reads the same areas in that unit.
 
     In each panel a value whose day the text gives (within a week) is a mark on its window; a value
-    whose date is only known to lie in a longer window is a bracket over that window ("date not
-    given"), never a plateau. Derived values are drawn hollow and say so. A dated event of the
+    whose date is only known to lie in a longer window is a mark in a "day not given" column left of
+    the time axis, at its height, with its window a thin bracket in a lane below zero: nothing is
+    drawn at that height along the window, which would read as the area held all along. Derived values are drawn hollow and say so. A dated event of the
     panel's own incidents (the incursion the claims are about) is shaded in that panel only.
 
     mapped: a daily series of mapped areas (index: date; held_km2, grey_km2), drawn as its own
@@ -543,10 +548,14 @@ def plot_territory(
     if ax is None:
         theme.set_theme()
         height = theme.FIGSIZE[1] if panels == 1 else 2.7 * panels + 1.6
+        # A panel with undated values is taller: their labels and their windows' lanes need the room.
+        ratios = [1.4 if _undated_rows(g).any() else 1.0 for _, g in shown] + [1.0] * (panels - len(shown))
+        if panels > 1:
+            height += 2.7 * (sum(ratios) - panels)
         if has_map:  # two more legend rows (the mapped line and the grey zone), and the panel keeps its height
             height += 1.6 if theme.is_narrow() else 0.6
         fig = Figure(figsize=theme.figsize(theme.FIGSIZE[0], height), layout="constrained")
-        axes = list(np.atleast_1d(fig.subplots(panels, 1)))
+        axes = list(np.atleast_1d(fig.subplots(panels, 1, height_ratios=ratios)))
     else:
         axes = [ax]
     events = data[data["metric"].astype(str) == vocab.EVENT]
@@ -563,21 +572,6 @@ def plot_territory(
     handles = theme.side_handles(rows["claimant_side"])
     if has_map:
         handles += _mapped_handles()
-    if drawn["wide"]:
-        handles.append(
-            mpl.lines.Line2D(
-                [],
-                [],
-                color="#555555",
-                lw=2,
-                ls=BRACKET_DASHES,
-                marker="|",
-                markevery=[0, 1],
-                markersize=10,
-                markeredgewidth=2,
-                label="Dashed bracket: held on some day within it; the text gives no day",
-            )
-        )
     if drawn["derived"]:
         handles.append(
             mpl.lines.Line2D(
@@ -631,7 +625,7 @@ def _territory_panel(ax: Axes, rows: pd.DataFrame, context: pd.DataFrame, unit: 
     values = rows["value"].to_numpy(dtype=float) * factor  # drawn exact; labels round to the claim's precision
     start = mdates.date2num(rows["date_start"])
     end = mdates.date2num(rows["date_end"] + ONE_DAY)
-    wide = ((rows["date_end"] - rows["date_start"]) > WIDE).to_numpy()
+    wide = _undated_rows(rows)
     derived = rows["value_basis"].astype(str).eq("derived").to_numpy()
     sides = rows["claimant_side"].astype(str).to_numpy()
     ids = np.array([f"#claim:{i}" for i in rows["event_id"].astype(str)], dtype=object)  # each element's claim
@@ -643,30 +637,8 @@ def _territory_panel(ax: Axes, rows: pd.DataFrame, context: pd.DataFrame, unit: 
             m = (sides == side) & (wide == is_wide)
             if not m.any():
                 continue
-            if is_wide:  # a bracket: |———| at the value, over the window in which the date lies
-                segments = [[(a, v), (b, v)] for a, b, v in zip(start[m], end[m], values[m], strict=True)]
-                caps = [
-                    [(x, v - top * 0.025), (x, v + top * 0.025)]
-                    for a, b, v in zip(start[m], end[m], values[m], strict=True)
-                    for x in (a, b)
-                ]
-                ax.add_collection(
-                    mpl.collections.LineCollection(
-                        segments,
-                        colors=color,
-                        linewidths=1.2 if many else 2,
-                        linestyles=BRACKET_DASHES,  # a range the day lies in, not an area held all along
-                        rasterized=many,
-                        clip_on=False,
-                        gid=f"claims:{side}:wide",
-                        urls=list(ids[m]),
-                    )
-                )
-                ax.add_collection(
-                    mpl.collections.LineCollection(
-                        caps, colors=color, linewidths=1.2 if many else 2, rasterized=many, clip_on=False
-                    )
-                )
+            if is_wide:  # drawn by `_undated`: the value in a column of its own, the window in a lane
+                continue
             else:
                 ax.hlines(
                     values[m],
@@ -678,7 +650,7 @@ def _territory_panel(ax: Axes, rows: pd.DataFrame, context: pd.DataFrame, unit: 
                     clip_on=False,
                     gid=f"claims:{side}:narrow",
                 ).set_urls(list(ids[m]))
-        marks = (sides == side) & derived
+        marks = (sides == side) & derived & ~wide
         if marks.any() and not many:
             ax.scatter(
                 (start[marks] + end[marks]) / 2,
@@ -693,7 +665,7 @@ def _territory_panel(ax: Axes, rows: pd.DataFrame, context: pd.DataFrame, unit: 
                 gid=f"derived:{side}",
             ).set_urls(list(ids[marks]))
     drawn["wide"] |= bool(wide.any())
-    drawn["derived"] |= bool(derived.any() and not many)
+    drawn["derived"] |= bool(derived.any() and not many)  # hollow, in the day-given marks or the column
     first = min(rows["date_start"].min(), context["date_start"].min() if len(context) else rows["date_start"].min())
     last = max(rows["date_end"].max(), context["date_end"].max() if len(context) else rows["date_end"].max())
     if mapped is not None:
@@ -724,22 +696,30 @@ def _territory_panel(ax: Axes, rows: pd.DataFrame, context: pd.DataFrame, unit: 
             if wide[i]
             else wording.format_window(row["date_start"], row["date_end"])
         )
-        when = theme.label_text(when, 40, 2)
+        when = theme.label_text(when, 40, 2, phone=21 if wide[i] else None)
         note = " (derived from the words)" if derived[i] else ""
+        value, note = theme.label_text(f"{value}{note}", 56, 2, phone=21), ""  # a phone's panel is narrow
         if one_claimant:  # named once, in the panel's title
             said = f"“{row['date_text']}”, " if len(rows) <= 3 else ""
-            text = f"{value}{note}\n" + theme.label_text(f"{said}{when}", 56, 2)
+            text = f"{value}{note}\n" + theme.label_text(f"{said}{when}", 56, 2, phone=21 if wide[i] else None)
         else:
             said = f", “{row['date_text']}”" if len(rows) <= 3 else ""
-            text = f"{value}{note}\n" + theme.label_text(f"{row['claimant']}{said}", 56, 2) + f"\n{when}"
+            text = (
+                f"{value}{note}\n"
+                + theme.label_text(f"{row['claimant']}{said}", 56, 2, phone=21 if wide[i] else None)
+                + f"\n{when}"
+            )
+        # An undated value's label runs from its mark in the left column, at its height: never over
+        # a date, which the text does not give.
         ax.annotate(
             text,
-            xy=(min(max(at, left), right), values[i]),
-            xytext=(0, 10),
+            xy=(0, values[i]) if wide[i] else (min(max(at, left), right), values[i]),
+            xycoords=ax.get_yaxis_transform() if wide[i] else "data",
+            xytext=UNDATED_OFFSET if wide[i] else (0, 10),
             textcoords="offset points",
-            ha="center",
-            va="bottom",
-            multialignment="center",
+            ha="left" if wide[i] else "center",
+            va="center" if wide[i] else "bottom",
+            multialignment="left" if wide[i] else "center",
             fontsize=9.5,
             color=theme.side_color(row["claimant_side"]),
             fontweight="bold",
@@ -750,8 +730,15 @@ def _territory_panel(ax: Axes, rows: pd.DataFrame, context: pd.DataFrame, unit: 
         ).set_in_layout(False)  # placed inside the panel by `_unstack_labels`, which sees every label
     ax.set_xlim(left, right)
     theme.date_axis(ax)
-    ax.set_ylim(-top * 0.06, top * 1.45)
+    lanes = _undated(ax, rows, values, start, end, wide, derived, set(label_idx), top, many) if wide.any() else 0
+    ax.set_ylim(-top * (0.06 + LANE * lanes), top * 1.45)
+    ax.yaxis.set_major_locator(_NonNegative())  # the lanes below zero hold windows, not areas
     ax.set_ylabel(f"Territory ({unit_label})")
+    if lanes:  # the values' column reads the same axis, and carries its labels
+        strip = next(a for a in ax.child_axes if a.get_gid() == "undated")
+        strip.set_ylabel(ax.get_ylabel())
+        ax.set_ylabel("")
+        ax.tick_params(axis="y", labelleft=False)
     shaded = list(dict.fromkeys(f"{r.subject or r.incident} ({r.date_text})" for r in context.itertuples()))
     if len(shaded) > 3:
         shaded = [f"{len(shaded)} dated events of these claims’ incidents"]
@@ -769,13 +756,125 @@ def _territory_panel(ax: Axes, rows: pd.DataFrame, context: pd.DataFrame, unit: 
         )
 
 
+UNDATED_OFFSET = (5, 0)  # points from an undated value's height at the panel's edge to its label
+LANE = 0.17  # a window lane's height below zero, in fractions of the panel's largest area: a tag's line
+TAG_POINTS = 8
+MAX_LANES = 3  # window lanes a panel gives; more windows share the last lane
+STRIP_WIDTH = 0.55  # inches: the column of values whose day the text does not give
+
+
+class _NonNegative(mpl.ticker.MaxNLocator):
+    """The usual ticks, without those below zero: areas are never negative, and the room below
+    zero holds the windows of undated values."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**({"nbins": "auto", "steps": [1, 2, 2.5, 5, 10]} | kwargs))  # as AutoLocator
+
+    def __call__(self):
+        return [t for t in super().__call__() if t >= 0]
+
+
+def _undated(ax: Axes, rows, values, start, end, wide, derived, labelled: set, top: float, many: bool) -> int:
+    """Values whose day the text does not give (their window is longer than WIDE): each value a mark
+    in a column of its own left of the time axis, at its height ("day not given"), and its window a
+    thin bracket in a lane below zero, so no value is drawn along a stretch of days it was never
+    said to hold. Returns the lanes used."""
+    fig = ax.get_figure(root=True)
+    plot_width = max(fig.get_figwidth() - 1.8, 1.0)  # about the panel's width: the figure less its margins
+    strip = ax.inset_axes([-(STRIP_WIDTH + 0.08) / plot_width, 0, STRIP_WIDTH / plot_width, 1], sharey=ax)
+    strip.set_gid("undated")
+    strip.set_xlim(0, 1)
+    strip.set_xticks([])
+    strip.grid(axis="x", visible=False)
+    strip.set_title("day not\ngiven", fontsize=8.5, fontweight="normal", loc="center", color="#444444")
+    idx = np.flatnonzero(wide)
+    xs = np.linspace(0.5, 0.5, len(idx)) if len(idx) > 4 else (np.arange(len(idx)) + 1) / (len(idx) + 1)
+    sides = rows["claimant_side"].astype(str).to_numpy()
+    ids = np.array([f"#claim:{e}" for e in rows["event_id"].astype(str)], dtype=object)
+    for side in pd.unique(sides[idx]):
+        color = theme.side_color(side)
+        m = sides[idx] == side
+        strip.scatter(
+            xs[m],
+            values[idx][m],
+            s=30 if many else 60,
+            marker="s",
+            facecolors=["white" if d else color for d in derived[idx][m]],
+            edgecolors=color,
+            linewidths=1.8,
+            zorder=4,
+            clip_on=False,
+            rasterized=many,
+            gid=f"undated:{side}",
+        ).set_urls(list(ids[idx][m]))
+    # Lanes: each window in the first lane where it clears the ones there, with room for its tag.
+    left, right = ax.get_xlim()
+    per_inch = (right - left) / max(plot_width - STRIP_WIDTH - 0.3, 1.0)  # days per inch of the panel
+    room = (right - left) * (0.28 if theme.is_narrow() else 0.18)
+    ends: list[float] = []
+    lane_of = {}
+    for i in idx[np.argsort(start[idx], kind="stable")]:
+        lane = next((n for n, e in enumerate(ends) if start[i] >= e), None)
+        if lane is None:
+            lane = len(ends) if len(ends) < MAX_LANES else len(ends) - 1
+            ends.append(0.0) if lane == len(ends) else None
+        ends[lane] = max(ends[lane], end[i], start[i] + room)
+        lane_of[i] = lane
+    for side in pd.unique(sides[idx]):
+        m = [i for i in idx if sides[i] == side]
+        ys = [-top * (0.04 + LANE * (lane_of[i] + 0.5)) for i in m]
+        cap = top * 0.025
+        ax.add_collection(
+            mpl.collections.LineCollection(
+                [[(start[i], y), (end[i], y)] for i, y in zip(m, ys, strict=True)]
+                + [[(x, y - cap), (x, y + cap)] for i, y in zip(m, ys, strict=True) for x in (start[i], end[i])],
+                colors=theme.side_color(side),
+                linewidths=1.2 if many else 1.6,
+                rasterized=many,
+                clip_on=False,
+                gid=f"claims:{side}:wide",
+                urls=[ids[i] for i in m] + [None] * (2 * len(m)),
+            )
+        )
+        for i, y in zip(m, ys, strict=True):
+            if i not in labelled:
+                continue
+            row = rows.iloc[i]
+            tag = wording.claim_value(row) + ("" if theme.is_narrow() else ": some day in here")  # a phone: the value
+            need = len(tag) * TAG_POINTS * 0.56 / 72 * per_inch  # the tag's width, in days
+            if end[i] - start[i] > need * 1.1:  # on the bracket, which it interrupts
+                place = {"xy": ((start[i] + end[i]) / 2, y), "ha": "center"}
+            elif start[i] - left > need * 1.1 and start[i] - left > right - end[i]:  # beside it, where there is room
+                place = {"xy": (start[i], y), "ha": "right", "xytext": (-4, 0)}
+            elif right - end[i] > need * 1.1:
+                place = {"xy": (end[i], y), "ha": "left", "xytext": (4, 0)}
+            else:  # in two lines, over the bracket's middle
+                tag = "\n".join(textwrap.wrap(tag, -(-len(tag) // 2) + 3))
+                place = {
+                    "xy": (min(max((start[i] + end[i]) / 2, left + need / 3), right - need / 3), y),
+                    "ha": "center",
+                }
+            ax.annotate(
+                tag,
+                **({"xytext": (0, 0)} | place),
+                textcoords="offset points",
+                va="center",
+                fontsize=TAG_POINTS,
+                color=theme.side_color(side),
+                annotation_clip=False,
+                gid=f"window:{row['event_id']}",
+                bbox={"boxstyle": "square,pad=0.15", "facecolor": "white", "edgecolor": "none"},
+            ).set_in_layout(False)  # placed in the panel, from its bracket
+    return len(ends)
+
+
 def _second_scale(ax: Axes, unit: str, also: str) -> None:
     """The panel's areas read in a second unit on its right axis: the same marks, so one picture
     serves readers of either (a page switching between two drawings carried both)."""
     ratio = vocab.UNITS[also][1] / vocab.UNITS[unit][1]
     right = ax.secondary_yaxis("right", functions=(lambda y: y * ratio, lambda y: y / ratio))
     right.set_ylabel(vocab.UNITS[also][0])
-    right.yaxis.set_major_locator(mpl.ticker.MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
+    right.yaxis.set_major_locator(_NonNegative(nbins=5, steps=[1, 2, 2.5, 5, 10]))
     right.set_gid("second-scale")
 
 
@@ -811,6 +910,9 @@ def _unstack_labels(axes: list[Axes]) -> None:
     for attempt in range(5):
         for _, labels in panels:  # each pass places them afresh from their marks, at the current scale
             for text in labels:
+                if _undated_label(text):  # runs rightwards from its mark in the values' column
+                    text.xyann = UNDATED_OFFSET
+                    continue
                 text.set_horizontalalignment("center")
                 text.set_multialignment("center")
                 text.xyann = (0, 10)
@@ -818,6 +920,8 @@ def _unstack_labels(axes: list[Axes]) -> None:
         for ax, labels in panels:
             frame = ax.get_window_extent()
             for text in labels:  # centred on its mark where it fits, else running inwards from the edge it meets
+                if _undated_label(text):
+                    continue
                 box = text.get_window_extent()
                 if box.x0 < frame.x0 + 2 or box.width > frame.width - 4:
                     text.set_multialignment("left")
@@ -826,15 +930,19 @@ def _unstack_labels(axes: list[Axes]) -> None:
                     text.set_multialignment("right")
                     text.xyann = ((frame.x1 - 2 - box.x1) * 72 / fig.dpi, 10)
             placed = []
+            floor = ax.transData.transform((0, 0))[1] + 2  # below zero lie the undated values' windows
             for text in labels:
                 box, dy, moved = text.get_window_extent(), 0.0, True
+                if _undated_label(text) and box.y0 < floor:
+                    dy = floor - box.y0
                 while moved:
                     moved = False
                     for other in placed:
                         if box.translated(0, dy).overlaps(other):
                             dy += other.y1 - (box.y0 + dy) + 3
                             moved = True
-                text.xyann = (text.xyann[0], 10 + dy * 72 / fig.dpi)
+                base = UNDATED_OFFSET[1] if _undated_label(text) else 10
+                text.xyann = (text.xyann[0], base + dy * 72 / fig.dpi)
                 placed.append(box.translated(0, dy))
             frame = ax.get_window_extent()
             over = max(b.y1 for b in placed) - (frame.y1 - 4)
@@ -845,6 +953,11 @@ def _unstack_labels(axes: list[Axes]) -> None:
                 grown = True
         if not grown:
             return
+
+
+def _undated_label(text) -> bool:
+    """Whether a value label belongs to an undated value (placed from the panel's left edge, not a day)."""
+    return text.xycoords != "data"
 
 
 def _draw_mapped(ax: Axes, mapped: pd.DataFrame, factor: float) -> None:
