@@ -398,6 +398,10 @@ def run_report(job: dict) -> dict:
                 progress_bar=False,
                 log_output=False,
                 execution_timeout=job["timeout"],
+                # After a cell's reply its outputs may still be arriving (a chart of 100,000 claims
+                # sends megabytes while the other reports keep the cores busy): nbclient's default
+                # 4 s failed such a report with a CellTimeoutError. The cell's own timeout bounds both.
+                iopub_timeout=job["timeout"],
                 # Saved once at the end (also after a failure), not after every cell: the
                 # per-cell save re-validates and rewrites the notebook, CPU the other kernel needs.
                 request_save_on_cell_execute=False,
