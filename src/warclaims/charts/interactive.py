@@ -215,7 +215,11 @@ def _hit_areas(fig, records: Records) -> list[dict]:
         cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
         least = LEAST if grow else 0.0  # a series' day is its own column, never grown over the next day's
         half_w, half_h = max(x1 - x0, least) / 2, max(y1 - y0, least) / 2
-        boxes.setdefault((key, panels.get(id(axes), -1)), []).append(
+        # An undated value's window lies in a lane apart from its value's label: two areas, not
+        # one box over the whole panel between them (which covered the other claims' marks).
+        gid = artist.get_gid() or ""
+        lane = gid.startswith("window:") or gid.endswith(":wide")
+        boxes.setdefault((key, panels.get(id(axes), -1), lane), []).append(
             (cx - half_w, cy - half_h, cx + half_w, cy + half_h)
         )
 
@@ -249,7 +253,7 @@ def _hit_areas(fig, records: Records) -> list[dict]:
                 add(series[gid].key(day), *box, grow=False)
     out = []
     width, height = page.width, page.height
-    for (key, _), parts in boxes.items():
+    for (key, _, _), parts in boxes.items():
         x0, y0 = min(p[0] for p in parts), min(p[1] for p in parts)
         x1, y1 = max(p[2] for p in parts), max(p[3] for p in parts)
         left, bottom, right, top = (x0 / fig.dpi, y0 / fig.dpi, x1 / fig.dpi, y1 / fig.dpi)
