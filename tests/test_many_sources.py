@@ -87,7 +87,12 @@ def test_each_place_has_its_own_panel_and_only_its_own_event_band(tables):
     assert len(places) == 6 and len(fig.axes) == 6
     for panel, (place, rows) in zip(fig.axes, places, strict=True):
         assert panel.get_title(loc="left").replace("\n", " ").startswith(place)
-        drawn_ids = {t.get_gid().split(":", 1)[1] for t in panel.texts if (t.get_gid() or "").startswith("value:")}
+        drawn_ids = {
+            t.get_gid().split(":", 1)[1]
+            for holder in (panel, *panel.child_axes)  # with its column of undated values
+            for t in holder.texts
+            if (t.get_gid() or "").startswith("value:")
+        }
         assert drawn_ids == set(rows["event_id"])  # every claim of the place, and none of another
         bands = {p.get_gid() for p in panel.patches if (p.get_gid() or "").startswith("event:")}
         expected = {"Kursk territory held by Ukrainian forces": {"event:kursk-incursion"}}.get(place, set())

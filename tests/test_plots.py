@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import matplotlib.dates as mdates
 import pandas as pd
 import pytest
@@ -9,7 +11,7 @@ from matplotlib.patches import Rectangle
 
 import warclaims
 from warclaims import charts
-from warclaims.charts import theme
+from warclaims.charts import plots, theme
 
 
 @pytest.fixture(scope="module")
@@ -22,7 +24,13 @@ def bars(ax) -> dict[str, Rectangle]:
 
 
 def texts(ax, kind: str = "value") -> dict[str, str]:
-    return {t.get_gid().split(":", 1)[1]: t.get_text() for t in ax.texts if (t.get_gid() or "").startswith(f"{kind}:")}
+    """The texts of `kind` in the panel and in its columns (a territory panel's undated values)."""
+    return {
+        t.get_gid().split(":", 1)[1]: t.get_text()
+        for holder in (ax, *ax.child_axes)
+        for t in holder.texts
+        if (t.get_gid() or "").startswith(f"{kind}:")
+    }
 
 
 labels = texts
@@ -191,19 +199,24 @@ def test_territory_undated_value_is_a_mark_beside_the_time_axis_never_a_plateau(
     assert v0 == v1 < 0 and v0 != y0  # its own lane: the windows overlap in time
     assert mdates.num2date(r0).date().isoformat() == "2025-04-21"
     assert ax.get_ylim()[0] < min(v0, y0) and all(t >= 0 for t in ax.get_yticks())  # no negative area is ticked
-    assert texts(ax, "window") == {
-        "kursk-peak-territory-ukraine": "nearly 1,400 km²: some day in here",
-        "kursk-ejection-russia": "0 km²: some day in here",
+    assert texts(ax, "window") == {  # each bracket says whose value it is the window of
+        "kursk-peak-territory-ukraine": "Ukrainian forces: nearly 1,400 km², some day in here",
+        "kursk-ejection-russia": "Russia: 0 km² (derived from the words), some day in here",
     }
-    # The labels: at the value's height, running from the panel's left edge, never at a day.
-    value_labels = {t.get_gid(): t for t in ax.texts if (t.get_gid() or "").startswith("value:")}
-    peak, ejection = labels(ax)["kursk-peak-territory-ukraine"], labels(ax)["kursk-ejection-russia"]
-    assert peak.startswith("nearly 1,400 km²") and "date not given: 1 Aug 2024 – 30 Apr 2025" in peak
-    assert ejection.startswith("0 km² (derived from the words)")
-    for label in value_labels.values():
-        assert label.xy[0] == 0 and label.get_horizontalalignment() == "left"
-    zero = ax.transData.transform((0, 0))[1]
-    assert value_labels["value:kursk-ejection-russia"].get_window_extent().y0 > zero  # above the lanes
+    rule = next(line for line in ax.lines if line.get_gid() == "lanes:rule")
+    assert set(rule.get_ydata()) == {0}  # areas above it, windows below
+    assert texts(strip, "lanes") == {"heading": "when →"}
+    # The values' labels: in their column, beside their marks at their heights; none in the time panel.
+    assert texts(ax) == texts(strip)
+    assert {k: v.replace("\n", " ") for k, v in texts(strip).items()} == {
+        "kursk-peak-territory-ukraine": "nearly 1,400 km²",
+        "kursk-ejection-russia": "0 km²",
+    }
+    value_labels = {t.get_gid(): t for t in strip.texts if (t.get_gid() or "").startswith("value:")}
+    for gid, value in (("value:kursk-peak-territory-ukraine", 1400), ("value:kursk-ejection-russia", 0)):
+        box, at = value_labels[gid].get_window_extent(), ax.transData.transform((0, value))[1]
+        assert strip.bbox.x0 <= box.x0 and box.x1 <= strip.bbox.x1  # never over a date
+        assert at < box.y0 < at + 14 * strip.figure.dpi / 72  # just over its mark: "0 km²" at zero, not lifted away
     assert not any(c.get_gid() == "derived:russia" for c in ax.collections)  # no square at the window's middle
     assert legend_texts(ax) == [
         "Claimed by Russia",
@@ -220,7 +233,7 @@ def test_territory_in_square_miles_keeps_the_claims_precision(claims):
     marks = {c.get_gid(): c for c in strip.collections}
     # drawn at the exact conversion; labelled at the claim's precision (nearly 1,400 km²: 540 sq mi)
     assert marks["undated:ukraine"].get_offsets()[0][1] == pytest.approx(1400 / 2.589988110336)
-    assert labels(ax)["kursk-peak-territory-ukraine"].startswith("nearly 540 sq mi")
+    assert labels(ax)["kursk-peak-territory-ukraine"].replace("\n", " ") == "nearly 540 sq mi"
     assert strip.get_ylabel() == "Territory (sq mi)"
 
 
@@ -305,3 +318,36 @@ def test_a_caption_or_title_of_any_length_draws_a_bounded_number_of_lines():
     fig.savefig(out, format="png", dpi=100, bbox_inches="tight")  # as tall as its texts make it
     assert Image.open(out).height < 3 * 100 + 400
     plt.close(fig)
+
+
+def test_on_a_phone_a_short_window_is_still_a_bracket_with_its_ends(claims):
+    with theme.narrow():
+        ax = charts.plot_territory(claims)
+        fig = ax.get_figure(root=True)
+        fig.draw_without_rendering()
+        lane = next(c for c in ax.collections if c.get_gid() == "claims:russia:wide")
+        ((x0, _), (x1, _)), *caps = lane.get_segments()  # 21–30 April: a few pixels on a nine-month axis
+        width = ax.transData.transform((x1, 0))[0] - ax.transData.transform((x0, 0))[0]
+        assert width >= plots.LEAST_BRACKET * fig.dpi / 72 - 0.5 and len(caps) == 2
+        assert (x0 + x1) / 2 == pytest.approx((mdates.datestr2num("2025-04-21") + mdates.datestr2num("2025-05-01")) / 2)
+        assert {k: v.replace("\n", " ") for k, v in texts(ax, "window").items()} == {
+            "kursk-peak-territory-ukraine": "nearly 1,400 km²",
+            "kursk-ejection-russia": "Russia: 0 km²",
+        }
+
+
+@pytest.mark.parametrize(
+    "inches, first, last",
+    [(1.7, "2025-08-29", "2025-09-03"), (1.7, "2024-08-01", "2025-05-01"), (7, "2025-05-01", "2025-06-10")],
+)
+def test_date_ticks_are_never_nearer_than_their_labels_need(inches, first, last):
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(inches + 1, 2))
+    ax = fig.add_axes((0.5 / (inches + 1), 0.2, inches / (inches + 1), 0.7))
+    ax.set_xlim(mdates.datestr2num(first), mdates.datestr2num(last))
+    theme.date_axis(ax)
+    ticks = [t for t in ax.get_xticks() if ax.get_xlim()[0] <= t <= ax.get_xlim()[1]]
+    assert len(ticks) >= 2
+    gaps = [(b - a) / (ax.get_xlim()[1] - ax.get_xlim()[0]) * inches for a, b in itertools.pairwise(ticks)]
+    assert min(gaps) >= theme.TICK_INCHES - 1e-9  # "31 Aug" never beside "1 Sep"

@@ -23,6 +23,7 @@ import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
 
+from warclaims.charts import plots
 from warclaims.claims import vocabulary as vocab
 from warclaims.claims import wording
 
@@ -218,7 +219,7 @@ def _hit_areas(fig, records: Records) -> list[dict]:
         # An undated value's window lies in a lane apart from its value's label: two areas, not
         # one box over the whole panel between them (which covered the other claims' marks).
         gid = artist.get_gid() or ""
-        lane = gid.startswith("window:") or gid.endswith(":wide")
+        lane = plots.in_lane(gid)
         boxes.setdefault((key, panels.get(id(axes), -1), lane), []).append(
             (cx - half_w, cy - half_h, cx + half_w, cy + half_h)
         )

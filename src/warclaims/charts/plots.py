@@ -13,6 +13,7 @@ import textwrap
 import matplotlib as mpl
 import matplotlib.dates as mdates
 import matplotlib.patheffects
+import matplotlib.textpath
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
@@ -458,6 +459,13 @@ def _undated_rows(rows: pd.DataFrame) -> np.ndarray:
     return ((rows["date_end"] - rows["date_start"]) > WIDE).to_numpy()
 
 
+def _labels_in(rows: pd.DataFrame) -> int:
+    """How many of a panel's claims `_territory_panel` labels: all of them up to its room, else each
+    side's largest and latest."""
+    most = 2 if theme.is_narrow() else 4
+    return len(rows) if len(rows) <= most else min(len(rows), 2 * rows["claimant_side"].nunique())
+
+
 def names_place(subject: str, location: str) -> bool:
     """Whether `subject` already names the place `location` is in ('Kursk territory…' and 'Kursk region')."""
     return bool(location) and location.split()[0].lower() in subject.lower()
@@ -526,8 +534,9 @@ def plot_territory(
     In each panel a value whose day the text gives (within a week) is a mark on its window; a value
     whose date is only known to lie in a longer window is a mark in a "day not given" column left of
     the time axis, at its height, with its window a thin bracket in a lane below zero: nothing is
-    drawn at that height along the window, which would read as the area held all along. Derived values are drawn hollow and say so. A dated event of the
-    panel's own incidents (the incursion the claims are about) is shaded in that panel only.
+    drawn at that height along the window, which would read as the area held all along. Derived
+    values are drawn hollow and say so. A dated event of the panel's own incidents (the incursion
+    the claims are about) is shaded in that panel only.
 
     mapped: a daily series of mapped areas (index: date; held_km2, grey_km2), drawn as its own
     claimant's line with the grey zone as a band above it (not counted as held): in the panel of
@@ -549,7 +558,11 @@ def plot_territory(
         theme.set_theme()
         height = theme.FIGSIZE[1] if panels == 1 else 2.7 * panels + 1.6
         # A panel with undated values is taller: their labels and their windows' lanes need the room.
-        ratios = [1.4 if _undated_rows(g).any() else 1.0 for _, g in shown] + [1.0] * (panels - len(shown))
+        # On a phone, a panel with more than two labels is taller too: its labels, stacked, need the height.
+        ratios = [
+            (1.4 if _undated_rows(g).any() else 1.0) + (0.4 * max(_labels_in(g) - 2, 0) if theme.is_narrow() else 0)
+            for _, g in shown
+        ] + [1.0] * (panels - len(shown))
         if panels > 1:
             height += 2.7 * (sum(ratios) - panels)
         if has_map:  # two more legend rows (the mapped line and the grey zone), and the panel keeps its height
@@ -559,7 +572,7 @@ def plot_territory(
     else:
         axes = [ax]
     events = data[data["metric"].astype(str) == vocab.EVENT]
-    drawn = {"wide": False, "derived": False}
+    drawn = {"derived": False}
     for i, (name, group) in enumerate(shown):
         panel_events = events[events["incident"].isin(group["incident"].unique())]
         here = mapped if i == map_at else None
@@ -633,23 +646,18 @@ def _territory_panel(ax: Axes, rows: pd.DataFrame, context: pd.DataFrame, unit: 
     many = len(rows) > MAX_MARKS  # rasterized in SVG: thousands of vector shapes would make files of many MB
     for side in pd.unique(sides):
         color = theme.side_color(side)
-        for is_wide in (False, True):
-            m = (sides == side) & (wide == is_wide)
-            if not m.any():
-                continue
-            if is_wide:  # drawn by `_undated`: the value in a column of its own, the window in a lane
-                continue
-            else:
-                ax.hlines(
-                    values[m],
-                    start[m],
-                    end[m],
-                    colors=color,
-                    linewidth=1.2 if many else 5,
-                    rasterized=many,
-                    clip_on=False,
-                    gid=f"claims:{side}:narrow",
-                ).set_urls(list(ids[m]))
+        m = (sides == side) & ~wide  # the undated are drawn by `_undated`: a column of values, lanes of windows
+        if m.any():
+            ax.hlines(
+                values[m],
+                start[m],
+                end[m],
+                colors=color,
+                linewidth=1.2 if many else 5,
+                rasterized=many,
+                clip_on=False,
+                gid=f"claims:{side}:narrow",
+            ).set_urls(list(ids[m]))
         marks = (sides == side) & derived & ~wide
         if marks.any() and not many:
             ax.scatter(
@@ -664,7 +672,6 @@ def _territory_panel(ax: Axes, rows: pd.DataFrame, context: pd.DataFrame, unit: 
                 clip_on=False,
                 gid=f"derived:{side}",
             ).set_urls(list(ids[marks]))
-    drawn["wide"] |= bool(wide.any())
     drawn["derived"] |= bool(derived.any() and not many)  # hollow, in the day-given marks or the column
     first = min(rows["date_start"].min(), context["date_start"].min() if len(context) else rows["date_start"].min())
     last = max(rows["date_end"].max(), context["date_end"].max() if len(context) else rows["date_end"].max())
@@ -673,8 +680,7 @@ def _territory_panel(ax: Axes, rows: pd.DataFrame, context: pd.DataFrame, unit: 
         top = max(top, float((mapped["held_km2"] + mapped["grey_km2"]).max() * factor))
     span = max((last - first).days, 30)
     left, right = mdates.date2num(first) - span * 0.06, mdates.date2num(last + ONE_DAY) + span * 0.06
-    most = 2 if theme.is_narrow() else 4  # labels a panel has room for; beyond, the largest and the latest
-    if len(rows) <= most:
+    if len(rows) <= (2 if theme.is_narrow() else 4):  # labels a panel has room for (`_labels_in`)
         label_idx = range(len(rows))
     else:  # each side's largest and latest claim: no side goes unnamed
         label_idx = sorted(
@@ -688,38 +694,28 @@ def _territory_panel(ax: Axes, rows: pd.DataFrame, context: pd.DataFrame, unit: 
     claimants = rows[["claimant", "claimant_side"]].astype(str).drop_duplicates()
     one_claimant = len(rows) > 1 and len(claimants) == 1
     for i in label_idx:
+        if wide[i]:  # labelled by `_undated`: in its column, beside its mark, and on its window's bracket
+            continue
         row = rows.iloc[i]
         at = (start[i] + end[i]) / 2
         value = wording.claim_value(row, unit if unit != "km2" else None)
-        when = (
-            f"date not given: {wording.format_window(row['date_start'], row['date_end'])}"
-            if wide[i]
-            else wording.format_window(row["date_start"], row["date_end"])
-        )
-        when = theme.label_text(when, 40, 2, phone=21 if wide[i] else None)
+        when = theme.label_text(wording.format_window(row["date_start"], row["date_end"]), 40, 2)
         note = " (derived from the words)" if derived[i] else ""
-        value, note = theme.label_text(f"{value}{note}", 56, 2, phone=21), ""  # a phone's panel is narrow
+        value = theme.label_text(f"{value}{note}", 56, 2, phone=21)  # a phone's panel is narrow
         if one_claimant:  # named once, in the panel's title
             said = f"“{row['date_text']}”, " if len(rows) <= 3 else ""
-            text = f"{value}{note}\n" + theme.label_text(f"{said}{when}", 56, 2, phone=21 if wide[i] else None)
+            text = f"{value}\n" + theme.label_text(f"{said}{when}", 56, 2)
         else:
             said = f", “{row['date_text']}”" if len(rows) <= 3 else ""
-            text = (
-                f"{value}{note}\n"
-                + theme.label_text(f"{row['claimant']}{said}", 56, 2, phone=21 if wide[i] else None)
-                + f"\n{when}"
-            )
-        # An undated value's label runs from its mark in the left column, at its height: never over
-        # a date, which the text does not give.
+            text = f"{value}\n" + theme.label_text(f"{row['claimant']}{said}", 56, 2) + f"\n{when}"
         ax.annotate(
             text,
-            xy=(0, values[i]) if wide[i] else (min(max(at, left), right), values[i]),
-            xycoords=ax.get_yaxis_transform() if wide[i] else "data",
-            xytext=UNDATED_OFFSET if wide[i] else (0, 10),
+            xy=(min(max(at, left), right), values[i]),
+            xytext=(0, 10),
             textcoords="offset points",
-            ha="left" if wide[i] else "center",
-            va="center" if wide[i] else "bottom",
-            multialignment="left" if wide[i] else "center",
+            ha="center",
+            va="bottom",
+            multialignment="center",
             fontsize=9.5,
             color=theme.side_color(row["claimant_side"]),
             fontweight="bold",
@@ -730,7 +726,10 @@ def _territory_panel(ax: Axes, rows: pd.DataFrame, context: pd.DataFrame, unit: 
         ).set_in_layout(False)  # placed inside the panel by `_unstack_labels`, which sees every label
     ax.set_xlim(left, right)
     theme.date_axis(ax)
-    lanes = _undated(ax, rows, values, start, end, wide, derived, set(label_idx), top, many) if wide.any() else 0
+    labelled = set(label_idx)
+    lanes = _undated(
+        ax, rows, values, (start, end), (sides, ids), wide, derived, labelled, top, many, one_claimant, unit
+    )
     ax.set_ylim(-top * (0.06 + LANE * lanes), top * 1.45)
     ax.yaxis.set_major_locator(_NonNegative())  # the lanes below zero hold windows, not areas
     ax.set_ylabel(f"Territory ({unit_label})")
@@ -756,11 +755,26 @@ def _territory_panel(ax: Axes, rows: pd.DataFrame, context: pd.DataFrame, unit: 
         )
 
 
-UNDATED_OFFSET = (5, 0)  # points from an undated value's height at the panel's edge to its label
+def lane_gid(side: str) -> str:
+    """The id of a side's window brackets in a panel's lanes below zero."""
+    return f"claims:{side}:wide"
+
+
+def in_lane(gid: str) -> bool:
+    """Whether an element with this id lies in a window lane (a bracket or its "window:" tag), apart
+    from the value it belongs to: the hover layer gives it an area of its own."""
+    return gid.startswith("window:") or (gid.startswith("claims:") and gid.endswith(":wide"))
+
+
+UNDATED_OFFSET = (0, 7)  # points from an undated value's place in its column to its label, over the marks
 LANE = 0.17  # a window lane's height below zero, in fractions of the panel's largest area: a tag's line
+LANE_TOP = 0.04  # the lanes' top below zero (a rule at zero parts them from the areas), in the same fractions
 TAG_POINTS = 8
 MAX_LANES = 3  # window lanes a panel gives; more windows share the last lane
-STRIP_WIDTH = 0.55  # inches: the column of values whose day the text does not give
+LEAST_BRACKET = 10  # points: a window drawn narrower would be a tick, not a bracket with its ends
+STRIP_STEP = 0.16  # inches between the sides' sub-columns of marks
+STRIP_POINTS = 8.5  # the column's labels
+STRIP_CHARS = 10  # characters a column label's line holds ("nearly", "1,400 km²"): the column's width
 
 
 class _NonNegative(mpl.ticker.MaxNLocator):
@@ -774,86 +788,169 @@ class _NonNegative(mpl.ticker.MaxNLocator):
         return [t for t in super().__call__() if t >= 0]
 
 
-def _undated(ax: Axes, rows, values, start, end, wide, derived, labelled: set, top: float, many: bool) -> int:
+def _undated(
+    ax: Axes,
+    rows,
+    values,
+    window,
+    who,
+    wide,
+    derived,
+    labelled: set,
+    top: float,
+    many: bool,
+    one_claimant: bool,
+    unit: str,
+) -> int:
     """Values whose day the text does not give (their window is longer than WIDE): each value a mark
-    in a column of its own left of the time axis, at its height ("day not given"), and its window a
-    thin bracket in a lane below zero, so no value is drawn along a stretch of days it was never
-    said to hold. Returns the lanes used."""
+    in a column of its own left of the time axis, at its height ("day not given"), labelled there,
+    and its window a thin bracket in a lane below zero, under a rule and tagged with who claims the
+    value, so no value is drawn or labelled along a stretch of days it was never said to hold.
+    `window` is the claims' (start, end) in date numbers, `who` their (sides, links); with
+    `one_claimant` the panel's title names the claimant; values read in `unit`. Returns the lanes used (0: every day given)."""
+    if not wide.any():
+        return 0
+    start, end = window
+    sides, ids = who
+    narrow = theme.is_narrow()
+    shown_unit = unit if unit != "km2" else None  # the claim's own unit reads as written
+    idx = np.flatnonzero(wide)
+    order = list(pd.unique(sides[idx]))  # each side's marks in a sub-column: equal values never hide each other
+    shown = {
+        i: theme.label_text(wording.claim_value(rows.iloc[i], shown_unit), STRIP_CHARS, 3) for i in idx if i in labelled
+    }
     fig = ax.get_figure(root=True)
-    plot_width = max(fig.get_figwidth() - 1.8, 1.0)  # about the panel's width: the figure less its margins
-    strip = ax.inset_axes([-(STRIP_WIDTH + 0.08) / plot_width, 0, STRIP_WIDTH / plot_width, 1], sharey=ax)
+    font = mpl.font_manager.FontProperties(size=STRIP_POINTS, weight="bold")
+    longest = max(  # inches: the widest line of the column's labels, in the figure's font
+        (
+            mpl.textpath.TextPath((0, 0), line, prop=font).get_extents().width / 72
+            for t in shown.values()
+            for line in t.split("\n")
+        ),
+        default=0.0,
+    )
+    width = max(longest + 0.1, STRIP_STEP * len(order) + 0.25, 0.55)  # inches: the labels, over the marks
+    marks_x = width / 2 + STRIP_STEP * (np.arange(len(order)) - (len(order) - 1) / 2)  # the sides' sub-columns
+    plot_width = max(fig.get_figwidth() - 1.8 - width, 1.0)  # about the panel's width: the figure less its margins
+    # The column is placed in inches from the panel's left edge (and spans its height), so the
+    # layout, which sees it, gives it the room it needs at any figure width.
+    inches = mpl.transforms.blended_transform_factory(
+        fig.dpi_scale_trans + mpl.transforms.ScaledTranslation(0, 0, ax.transAxes), ax.transAxes
+    )
+    strip = ax.inset_axes([-(width + 0.08), 0, width, 1], transform=inches, sharey=ax)
     strip.set_gid("undated")
-    strip.set_xlim(0, 1)
+    strip.set_xlim(0, width)  # in inches: marks and labels are placed by their size, not the column's
     strip.set_xticks([])
     strip.grid(axis="x", visible=False)
     strip.set_title("day not\ngiven", fontsize=8.5, fontweight="normal", loc="center", color="#444444")
-    idx = np.flatnonzero(wide)
-    xs = np.linspace(0.5, 0.5, len(idx)) if len(idx) > 4 else (np.arange(len(idx)) + 1) / (len(idx) + 1)
-    sides = rows["claimant_side"].astype(str).to_numpy()
-    ids = np.array([f"#claim:{e}" for e in rows["event_id"].astype(str)], dtype=object)
-    for side in pd.unique(sides[idx]):
+    for k, side in enumerate(order):
         color = theme.side_color(side)
-        m = sides[idx] == side
+        m = idx[sides[idx] == side]
         strip.scatter(
-            xs[m],
-            values[idx][m],
+            np.full(len(m), marks_x[k]),
+            values[m],
             s=30 if many else 60,
             marker="s",
-            facecolors=["white" if d else color for d in derived[idx][m]],
+            facecolors=["white" if d else color for d in derived[m]],
             edgecolors=color,
             linewidths=1.8,
             zorder=4,
             clip_on=False,
             rasterized=many,
             gid=f"undated:{side}",
-        ).set_urls(list(ids[idx][m]))
+        ).set_urls(list(ids[m]))
+    for i, text in shown.items():  # just over the marks, at the value's height; `_unstack_labels` parts close ones
+        strip.annotate(
+            text,
+            xy=(width / 2, values[i]),
+            xytext=UNDATED_OFFSET,
+            textcoords="offset points",
+            ha="center",
+            va="bottom",
+            fontsize=STRIP_POINTS,
+            color=theme.side_color(sides[i]),
+            fontweight="bold",
+            annotation_clip=False,
+            gid=f"value:{rows.iloc[i]['event_id']}",
+            path_effects=[mpl.patheffects.withStroke(linewidth=3, foreground="white")],
+        ).set_in_layout(False)
     # Lanes: each window in the first lane where it clears the ones there, with room for its tag.
     left, right = ax.get_xlim()
-    per_inch = (right - left) / max(plot_width - STRIP_WIDTH - 0.3, 1.0)  # days per inch of the panel
-    room = (right - left) * (0.28 if theme.is_narrow() else 0.18)
+    per_inch = (right - left) / max(plot_width - 0.3, 1.0)  # days per inch of the panel
+    least = LEAST_BRACKET / 72 * per_inch  # a bracket's drawn width at the least: a short window stays a bracket
+    room = (right - left) * (0.28 if narrow else 0.18)
     ends: list[float] = []
     lane_of = {}
     for i in idx[np.argsort(start[idx], kind="stable")]:
         lane = next((n for n, e in enumerate(ends) if start[i] >= e), None)
         if lane is None:
             lane = len(ends) if len(ends) < MAX_LANES else len(ends) - 1
-            ends.append(0.0) if lane == len(ends) else None
+            if lane == len(ends):
+                ends.append(0.0)
         ends[lane] = max(ends[lane], end[i], start[i] + room)
         lane_of[i] = lane
-    for side in pd.unique(sides[idx]):
+    lane_y = [-top * (LANE_TOP + LANE * (n + 0.5)) for n in range(len(ends))]
+    ax.axhline(0, color="#888888", linewidth=0.9, zorder=1.5, gid="lanes:rule")  # areas above, windows below
+    strip.annotate(  # the lanes' heading, in the column beside them: what the brackets below the rule are
+        "when →",
+        xy=(width, lane_y[0]),
+        xytext=(-3, 0),
+        textcoords="offset points",
+        ha="right",
+        va="center",
+        fontsize=TAG_POINTS,
+        color="#444444",
+        annotation_clip=False,
+        gid="lanes:heading",
+    ).set_in_layout(False)
+    cap = top * 0.025
+    for side in order:
         m = [i for i in idx if sides[i] == side]
-        ys = [-top * (0.04 + LANE * (lane_of[i] + 0.5)) for i in m]
-        cap = top * 0.025
+        spans = [
+            (
+                (start[i] + end[i] - max(end[i] - start[i], least)) / 2,
+                (start[i] + end[i] + max(end[i] - start[i], least)) / 2,
+            )
+            for i in m
+        ]
+        ys = [lane_y[lane_of[i]] for i in m]
         ax.add_collection(
             mpl.collections.LineCollection(
-                [[(start[i], y), (end[i], y)] for i, y in zip(m, ys, strict=True)]
-                + [[(x, y - cap), (x, y + cap)] for i, y in zip(m, ys, strict=True) for x in (start[i], end[i])],
+                [[(x0, y), (x1, y)] for (x0, x1), y in zip(spans, ys, strict=True)]
+                + [[(x, y - cap), (x, y + cap)] for span, y in zip(spans, ys, strict=True) for x in span],
                 colors=theme.side_color(side),
                 linewidths=1.2 if many else 1.6,
                 rasterized=many,
                 clip_on=False,
-                gid=f"claims:{side}:wide",
+                gid=lane_gid(side),
                 urls=[ids[i] for i in m] + [None] * (2 * len(m)),
             )
         )
-        for i, y in zip(m, ys, strict=True):
+        for i, (x0, x1), y in zip(m, spans, ys, strict=True):
             if i not in labelled:
                 continue
             row = rows.iloc[i]
-            tag = wording.claim_value(row) + ("" if theme.is_narrow() else ": some day in here")  # a phone: the value
-            need = len(tag) * TAG_POINTS * 0.56 / 72 * per_inch  # the tag's width, in days
-            if end[i] - start[i] > need * 1.1:  # on the bracket, which it interrupts
-                place = {"xy": ((start[i] + end[i]) / 2, y), "ha": "center"}
-            elif start[i] - left > need * 1.1 and start[i] - left > right - end[i]:  # beside it, where there is room
-                place = {"xy": (start[i], y), "ha": "right", "xytext": (-4, 0)}
-            elif right - end[i] > need * 1.1:
-                place = {"xy": (end[i], y), "ha": "left", "xytext": (4, 0)}
+            value = wording.claim_value(row, shown_unit)
+            who = "" if one_claimant else f"{row['claimant']}: "
+            if narrow:  # a phone's panel: who and the value, else the value alone
+                tags = [f"{who}{value}", value]
+            else:
+                note = " (derived from the words)" if derived[i] else ""
+                tags = [f"{who}{value}{note}, some day in here", f"{who}{value}, some day in here", value]
+            place = None
+            for tag in tags:
+                need = len(tag) * TAG_POINTS * 0.56 / 72 * per_inch  # the tag's width, in days
+                if x1 - x0 > need * 1.1:  # on the bracket, which it interrupts
+                    place = {"xy": ((x0 + x1) / 2, y), "ha": "center"}
+                elif x0 - left > need * 1.1 and x0 - left > right - x1:  # beside it, where there is room
+                    place = {"xy": (x0, y), "ha": "right", "xytext": (-4, 0)}
+                elif right - x1 > need * 1.1:
+                    place = {"xy": (x1, y), "ha": "left", "xytext": (4, 0)}
+                if place:
+                    break
             else:  # in two lines, over the bracket's middle
-                tag = "\n".join(textwrap.wrap(tag, -(-len(tag) // 2) + 3))
-                place = {
-                    "xy": (min(max((start[i] + end[i]) / 2, left + need / 3), right - need / 3), y),
-                    "ha": "center",
-                }
+                tag = "\n".join(textwrap.wrap(tags[-1], -(-len(tags[-1]) // 2) + 3))
+                place = {"xy": (min(max((x0 + x1) / 2, left + need / 3), right - need / 3), y), "ha": "center"}
             ax.annotate(
                 tag,
                 **({"xytext": (0, 0)} | place),
@@ -898,19 +995,30 @@ def _unstack_labels(axes: list[Axes]) -> None:
     lifted ones: labels are placed in points from their marks, so two claims of one place on nearby
     days (two "0 km²" a few days apart) would otherwise print one over the other."""
     panels = [
-        (ax, sorted((t for t in ax.texts if (t.get_gid() or "").startswith("value:")), key=lambda t: t.xy[::-1]))
+        (
+            ax,
+            sorted(
+                (
+                    t
+                    for holder in (ax, *ax.child_axes)  # with the undated values' column
+                    for t in holder.texts
+                    if (t.get_gid() or "").startswith("value:")
+                ),
+                key=lambda t: t.xy[::-1],
+            ),
+        )
         for ax in axes
     ]
     panels = [(ax, labels) for ax, labels in panels if labels]
     if not panels:
         return
     fig = panels[0][0].get_figure(root=True)
-    ceiling = {ax: ax.get_ylim()[1] * 2.5 for ax, _ in panels}  # a taller axis would flatten the marks
+    ceiling = {ax: ax.get_ylim()[1] * 3.5 for ax, _ in panels}  # a taller axis would flatten the marks
     fig.draw_without_rendering()  # once, for the layout: the passes below measure without drawing
     for attempt in range(5):
         for _, labels in panels:  # each pass places them afresh from their marks, at the current scale
             for text in labels:
-                if _undated_label(text):  # runs rightwards from its mark in the values' column
+                if _undated_label(text):  # over the marks in the values' column
                     text.xyann = UNDATED_OFFSET
                     continue
                 text.set_horizontalalignment("center")
@@ -923,6 +1031,9 @@ def _unstack_labels(axes: list[Axes]) -> None:
                 if _undated_label(text):
                     continue
                 box = text.get_window_extent()
+                if box.width > frame.width - 4:  # wider than its panel (a phone's): in shorter lines
+                    text.set_text(_rewrapped(text.get_text(), (frame.width - 4) / box.width))
+                    box = text.get_window_extent()
                 if box.x0 < frame.x0 + 2 or box.width > frame.width - 4:
                     text.set_multialignment("left")
                     text.xyann = ((frame.x0 + 2 - box.x0) * 72 / fig.dpi, 10)
@@ -930,11 +1041,8 @@ def _unstack_labels(axes: list[Axes]) -> None:
                     text.set_multialignment("right")
                     text.xyann = ((frame.x1 - 2 - box.x1) * 72 / fig.dpi, 10)
             placed = []
-            floor = ax.transData.transform((0, 0))[1] + 2  # below zero lie the undated values' windows
             for text in labels:
                 box, dy, moved = text.get_window_extent(), 0.0, True
-                if _undated_label(text) and box.y0 < floor:
-                    dy = floor - box.y0
                 while moved:
                     moved = False
                     for other in placed:
@@ -955,9 +1063,21 @@ def _unstack_labels(axes: list[Axes]) -> None:
             return
 
 
+def _rewrapped(text: str, fraction: float) -> str:
+    """A label's lines wrapped to `fraction` of the longest one's length: a label measured wider than
+    its panel, which its characters' count could not foresee, fits it (whole: nothing is cut)."""
+    most = max(len(line) for line in text.split("\n"))
+    width = max(int(most * fraction) - 1, 8)
+    return "\n".join(
+        part
+        for line in text.split("\n")
+        for part in (textwrap.wrap(line, width=width, break_long_words=False, break_on_hyphens=False) or [""])
+    )
+
+
 def _undated_label(text) -> bool:
-    """Whether a value label belongs to an undated value (placed from the panel's left edge, not a day)."""
-    return text.xycoords != "data"
+    """Whether a value label belongs to an undated value (in the column of values whose day is not given)."""
+    return text.axes is not None and text.axes.get_gid() == "undated"
 
 
 def _draw_mapped(ax: Axes, mapped: pd.DataFrame, factor: float) -> None:

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 
 import matplotlib as mpl
 import matplotlib.dates as mdates
+import numpy as np
 import pandas as pd
 import seaborn as sns
 
@@ -133,10 +134,41 @@ class DateTicks(mpl.ticker.Formatter):
         return out
 
 
+TICK_INCHES = 0.48  # a date tick's room: "31 Aug" (about 0.42 in) and a gap to the next
+
+
+class FittingDateLocator(mdates.AutoDateLocator):
+    """AutoDateLocator's ticks, thinned to those the panel's drawn width holds: a panel narrowed by
+    its neighbours (a column of undated values, a phone) never prints dates over each other."""
+
+    def __init__(self, most: int):
+        super().__init__(minticks=2, maxticks=most)
+
+    def __call__(self):
+        ticks = list(super().__call__())
+        if len(ticks) < 3:
+            return ticks
+        # Day ticks restart each month (…, 29, 31 Aug, 1 Sep): a tick much nearer its neighbour than
+        # the locator's step would print over it.
+        step, kept = float(np.max(np.diff(ticks))), ticks[:1]
+        for tick in ticks[1:]:
+            if tick - kept[-1] >= step * 0.6:
+                kept.append(tick)
+        lo, hi = sorted(self.axis.get_view_interval())
+        axes = self.axis.axes
+        per_tick = axes.bbox.width / axes.get_figure(root=True).dpi * step / max(hi - lo, 1e-9)  # inches
+        every = int(np.ceil(TICK_INCHES / per_tick)) if per_tick > 0 else 1
+        if every > 1:  # every n-th, from the first inside the view (which names its month and year)
+            inside = [t for t in kept if lo <= t <= hi]
+            first = kept.index(inside[0]) if inside else 0
+            kept = kept[first % every :: every]
+        return kept
+
+
 def date_axis(ax, maxticks: int = 8) -> None:
-    """Dates on the x axis, at most `maxticks` ticks (fewer on a phone), the month and year named where
-    they begin (`DateTicks`)."""
-    locator = mdates.AutoDateLocator(minticks=2, maxticks=min(maxticks, 5) if is_narrow() else maxticks)
+    """Dates on the x axis, at most `maxticks` ticks (fewer on a phone, and no more than the panel's
+    width holds), the month and year named where they begin (`DateTicks`)."""
+    locator = FittingDateLocator(min(maxticks, 5) if is_narrow() else maxticks)
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(DateTicks())
 
