@@ -234,3 +234,84 @@ def test_a_ctrl_c_wrapped_by_python_is_still_a_ctrl_c(monkeypatch, capsys):
     monkeypatch.setattr(cli, "_validate", importing)  # the command's module, imported when it runs
     assert cli.main(["validate"]) == 130
     assert capsys.readouterr().err.strip().splitlines() == ["validate interrupted"]  # one line, no traceback
+
+
+# Ctrl-C at one chosen moment of a command, whatever the machine's speed (`python -c HOOK how what
+# command...`): while the extension module EXT initialises and imports WANTED ("import",
+# "EXT:WANTED"), or once the command's Nth file or folder is made in TMPDIR ("made", "N").
+HOOK = r"""
+import importlib.machinery, os, signal, sys
+
+# Ctrl-C at one chosen moment of the command, whatever the machine's speed: while the extension
+# module EXT initialises and imports WANTED, or as the Nth file or folder is made in TMPDIR.
+how, what, argv = sys.argv[1], sys.argv[2], sys.argv[3:]
+inside = []
+def ctrl_c():
+    with open(os.environ["INJECTED"], "a") as said:  # the test knows the moment came
+        said.write("ctrl-c\n")
+    os.kill(os.getpid(), signal.SIGINT)
+if how == "import":
+    ext, wanted = what.split(":")
+    class Interrupting:
+        def find_spec(self, name, path, target=None):
+            if inside and inside[-1] == ext and name == wanted:
+                ctrl_c()
+            return None
+    sys.meta_path.insert(0, Interrupting())
+    loader = importlib.machinery.ExtensionFileLoader
+    def tracking(method):
+        def tracked(self, arg):
+            inside.append(getattr(arg, "name", None) or arg.__name__)
+            try:
+                return method(self, arg)
+            finally:
+                inside.pop()
+        return tracked
+    loader.create_module, loader.exec_module = tracking(loader.create_module), tracking(loader.exec_module)
+else:
+    tmp, made, nth = os.environ["TMPDIR"], [], int(what)
+    def audit(event, args):
+        if event == "os.mkdir" or (event == "open" and isinstance(args[2], int) and args[2] & os.O_CREAT):
+            if isinstance(args[0], (str, bytes)) and os.fsdecode(args[0]).startswith(tmp + os.sep):
+                made.append(args[0])
+                if len(made) == nth and os.getpid() == main_pid:
+                    ctrl_c()  # handled at the next line of Python: once the file or folder is there
+    main_pid = os.getpid()
+    sys.addaudithook(audit)
+sys.argv = ["warclaims", *argv]
+from warclaims.command import main
+raise SystemExit(main())
+"""
+
+
+def _hooked(root: Path, mark: str, how: str, what: str, *args: str, tmp: Path, injected: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-c", HOOK, how, what, *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        env={
+            **os.environ,
+            "WARCLAIMS_ROOT": str(root),
+            "WARCLAIMS_TEST_MARK": mark,
+            "TMPDIR": str(tmp),
+            "INJECTED": str(injected),
+        },
+        start_new_session=True,
+    )
+
+
+@pytest.mark.parametrize(
+    "where",
+    # numpy's initialisation imports datetime through PyCapsule_Import, which replaces the
+    # KeyboardInterrupt by an ImportError of its own (pandas wraps it in another): no trace of it left
+    ["numpy._core._multiarray_umath:datetime", "pandas._libs.tslibs.timezones:zoneinfo"],
+    ids=["numpy-replaces-it", "pandas-passes-it-on"],
+)
+def test_ctrl_c_while_an_extension_module_initialises_is_one_line(tmp_path, mark, where):
+    (tmp_path / "tmp").mkdir()
+    proc = _hooked(ROOT, mark, "import", where, "validate", tmp=tmp_path / "tmp", injected=tmp_path / "injected")
+    _, err = proc.communicate(timeout=120)
+    assert (tmp_path / "injected").exists(), f"{where} was not imported: the test needs another moment"
+    assert (proc.returncode, err.strip()) == (130, "validate interrupted")

@@ -16,6 +16,10 @@ In the build itself, `handle_ctrl_c` makes Ctrl-C raise `Interrupted`, a Keyboar
 - raised again where Python cannot pass it on (a weakref callback or a `__del__` print "Exception
   ignored in ..." and go on), so the interrupt is not printed as a traceback and lost while the
   build carries on.
+- counted (`caused_by_ctrl_c`): an import that a Ctrl-C interrupts may end in another exception
+  with no trace of it. An extension module's initialisation replaces it (numpy's, importing
+  `datetime` through `PyCapsule_Import`, raises an ImportError of its own, which pandas wraps in
+  another), so what reaches the command is an ImportError, a SystemError or anything else.
 
 Some steps must not stop halfway once begun: renaming a build's files into reports/ (else a mixed
 set is published), a fetched file with its sidecar, stopping the workers and kernels. They run
@@ -58,7 +62,13 @@ def handle_ctrl_c() -> None:
     sys.unraisablehook = unraisable
 
 
+# How many times this process's handler has raised `Interrupted`.
+_RAISED = 0
+
+
 def _raise_interrupted(signum, frame) -> None:
+    global _RAISED
+    _RAISED += 1
     raise Interrupted
 
 
@@ -141,9 +151,13 @@ INTERRUPTED = {
 
 
 def caused_by_ctrl_c(exc: BaseException) -> bool:
-    """Whether `exc` wraps a Ctrl-C: Python 3.11 turns an exception raised while a class body's
-    attributes are named (`__set_name__`, as pandera's dtypes do on import) into a RuntimeError whose
-    cause is the KeyboardInterrupt, so a Ctrl-C at that moment of an import arrives in disguise."""
+    """Whether `exc` came of a Ctrl-C: it wraps one (Python 3.11 turns an exception raised while a
+    class body's attributes are named, `__set_name__`, as pandera's dtypes do on import, into a
+    RuntimeError whose cause is the KeyboardInterrupt), or a Ctrl-C has been raised in this process
+    already and `exc` is what became of it (an extension module's initialisation replaced it, see
+    the module). Either way a Ctrl-C at that moment of an import arrives in disguise."""
+    if _RAISED:
+        return True
     seen = set()
     while exc is not None and id(exc) not in seen:
         if isinstance(exc, KeyboardInterrupt):
