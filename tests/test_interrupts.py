@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, marked, wait_until
-from sweep import measured_run, sweep_points, sweep_projects
+from sweep import _short_tmp, measured_run, sweep_points, sweep_projects
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -315,3 +315,20 @@ def test_ctrl_c_while_an_extension_module_initialises_is_one_line(tmp_path, mark
     _, err = proc.communicate(timeout=120)
     assert (tmp_path / "injected").exists(), f"{where} was not imported: the test needs another moment"
     assert (proc.returncode, err.strip()) == (130, "validate interrupted")
+
+
+@pytest.mark.parametrize("nth", [1, 2, 3, 4])
+def test_ctrl_c_as_a_build_makes_a_temporary_file_leaves_none(tmp_path, mark, nth):
+    # The build's first four in TMPDIR: tempfile's probe file, the build's folder, the zygote's and
+    # multiprocessing's; each was left behind by a Ctrl-C between making it and keeping its name.
+    (root,) = sweep_projects(tmp_path, "small")
+    tmp = _short_tmp()  # room for the zygote's socket: else its folder is made in /tmp instead
+    try:
+        proc = _hooked(root, mark, "made", str(nth), "build", "--force", "--quiet", tmp=tmp, injected=tmp_path / "i")
+        _, err = proc.communicate(timeout=120)
+        assert (tmp_path / "i").exists(), "the build made fewer files in TMPDIR"
+        assert (proc.returncode, err.strip()) == (130, "build interrupted; reports/ unchanged for unfinished reports")
+        wait_until(lambda: not marked(mark), 10, "the build and its helpers to be gone")
+        assert sorted(p.name for p in tmp.iterdir()) == []
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)

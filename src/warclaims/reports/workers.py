@@ -68,12 +68,15 @@ class Pool:
             # is made with the first workers (`run`), which remove it then: made here, a build killed
             # while it validates (or a watch session before its first rebuild) left it behind.
             if self.warm:
-                self.scratch = tempfile.mkdtemp(prefix="warclaims-build-")
+                self._make_scratch()
                 self._zygote = zygote.Zygote(self.root, self.environment, self.scratch)
             start_forkserver()
         except OSError as exc:  # no temporary folder, no socket, no /dev/shm for the pool's locks
             self.close()
             raise WorkersError(_cannot_start(exc)) from None
+        except BaseException:  # Ctrl-C halfway: `with pool` never reaches its exit, so what started stops here
+            self.close()
+            raise
 
     @contextlib.contextmanager
     def running(self, reports: int):
@@ -117,7 +120,7 @@ class Pool:
         address = self._zygote.ensure() if self._zygote else None  # a new one if a notebook killed it
         if self.scratch is None:
             try:
-                self.scratch = tempfile.mkdtemp(prefix="warclaims-build-")
+                self._make_scratch()
             except OSError as exc:
                 raise WorkersError(_cannot_start(exc)) from None
         payloads = [
@@ -151,6 +154,14 @@ class Pool:
             self.close()
             raise
         return results
+
+    def _make_scratch(self) -> None:
+        """The build's temporary folder, made and kept in `scratch` with Ctrl-C deferred: `mkdtemp`
+        makes the folder a line before it returns its name, and the process's first use of
+        `tempfile` writes and removes a probe file of a random name in TMPDIR; a Ctrl-C in between
+        left either behind, with no name to remove it by."""
+        with interrupts.deferred():
+            self.scratch = tempfile.mkdtemp(prefix="warclaims-build-")
 
     def _start(self):
         import concurrent.futures as cf
@@ -234,8 +245,13 @@ def start_forkserver() -> None:
     import multiprocessing
     import multiprocessing.forkserver
     import multiprocessing.resource_tracker
+    import multiprocessing.util
 
     multiprocessing.get_context("forkserver").set_forkserver_preload(["warclaims.reports.warm"])
+    # Its temporary folder (the forkserver's socket), made with Ctrl-C deferred: it is removed at
+    # the exit once made and registered, which are two steps (see `Pool._make_scratch`).
+    with interrupts.deferred():
+        multiprocessing.util.get_temp_dir()
     # The forkserver starts the resource tracker, which unblocks SIGINT when it has started it:
     # started first, it leaves the forkserver's start alone.
     multiprocessing.resource_tracker.ensure_running()

@@ -104,18 +104,28 @@ class Zygote:
         self.root = root
         self.environment = environment
         self.scratch = scratch  # the build's temporary folder: the zygote removes it if the build is killed
+        self.folder: str | None = None
+        self.proc: subprocess.Popen | None = None
         self._start()
 
     def _start(self) -> None:
+        try:
+            self._start_serving()
+        except BaseException:  # a Ctrl-C halfway (the caller has no zygote to stop): what is made goes
+            self.stop()
+            raise
+
+    def _start_serving(self) -> None:
         import tempfile
 
-        from warclaims.interrupts import sigint_blocked
+        from warclaims.interrupts import deferred, sigint_blocked
 
         # Its own short folder, not one inside the build's: a Unix socket's path has room for about
         # 100 bytes. Under a temporary folder whose path leaves no room (a deep TMPDIR), in /tmp.
         room = SOCKET_PATH_MAX - len("/warclaims-zygote-12345678/zygote.sock")
-        parent = next(p for p in (tempfile.gettempdir(), "/tmp") if len(os.fsencode(p)) <= room)
-        self.folder = tempfile.mkdtemp(prefix="warclaims-zygote-", dir=parent)
+        with deferred():  # `mkdtemp` makes the folder a line before it returns its name
+            parent = next(p for p in (tempfile.gettempdir(), "/tmp") if len(os.fsencode(p)) <= room)
+            self.folder = tempfile.mkdtemp(prefix="warclaims-zygote-", dir=parent)
         self.address = os.path.join(self.folder, "zygote.sock")
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as listener:
             listener.bind(self.address)
@@ -146,14 +156,16 @@ class Zygote:
         return self.address
 
     def stop(self, seconds: float = 2.0) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-        try:
-            self.proc.wait(seconds)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-        shutil.rmtree(self.folder, ignore_errors=True)
+        if self.proc is not None:
+            if self.proc.poll() is None:
+                self.proc.terminate()
+            try:
+                self.proc.wait(seconds)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        if self.folder is not None:
+            shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def serve(listener: socket.socket, build_pid: int, scratch: str = "") -> None:
