@@ -156,8 +156,13 @@ def test_ctrl_c_during_a_losses_import_is_one_line(tmp_path, mark):
     (tmp_path / "data").mkdir()
     (tmp_path / "src" / "warclaims").mkdir(parents=True)
     proc = _command(tmp_path, mark, "import-losses", str(big), "--skip-bad-rows")
-    time.sleep(1.5)  # it takes several seconds to read; the line says the same whenever it comes
-    _, err = _interrupt_when(proc, lambda: True, "")
+
+    def reading():  # pandas loaded: the import has begun; it takes several seconds to read
+        with contextlib.suppress(OSError):
+            return "/pandas/_libs/" in Path(f"/proc/{proc.pid}/maps").read_text()
+        return False
+
+    _, err = _interrupt_when(proc, reading, "the import to load pandas")
     assert (proc.returncode, err.strip()) == (130, "import-losses interrupted")
     wait_until(lambda: not marked(mark), 5, "the import to be gone")
 
