@@ -220,3 +220,25 @@ def test_a_region_place_of_the_wrong_type_stops_the_first_cell(tables):
 
     with pytest.raises(ParameterError, match=r"region_place=\['Kursk region'\] must be a place"):
         prose.territory(Selection(tables[1], tables[1], ""), "km2", None, ["Kursk region"])
+
+
+def test_a_bound_points_the_way_the_value_may_lie_and_its_label_clears_it(tables):
+    claims = tables[5]
+    ax = plots.plot_territory(claims)
+    fig = ax.get_figure(root=True)
+    fig.draw_without_rendering()
+    arrows = {t.get_gid(): t for panel in fig.axes for t in panel.texts if (t.get_gid() or "").startswith("bound:")}
+    down = arrows.pop("bound:down:dubrava-held-russia")  # "no more than 15 km²": not a bar at 15 alone
+    assert down.xy[1] == 15 and down.xyann[1] < 0 and not arrows  # no other claim is a bound
+    # The same claim as a lower bound: the arrow points up, and its label starts above the arrow's head.
+    lower = claims.copy()
+    lower.loc[lower["event_id"] == "dubrava-held-russia", ["qualifier", "qualifier_text"]] = ["at_least", "at least"]
+    ax = plots.plot_territory(lower)
+    fig = ax.get_figure(root=True)
+    fig.draw_without_rendering()
+    panel = next(a for a in fig.axes if any(t.get_gid() == "bound:up:dubrava-held-russia" for t in a.texts))
+    up = next(t for t in panel.texts if t.get_gid() == "bound:up:dubrava-held-russia")
+    label = next(t for t in panel.texts if t.get_gid() == "value:dubrava-held-russia")
+    assert up.xyann[1] > 0 and label.get_text().startswith("at least 15 km²")
+    tip = panel.transData.transform(up.xy)[1] + up.xyann[1] * fig.dpi / 72
+    assert label.get_window_extent().y0 >= tip  # the words over the arrow, not through it

@@ -640,6 +640,7 @@ def _territory_panel(ax: Axes, rows: pd.DataFrame, context: pd.DataFrame, unit: 
     end = mdates.date2num(rows["date_end"] + ONE_DAY)
     wide = _undated_rows(rows)
     derived = rows["value_basis"].astype(str).eq("derived").to_numpy()
+    qualifiers = rows["qualifier"].astype(str).to_numpy()
     sides = rows["claimant_side"].astype(str).to_numpy()
     ids = np.array([f"#claim:{i}" for i in rows["event_id"].astype(str)], dtype=object)  # each element's claim
     top = max(values.max(), 1)
@@ -672,6 +673,18 @@ def _territory_panel(ax: Axes, rows: pd.DataFrame, context: pd.DataFrame, unit: 
                 clip_on=False,
                 gid=f"derived:{side}",
             ).set_urls(list(ids[marks]))
+        if not many:  # a bound points the way the value may lie: "no more than 15 km²" is not a bar at 15
+            for qualifier, way in BOUNDS.items():
+                for i in np.flatnonzero((sides == side) & ~wide & (qualifiers == qualifier)):
+                    ax.annotate(
+                        "",
+                        xy=((start[i] + end[i]) / 2, values[i]),
+                        xytext=(0, BOUND_POINTS if way == "up" else -BOUND_POINTS),
+                        textcoords="offset points",
+                        arrowprops={"arrowstyle": "<|-,head_width=0.25", "color": color, "lw": 1.4, "shrinkA": 0},
+                        annotation_clip=False,
+                        gid=f"bound:{way}:{rows.iloc[i]['event_id']}",
+                    ).set_in_layout(False)
     drawn["derived"] |= bool(derived.any() and not many)  # hollow, in the day-given marks or the column
     first = min(rows["date_start"].min(), context["date_start"].min() if len(context) else rows["date_start"].min())
     last = max(rows["date_end"].max(), context["date_end"].max() if len(context) else rows["date_end"].max())
@@ -711,7 +724,7 @@ def _territory_panel(ax: Axes, rows: pd.DataFrame, context: pd.DataFrame, unit: 
         ax.annotate(
             text,
             xy=(min(max(at, left), right), values[i]),
-            xytext=(0, 10),
+            xytext=(0, 10 + (BOUND_POINTS if BOUNDS.get(qualifiers[i]) == "up" else 0)),
             textcoords="offset points",
             ha="center",
             va="bottom",
@@ -766,6 +779,8 @@ def in_lane(gid: str) -> bool:
     return gid.startswith("window:") or (gid.startswith("claims:") and gid.endswith(":wide"))
 
 
+BOUNDS = {"at_least": "up", "at_most": "down"}  # a bound's arrow, from its mark the way the value may lie
+BOUND_POINTS = 18  # the arrow's length; a label over an upward one starts above it
 UNDATED_OFFSET = (0, 7)  # points from an undated value's place in its column to its label, over the marks
 LANE = 0.17  # a window lane's height below zero, in fractions of the panel's largest area: a tag's line
 LANE_TOP = 0.04  # the lanes' top below zero (a rule at zero parts them from the areas), in the same fractions
@@ -1013,6 +1028,16 @@ def _unstack_labels(axes: list[Axes]) -> None:
     if not panels:
         return
     fig = panels[0][0].get_figure(root=True)
+    up = {
+        t.get_gid().split(":", 2)[2]
+        for ax, _ in panels
+        for t in ax.texts
+        if (t.get_gid() or "").startswith("bound:up:")
+    }
+
+    def base_of(text) -> float:  # points from a label's mark to its foot: over a lower bound's arrow
+        return 10 + (BOUND_POINTS if text.get_gid().split(":", 1)[1] in up else 0)
+
     ceiling = {ax: ax.get_ylim()[1] * 3.5 for ax, _ in panels}  # a taller axis would flatten the marks
     fig.draw_without_rendering()  # once, for the layout: the passes below measure without drawing
     for attempt in range(5):
@@ -1023,7 +1048,7 @@ def _unstack_labels(axes: list[Axes]) -> None:
                     continue
                 text.set_horizontalalignment("center")
                 text.set_multialignment("center")
-                text.xyann = (0, 10)
+                text.xyann = (0, base_of(text))
         grown = False
         for ax, labels in panels:
             frame = ax.get_window_extent()
@@ -1036,10 +1061,10 @@ def _unstack_labels(axes: list[Axes]) -> None:
                     box = text.get_window_extent()
                 if box.x0 < frame.x0 + 2 or box.width > frame.width - 4:
                     text.set_multialignment("left")
-                    text.xyann = ((frame.x0 + 2 - box.x0) * 72 / fig.dpi, 10)
+                    text.xyann = ((frame.x0 + 2 - box.x0) * 72 / fig.dpi, base_of(text))
                 elif box.x1 > frame.x1 - 2:
                     text.set_multialignment("right")
-                    text.xyann = ((frame.x1 - 2 - box.x1) * 72 / fig.dpi, 10)
+                    text.xyann = ((frame.x1 - 2 - box.x1) * 72 / fig.dpi, base_of(text))
             placed = []
             for text in labels:
                 box, dy, moved = text.get_window_extent(), 0.0, True
@@ -1049,7 +1074,7 @@ def _unstack_labels(axes: list[Axes]) -> None:
                         if box.translated(0, dy).overlaps(other):
                             dy += other.y1 - (box.y0 + dy) + 3
                             moved = True
-                base = UNDATED_OFFSET[1] if _undated_label(text) else 10
+                base = UNDATED_OFFSET[1] if _undated_label(text) else base_of(text)
                 text.xyann = (text.xyann[0], base + dy * 72 / fig.dpi)
                 placed.append(box.translated(0, dy))
             frame = ax.get_window_extent()
