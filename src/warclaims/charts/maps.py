@@ -234,7 +234,7 @@ def map_title(date: MapDate, unit: str) -> str:
     the alt text has it whole)."""
     lines = map_lines(date, unit)
     # 34 characters of 9 pt bold fit a third of the wide figure; a phone's map has the whole width.
-    return "\n".join(theme.label_text(line, 34, 3 if line.startswith("Claim:") else 1, phone=46) for line in lines)
+    return "\n".join(theme.label_text(line, 34, phone=46) for line in lines)
 
 
 @dataclass
@@ -355,7 +355,7 @@ def _draw_map(ax: Axes, date: MapDate, drawn: dict, prepared: Prepared, text_siz
         ax.text(
             x,
             y,
-            theme.label_text(label, 22, 2),
+            theme.label_text(label, 22),
             ha="center",
             va="center",
             fontsize=text_size,

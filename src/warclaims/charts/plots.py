@@ -148,7 +148,6 @@ def _series_over_time(ax: Axes | None, rows: pd.DataFrame, ylabel: str, title: s
             theme.label_text(
                 f"{key}: {int(here.sum()):,} claim{'s' * bool(here.sum() != 1)} by {claimants} claimant{'s' * (claimants != 1)}",
                 90,
-                2,
             ),
             loc="left",
             fontsize=10.5,
@@ -191,15 +190,15 @@ def _callout_lines(row) -> list[tuple[str, str]]:
     """The lines of one call-out card below its number: (text, kind)."""
     lines = []
     if isinstance(row.location, str) and row.location.strip():
-        lines.append((theme.label_text(f"Where: {row.location}", 40, 2, phone=44), "detail"))
+        lines.append((theme.label_text(f"Where: {row.location}", 40, phone=44), "detail"))
     lines.append(
-        (theme.label_text(f"When: {wording.format_window(row.date_start, row.date_end)}", 40, 1, phone=44), "detail")
+        (theme.label_text(f"When: {wording.format_window(row.date_start, row.date_end)}", 40, phone=44), "detail")
     )
     if pd.notna(row.duration_hours):
-        lines.append((theme.label_text(f"{wording.rate_phrase(row)}, if spread evenly", 40, 2, phone=44), "detail"))
+        lines.append((theme.label_text(f"{wording.rate_phrase(row)}, if spread evenly", 40, phone=44), "detail"))
     lines.append(
         (
-            theme.label_text(f"Claimed by {wording.side_phrase(row.claimant, row.claimant_side)}", 40, 2, phone=44),
+            theme.label_text(f"Claimed by {wording.side_phrase(row.claimant, row.claimant_side)}", 40, phone=44),
             "claimant",
         )
     )
@@ -223,13 +222,13 @@ def _card(row) -> list[tuple[str, float, str, str, float]]:
     the incident it belongs to, what it counts, the number, and where, when and who."""
     card = [
         (
-            theme.label_text(wording.incident_label(row.incident, row.date_start, row.date_end), 40, 2, phone=42),
+            theme.label_text(wording.incident_label(row.incident, row.date_start, row.date_end), 40, phone=42),
             9.5,
             "normal",
             "group",
             8,
         ),
-        (theme.label_text(drone_heading(row), 30, 3, phone=34), 11, "bold", "heading", 4),
+        (theme.label_text(drone_heading(row), 30, phone=34), 11, "bold", "heading", 4),
         (wording.claim_value(row), 30, "bold", "value", 6),
     ]
     for text, kind in _callout_lines(row):
@@ -712,15 +711,15 @@ def _territory_panel(ax: Axes, rows: pd.DataFrame, context: pd.DataFrame, unit: 
         row = rows.iloc[i]
         at = (start[i] + end[i]) / 2
         value = wording.claim_value(row, unit if unit != "km2" else None)
-        when = theme.label_text(wording.format_window(row["date_start"], row["date_end"]), 40, 2)
+        when = theme.label_text(wording.format_window(row["date_start"], row["date_end"]), 40)
         note = " (derived from the words)" if derived[i] else ""
-        value = theme.label_text(f"{value}{note}", 56, 2, phone=21)  # a phone's panel is narrow
+        value = theme.label_text(f"{value}{note}", 56, phone=21)  # a phone's panel is narrow
         if one_claimant:  # named once, in the panel's title
             said = f"“{row['date_text']}”, " if len(rows) <= 3 else ""
-            text = f"{value}\n" + theme.label_text(f"{said}{when}", 56, 2)
+            text = f"{value}\n" + theme.label_text(f"{said}{when}", 56)
         else:
             said = f", “{row['date_text']}”" if len(rows) <= 3 else ""
-            text = f"{value}\n" + theme.label_text(f"{row['claimant']}{said}", 56, 2) + f"\n{when}"
+            text = f"{value}\n" + theme.label_text(f"{row['claimant']}{said}", 56) + f"\n{when}"
         ax.annotate(
             text,
             xy=(min(max(at, left), right), values[i]),
@@ -763,9 +762,7 @@ def _territory_panel(ax: Axes, rows: pd.DataFrame, context: pd.DataFrame, unit: 
     if shaded:
         parts.append("Shaded: " + "; ".join(shaded))
     if parts:
-        ax.set_title(
-            theme.label_text("\n".join(parts), 90, 2 * len(parts)), loc="left", fontsize=10.5, gid="panel-title"
-        )
+        ax.set_title(theme.label_text("\n".join(parts), 90), loc="left", fontsize=10.5, gid="panel-title")
 
 
 def lane_gid(side: str) -> str:
@@ -832,7 +829,7 @@ def _undated(
     idx = np.flatnonzero(wide)
     order = list(pd.unique(sides[idx]))  # each side's marks in a sub-column: equal values never hide each other
     shown = {
-        i: theme.label_text(wording.claim_value(rows.iloc[i], shown_unit), STRIP_CHARS, 3) for i in idx if i in labelled
+        i: theme.label_text(wording.claim_value(rows.iloc[i], shown_unit), STRIP_CHARS) for i in idx if i in labelled
     }
     fig = ax.get_figure(root=True)
     font = mpl.font_manager.FontProperties(size=STRIP_POINTS, weight="bold")
@@ -998,7 +995,7 @@ def _mapped_panel(ax: Axes, mapped: pd.DataFrame, unit: str) -> None:
     ax.set_ylim(0, max(float((mapped["held_km2"] + mapped["grey_km2"]).max() * factor), 1) * 1.15)
     ax.set_ylabel(f"Mapped ({unit_label})")
     ax.set_title(
-        theme.label_text("DeepState maps of the region measured (no claim in this table is about it by name)", 90, 2),
+        theme.label_text("DeepState maps of the region measured (no claim in this table is about it by name)", 90),
         loc="left",
         fontsize=10.5,
         gid="panel-title",
@@ -1166,10 +1163,10 @@ def timeline_label(row) -> str:
         location = ""  # the subject names the place already
     if str(getattr(row, "family", "")) == vocab.TERRITORY and subject:  # the subject says whose territory
         where = f" ({location})" if location else ""
-        return theme.label_text(f"{row.claimant}: {subject}{where}, {wording.claim_value(row)}", 48, 3)
+        return theme.label_text(f"{row.claimant}: {subject}{where}, {wording.claim_value(row)}", 48)
     about = ", ".join(p for p in (subject, location) if p)
     what = f"{row.claimant}: {str(row.metric_label).lower()} {wording.claim_value(row)}"
-    return theme.label_text(f"{what} ({about})" if about else what, 48, 3)
+    return theme.label_text(f"{what} ({about})" if about else what, 48)
 
 
 NARROW = pd.Timedelta(days=2)  # a drone night (two dates) is one point of a drone series
@@ -1310,7 +1307,7 @@ def _timeline_lanes(rows: pd.DataFrame, ax: Axes | None) -> Axes:
         ax.scatter(
             (start[known] + end[known]) / 2, np.full(len(known), y), s=10, color=color, zorder=3, rasterized=True
         ).set_urls([f"#claim:{i}" for i in rows["event_id"].astype(str).to_numpy()[known]])
-        labels.append(f"{theme.label_text(label, 36, 1)} — {vocab.SIDE_LABELS[str(side)]} ({len(idx):,})")
+        labels.append(f"{theme.label_text(label, 36)} — {vocab.SIDE_LABELS[str(side)]} ({len(idx):,})")
     ax.set_yticks(range(len(labels)), labels)
     theme.date_axis(ax, maxticks=4 if theme.is_narrow() else 8)  # the lanes' names take most of a phone's width
     ax.set_ylim(-0.7, len(labels) - 0.3)
@@ -1426,7 +1423,7 @@ def plot_drone_context(
         subject = f" ({row.subject})" if isinstance(row.subject, str) else ""
         _label_beside(
             bottom,
-            f"{theme.label_text(row.claimant, 40, 1)}:\n"
+            f"{theme.label_text(row.claimant, 40)}:\n"
             + theme.label_text(f"{wording.claim_value(row)} {str(row.metric_label).lower()}{subject}", 40),
             cstart,
             cend,
@@ -1440,7 +1437,7 @@ def plot_drone_context(
     bottom.set_ylim(-0.6, 0.6)
     bottom.set_title(
         theme.label_text(
-            "The article: drones over Russia, as claimed\n(another direction, another claimant: never added)", 80, 3
+            "The article: drones over Russia, as claimed\n(another direction, another claimant: never added)", 80
         ),
         loc="left",
         fontsize=11,
@@ -1489,7 +1486,6 @@ def plot_losses_context(
             f"Russian losses, per day, as {claimant} claims them{qualified}: one “personnel” figure, "
             "not split into killed and wounded",
             80,
-            3,
         ),
         loc="left",
         fontsize=11,
@@ -1529,7 +1525,7 @@ def plot_losses_context(
     bottom.set_yticks([])
     bottom.set_ylim(-max(len(casualty), 1) + 0.4, 0.6)
     bottom.set_title(
-        theme.label_text("The article: casualties as claimed\n(another claimant, other people: never added)", 80, 4),
+        theme.label_text("The article: casualties as claimed\n(another claimant, other people: never added)", 80),
         loc="left",
         fontsize=11,
     )

@@ -83,21 +83,18 @@ def side_color(side: str) -> str:
     return SIDE_COLORS[str(side)]
 
 
-def label_text(text: object, width: int = 28, lines: int = 2, *, phone: int | None = None) -> str:
+def label_text(text: object, width: int = 28, *, phone: int | None = None) -> str:
     """Table text for a label on a chart: wrapped to `width` characters (keeping its own line breaks),
-    at most `lines` lines, the rest cut with "…" (the caption and the alt text carry it whole), so no
-    label runs off the figure. On a phone, `phone` characters (default: at most 26), one line more:
-    a text with the phone's whole width to itself (a card) says how much that width holds."""
+    whole: nothing is cut with "…" (a territory label measured wider than its panel is wrapped
+    again where it is placed, `plots._rewrapped`). On a phone, `phone` characters (default: at most
+    26): a text with the phone's whole width to itself (a card) says how much that width holds."""
     if is_narrow():
-        width, lines = (phone if phone is not None else min(width, 26)), lines + 1
+        width = phone if phone is not None else min(width, 26)
     wrapped = [
         part
         for paragraph in str(text).split("\n")
         for part in (textwrap.wrap(paragraph, width=width, break_long_words=True, break_on_hyphens=False) or [""])
     ]
-    if len(wrapped) > lines:
-        last = " ".join(wrapped[lines - 1 :])
-        wrapped = [*wrapped[: lines - 1], last[: width - 1].rstrip() + "…"]
     return "\n".join(wrapped)
 
 
