@@ -83,3 +83,22 @@ def test_every_subcommand_is_listed_for_the_parser_built_per_command():
         alone = build_parser(command)._subparsers._group_actions[0].choices[command]
         among_all = full._subparsers._group_actions[0].choices[command]
         assert alone.format_help() == among_all.format_help()
+
+
+def test_validate_warns_for_a_source_it_cannot_cite_and_still_passes(tmp_path):
+    from madeup import write_table
+
+    root = write_table(tmp_path / "project", 1)  # the shipped article: no outlet, no url
+    env = {**os.environ, "WARCLAIMS_ROOT": str(root)}
+    out = run("validate", cwd=root, env=env)
+    assert out.returncode == 0 and out.stdout.startswith("ok: ")
+    assert out.stderr.strip().splitlines() == [
+        "data/sources.csv:2: outlet: warning: source '2025-05-21-putin-kursk' names no outlet and no url;"
+        " its pages say 'outlet not recorded'"
+    ]
+    sources = root / "data" / "sources.csv"
+    text = sources.read_text(encoding="utf-8").rstrip("\n")
+    assert text.endswith(",,")  # outlet and url, empty
+    sources.write_text(text[:-1] + "Example News,\n", encoding="utf-8")
+    out = run("validate", cwd=root, env=env)
+    assert out.returncode == 0 and out.stderr == ""  # named: nothing to warn of

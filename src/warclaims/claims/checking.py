@@ -66,6 +66,26 @@ class CheckedTable:
             raise ClaimTableError(self.problems)
 
 
+def source_warnings(checked: CheckedTable) -> list[Problem]:
+    """What a page cannot cite though the table is valid: each source with neither an outlet nor an
+    address (url), which pages cite as "outlet not recorded". Warnings: `validate` prints them and
+    still passes, since the seed the table starts from names neither."""
+    if "sources" not in checked.tables:
+        return []
+    table = checked.tables["sources"]
+    f = table.frame
+    bare = f.index[(f["outlet"].str.strip().eq("") & f["url"].str.strip().eq("")).to_numpy()]
+    return [
+        Problem(
+            table.path,
+            table.line_of(int(i)),
+            "outlet",
+            f"warning: source {f.at[i, 'source_id']!r} names no outlet and no url; its pages say 'outlet not recorded'",
+        )
+        for i in bare
+    ]
+
+
 def _cells_to_problems(table: RawTable, exc: pa.errors.SchemaErrors) -> list[Problem]:
     """One problem per bad cell (the first failing check wins), located by line and column."""
     problems: dict[tuple[int, str], Problem] = {}
