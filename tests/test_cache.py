@@ -83,3 +83,40 @@ def test_every_file_of_the_package_is_in_its_digest(tmp_path):
     (package / "external" / "notes.txt").write_text("a file of the package\n")
     seen.append(digest())
     assert len(set(seen)) == 3
+
+
+@pytest.fixture
+def no_preloaded(monkeypatch):
+    """The process's preloaded tables, empty for the test and as they were after it."""
+    from warclaims.claims import loading
+
+    monkeypatch.setattr(loading, "_CLAIMS", {})
+    return loading
+
+
+def test_a_preloaded_table_is_decoded_once_and_each_load_gets_its_own_copy(project, cached, monkeypatch, no_preloaded):
+    import pandas as pd
+
+    fresh = warclaims.load_claims(root=project)  # validates, and stores the entry the build's would be
+    assert no_preloaded.preload_claims(project, cached) is True
+    assert no_preloaded.preload_claims(project, cached) is False  # made already: not decoded again
+    monkeypatch.setattr(cache, "_decode", lambda data: pytest.fail("decoded again"))
+    first = warclaims.load_claims(root=project)
+    pd.testing.assert_frame_equal(first, fresh)
+    first.loc[:, "notes"] = "changed by a notebook"  # in place
+    first = warclaims.load_claims("data/events.csv", sources="data/sources.csv", root=project)  # the same files
+    pd.testing.assert_frame_equal(first, fresh)
+
+
+def test_a_preloaded_table_is_not_used_once_an_input_changed(project, cached, no_preloaded):
+    warclaims.load_claims(root=project)
+    assert no_preloaded.preload_claims(project, cached)
+    edit_row(project / "data/events.csv", "event_id", "putin-trump-call", notes="A different note.")
+    claims = warclaims.load_claims(root=project)
+    assert claims.set_index("event_id").loc["putin-trump-call", "notes"] == "A different note."
+
+
+def test_nothing_is_preloaded_without_a_valid_cached_entry(project, cached, monkeypatch, no_preloaded):
+    monkeypatch.setattr("warclaims.claims.loading.check_all", lambda *a, **k: pytest.fail("validated"))
+    assert no_preloaded.preload_claims(project, cached) is False
+    assert no_preloaded._CLAIMS == {}

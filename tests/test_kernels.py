@@ -231,6 +231,46 @@ def test_reports_from_forked_and_cold_kernels_are_the_same_bytes(tmp_path):
     assert [k for k in trees[0] if trees[0][k] != trees[1][k]] == []
 
 
+# What a report finds of the claim table before it loads it, and what loading it decodes.
+TABLE = r"""
+import json
+import warclaims as wc
+from warclaims.claims import cache, loading
+
+held = [p.name for p in loading._CLAIMS]
+decoded = []
+real = cache._decode
+cache._decode = lambda data: decoded.append(1) or real(data)
+sel = wc.select_claims()
+if role == "taint":  # the preloaded table itself, changed in this kernel
+    for table in loading._CLAIMS.values():
+        table.loc[:, "notes"] = "tainted"
+print(json.dumps({"held": held, "decoded": len(decoded), "rows": len(sel.claims), "tainted": int(sel.claims["notes"].eq("tainted").sum())}))
+"""
+
+
+@pytest.mark.parametrize("warm", [True, False], ids=["forked", "cold"])
+def test_the_claim_table_is_decoded_once_per_build_not_once_per_report(tmp_path, warm):
+    from warclaims.claims import cache
+    from warclaims.paths import build_cache
+
+    root = copy_project(tmp_path / "project")
+    (root / "notebooks" / "table.ipynb").write_text(notebook(TABLE, parameters='role = "check"'))
+    roles = ("taint", "check", "check")
+    sets = "\n".join(f"      {n}-{role}: {{role: {role}}}" for n, role in enumerate(roles))
+    (root / "reports.yaml").write_text(f"reports:\n  - notebook: table\n    parameter_sets:\n{sets}\n")
+    outcome = build(root, jobs=1, progress=False, warm_kernels=warm)
+    assert outcome.failed == []
+    seen = [printed(root, f"table--{n}-{role}") for n, role in enumerate(roles)]
+    rows = len((root / "data" / "events.csv").read_text(encoding="utf-8").splitlines()) - 1
+    assert [s["rows"] for s in seen] == [rows] * 3 and [s["tainted"] for s in seen] == [0] * 3
+    if warm:  # made by the zygote, from the build's own validation, before it forked each kernel
+        entry = cache.entry_path(root, {}, build_cache(root)).name
+        assert [(s["held"], s["decoded"]) for s in seen] == [([entry], 0)] * 3
+    else:  # a cold kernel decodes it itself
+        assert [(s["held"], s["decoded"]) for s in seen] == [([], 1)] * 3
+
+
 # The kernel's own connection: its transport, and the sockets of its five channels.
 CONNECTION = r"""
 import json, os, stat

@@ -226,6 +226,7 @@ def serve(listener: socket.socket, build_pid: int, scratch: str = "") -> None:
                 if different:
                     raise ValueError(f"the kernel's environment differs from the zygote's in {', '.join(different)}")
                 request["env"] = {**request["env"], **preload_env}
+                _load_table(request["env"])
                 owner = _peer(conn)
                 if owner not in owners:
                     owners[owner] = (os.pidfd_open(owner), set())
@@ -261,6 +262,23 @@ def _preload() -> None:
     os.environ.setdefault("MPLBACKEND", MPLBACKEND)
     for name in PRELOAD:
         importlib.import_module(name)
+
+
+def _load_table(env: dict[str, str]) -> None:
+    """The build's validated claim table, typed, made once here before a kernel is forked, so that
+    each kernel has it (`claims.loading.preload_claims`, keyed on the table's content and the
+    code) instead of decoding it again. The first request of a build waits for it."""
+    root, folder = env.get("WARCLAIMS_ROOT"), env.get("WARCLAIMS_CACHE_DIR")
+    if not root or not folder:
+        return
+    from warclaims.claims.loading import preload_claims
+
+    try:
+        made = preload_claims(Path(root), Path(folder))
+    except Exception:  # never the zygote's end: each kernel then loads the table itself, as a cold one does
+        return
+    if made:
+        gc.freeze()  # as after the imports: the table's pages stay shared with the kernels
 
 
 def _remove_when_empty(folder: str, seconds: float = 10.0) -> None:
