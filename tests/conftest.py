@@ -285,3 +285,31 @@ def published_pages(tmp_path_factory):
     outcome = build(root, progress=False)
     assert outcome.failed == [] and len(outcome.built) == 8, outcome
     return root / "reports"
+
+
+# Debian's chromium, as the browser tests drive it: headless, and no host resolves (an address
+# such as 127.0.0.1 included), so a page that reaches for the network fails the test. A module that
+# serves on 127.0.0.1 (JupyterLab) sets its own CHROMIUM_ARGS, excluding that address alone.
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--host-resolver-rules=MAP * ~NOTFOUND",
+]
+
+
+@pytest.fixture(scope="module")
+def browser(request):
+    """One headless Chromium per test module (a module's pages share it; Playwright's sync API is
+    kept out of the other modules' event loops), with the module's CHROMIUM_ARGS where it has them."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail("chromium is not installed: `make test` installs Debian's chromium package")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        args = getattr(request.module, "CHROMIUM_ARGS", CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=args, headless=True)
+        yield browser
+        browser.close()

@@ -12,7 +12,6 @@ import csv
 import io
 
 import pytest
-from test_browser import ARGS, CHROMIUM
 
 from conftest import INJECTED, ROOT
 
@@ -20,16 +19,6 @@ from conftest import INJECTED, ROOT
 @pytest.fixture(scope="module")
 def published(published_pages):
     return published_pages
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield browser
-        browser.close()
 
 
 PAGES = [

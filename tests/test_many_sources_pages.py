@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 
 import pytest
-from test_browser import ARGS, CHROMIUM, open_page
+from test_browser import open_page
 
 from warclaims.reports.build import build
 
@@ -25,16 +25,6 @@ def published(tmp_path_factory):
     outcome = build(root, progress=False)
     assert outcome.failed == [] and len(outcome.built) == 10
     return root / "reports"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield browser
-        browser.close()
 
 
 def test_the_claim_table_filters_by_source_without_a_script(browser, published):
