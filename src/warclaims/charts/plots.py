@@ -616,6 +616,7 @@ def plot_territory(
         )
     theme.set_caption(axes[0], caption)
     _unstack_labels(axes[: len(shown)])
+    _fit_titles(axes[0].get_figure(root=True))
     return axes[0]
 
 
@@ -783,7 +784,6 @@ LANE = 0.17  # a window lane's height below zero, in fractions of the panel's la
 LANE_TOP = 0.04  # the lanes' top below zero (a rule at zero parts them from the areas), in the same fractions
 TAG_POINTS = 8
 MAX_LANES = 3  # window lanes a panel gives; more windows share the last lane
-LEAST_BRACKET = 10  # points: a window drawn narrower would be a tick, not a bracket with its ends
 STRIP_STEP = 0.16  # inches between the sides' sub-columns of marks
 STRIP_POINTS = 8.5  # the column's labels
 STRIP_CHARS = 10  # characters a column label's line holds ("nearly", "1,400 km²"): the column's width
@@ -828,8 +828,11 @@ def _undated(
     shown_unit = unit if unit != "km2" else None  # the claim's own unit reads as written
     idx = np.flatnonzero(wide)
     order = list(pd.unique(sides[idx]))  # each side's marks in a sub-column: equal values never hide each other
-    shown = {
-        i: theme.label_text(wording.claim_value(rows.iloc[i], shown_unit), STRIP_CHARS) for i in idx if i in labelled
+    shown = {  # the value, and who says it (never "Russia: 0 km²", which reads as Russia holding none)
+        i: theme.label_text(wording.claim_value(rows.iloc[i], shown_unit), STRIP_CHARS)
+        + ("" if one_claimant else "\n" + theme.label_text(f"according to {rows.iloc[i]['claimant']}", STRIP_CHARS + 2))
+        for i in idx
+        if i in labelled
     }
     fig = ax.get_figure(root=True)
     font = mpl.font_manager.FontProperties(size=STRIP_POINTS, weight="bold")
@@ -889,7 +892,6 @@ def _undated(
     # Lanes: each window in the first lane where it clears the ones there, with room for its tag.
     left, right = ax.get_xlim()
     per_inch = (right - left) / max(plot_width - 0.3, 1.0)  # days per inch of the panel
-    least = LEAST_BRACKET / 72 * per_inch  # a bracket's drawn width at the least: a short window stays a bracket
     room = (right - left) * (0.28 if narrow else 0.18)
     ends: list[float] = []
     lane_of = {}
@@ -918,13 +920,7 @@ def _undated(
     cap = top * 0.025
     for side in order:
         m = [i for i in idx if sides[i] == side]
-        spans = [
-            (
-                (start[i] + end[i] - max(end[i] - start[i], least)) / 2,
-                (start[i] + end[i] + max(end[i] - start[i], least)) / 2,
-            )
-            for i in m
-        ]
+        spans = [(start[i], end[i]) for i in m]  # the window's days, however short: never widened
         ys = [lane_y[lane_of[i]] for i in m]
         ax.add_collection(
             mpl.collections.LineCollection(
@@ -943,12 +939,19 @@ def _undated(
                 continue
             row = rows.iloc[i]
             value = wording.claim_value(row, shown_unit)
-            who = "" if one_claimant else f"{row['claimant']}: "
-            if narrow:  # a phone's panel: who and the value, else the value alone
-                tags = [f"{who}{value}", value]
+            # Who says it, and when in their words: two values side by side are not one dispute on one day.
+            who = "" if one_claimant else f", according to {row['claimant']}"
+            said = f" (“{row['date_text']}”)" if str(row["date_text"]).strip() else ""
+            if narrow:  # a phone's panel: the value (the column's label says who)
+                tags = [value]
             else:
                 note = " (derived from the words)" if derived[i] else ""
-                tags = [f"{who}{value}{note}, some day in here", f"{who}{value}, some day in here", value]
+                tags = [
+                    f"{value}{note}{who}{said}: some day in here",
+                    f"{value}{who}{said}: some day in here",
+                    f"{value}{who}: some day in here",
+                    f"{value}{who}",
+                ]
             place = None
             for tag in tags:
                 need = len(tag) * TAG_POINTS * 0.56 / 72 * per_inch  # the tag's width, in days
@@ -1083,6 +1086,20 @@ def _unstack_labels(axes: list[Axes]) -> None:
                 grown = True
         if not grown:
             return
+
+
+def _fit_titles(fig: Figure) -> None:
+    """Panel titles measured wider than the figure leaves them (a panel narrowed by its column of
+    undated values) are wrapped again, whole, to fit."""
+    titles = fig.findobj(match=lambda a: isinstance(a, mpl.text.Text) and a.get_gid() == "panel-title")
+    if not titles:
+        return
+    fig.draw_without_rendering()
+    for title in titles:
+        box = title.get_window_extent()
+        room = fig.bbox.x1 - 4 - box.x0
+        if title.get_text() and box.width > room > 0:
+            title.set_text(_rewrapped(title.get_text(), room / box.width))
 
 
 def _rewrapped(text: str, fraction: float) -> str:
