@@ -5,6 +5,7 @@ captions stay short; and no text overlaps, leaves the figure or falls under 8 pt
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import re
 
@@ -242,3 +243,21 @@ def test_a_bound_points_the_way_the_value_may_lie_and_its_label_clears_it(tables
     assert up.xyann[1] > 0 and label.get_text().startswith("at least 15 km²")
     tip = panel.transData.transform(up.xy)[1] + up.xyann[1] * fig.dpi / 72
     assert label.get_window_extent().y0 >= tip  # the words over the arrow, not through it
+
+
+@pytest.mark.parametrize("narrow", [False, True], ids=["desktop", "phone"])
+def test_no_territory_label_hides_a_mark(tables, narrow):
+    with theme.narrow() if narrow else contextlib.nullcontext():
+        fig = plots.plot_territory(tables[20]).get_figure(root=True)
+    fig.draw_without_rendering()
+    hidden, count = [], 0
+    for panel in fig.axes:
+        bars = [c for c in panel.collections if (c.get_gid() or "").endswith(":narrow")]  # the day-given bars
+        ends = [panel.transData.transform(seg[[0, -1]]) for c in bars for seg in c.get_segments()]
+        count += len(ends)
+        for text in (t for t in panel.texts if (t.get_gid() or "").startswith("value:")):
+            box = text.get_window_extent()
+            for (x0, y), (x1, _) in ends:
+                if box.x0 < max(x0, x1) and min(x0, x1) < box.x1 and box.y0 < y < box.y1:
+                    hidden.append(text.get_gid())
+    assert count > 20 and hidden == []

@@ -557,9 +557,10 @@ def plot_territory(
         theme.set_theme()
         height = theme.FIGSIZE[1] if panels == 1 else 2.7 * panels + 1.6
         # A panel with undated values is taller: their labels and their windows' lanes need the room.
-        # On a phone, a panel with more than two labels is taller too: its labels, stacked, need the height.
+        # On a phone, a panel with more than one label is taller too: labels lifted over each other and
+        # over the marks need the height.
         ratios = [
-            (1.4 if _undated_rows(g).any() else 1.0) + (0.4 * max(_labels_in(g) - 2, 0) if theme.is_narrow() else 0)
+            (1.4 if _undated_rows(g).any() else 1.0) + (0.4 * max(_labels_in(g) - 1, 0) if theme.is_narrow() else 0)
             for _, g in shown
         ] + [1.0] * (panels - len(shown))
         if panels > 1:
@@ -1065,12 +1066,12 @@ def _unstack_labels(axes: list[Axes]) -> None:
                 elif box.x1 > frame.x1 - 2:
                     text.set_multialignment("right")
                     text.xyann = ((frame.x1 - 2 - box.x1) * 72 / fig.dpi, base_of(text))
-            placed = []
+            placed, marks = [], _mark_boxes(ax)  # a label clears the other labels and every mark
             for text in labels:
                 box, dy, moved = text.get_window_extent(), 0.0, True
                 while moved:
                     moved = False
-                    for other in placed:
+                    for other in placed + marks:
                         if box.translated(0, dy).overlaps(other):
                             dy += other.y1 - (box.y0 + dy) + 3
                             moved = True
@@ -1086,6 +1087,23 @@ def _unstack_labels(axes: list[Axes]) -> None:
                 grown = True
         if not grown:
             return
+
+
+def _mark_boxes(ax: Axes) -> list:
+    """Where a panel's day-given marks are drawn, in display units: each bar (its line's thickness)
+    and each hollow square, so a label lifted over one mark is not laid over another."""
+    boxes = []
+    for c in ax.collections:
+        gid = c.get_gid() or ""
+        if gid.startswith("claims:") and gid.endswith(":narrow"):
+            half = max(c.get_linewidth()) * ax.get_figure(root=True).dpi / 72 / 2 + 1
+            for seg in c.get_segments():
+                (x0, y0), (x1, _) = ax.transData.transform(seg[[0, -1]])
+                boxes.append(mpl.transforms.Bbox([[min(x0, x1), y0 - half], [max(x0, x1), y0 + half]]))
+        elif gid.startswith("derived:"):
+            for x, y in ax.transData.transform(c.get_offsets()):
+                boxes.append(mpl.transforms.Bbox([[x - 5, y - 5], [x + 5, y + 5]]))
+    return boxes
 
 
 def _fit_titles(fig: Figure) -> None:
