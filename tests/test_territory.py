@@ -194,6 +194,7 @@ def test_the_chart_draws_the_mapped_line_and_the_grey_band_under_the_claims(mapp
     assert any(c.get_gid() == "mapped:grey" for c in ax.collections)
     legend = [t.get_text() for leg in fig.figure.legends for t in leg.get_texts()]
     assert "DeepState maps: grey zone (not counted as held)" in legend
+    assert "DeepState maps: held by Ukraine (a break: no snapshot that day; a dot: a lone one)" in legend
     assert "DanielRose2310/deepstatemaps-history" in " ".join(fig.figure.get_supxlabel().split())
     assert (
         fig.name == "territory_km2_mapped"

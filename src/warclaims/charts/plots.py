@@ -1174,7 +1174,14 @@ GREY_ZONE, GREY_ZONE_EDGE, GREY_ZONE_HATCH = "#E4E4E4", "#9A9A9A", "...."
 def _mapped_handles() -> list:
     return [
         mpl.lines.Line2D(
-            [], [], color=theme.MAPPED_COLOR, lw=1.6, label="DeepState maps: held by Ukraine, per snapshot"
+            [],
+            [],
+            color=theme.MAPPED_COLOR,
+            lw=1.6,
+            marker="o",
+            ms=3,
+            # the line breaks where no map was archived, and a dot is a map between two such days
+            label="DeepState maps: held by Ukraine (a break: no snapshot that day; a dot: a lone one)",
         ),
         mpl.patches.Patch(
             facecolor=GREY_ZONE,
