@@ -952,6 +952,7 @@ def _undated(
                     f"{value}{who}{said}: some day in here",
                     f"{value}{who}: some day in here",
                     f"{value}{who}",
+                    value,  # the column's label says who
                 ]
             place = None
             for tag in tags:
