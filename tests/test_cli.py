@@ -102,3 +102,27 @@ def test_validate_warns_for_a_source_it_cannot_cite_and_still_passes(tmp_path):
     sources.write_text(text[:-1] + "Example News,\n", encoding="utf-8")
     out = run("validate", cwd=root, env=env)
     assert out.returncode == 0 and out.stderr == ""  # named: nothing to warn of
+
+
+def test_a_source_whose_outlet_and_url_are_invisible_is_warned_of_and_cited_as_unrecorded(tmp_path):
+    import warclaims
+
+    from madeup import write_table
+
+    root = write_table(tmp_path / "project", 1)
+    sources = root / "data" / "sources.csv"
+    text = sources.read_text(encoding="utf-8").rstrip("\n")
+    sources.write_text(text[:-2] + ",\u200b,\u200b\n", encoding="utf-8")  # zero-width spaces: blank to the validator
+    out = run("validate", cwd=root, env={**os.environ, "WARCLAIMS_ROOT": str(root)})
+    assert out.returncode == 0 and "names no outlet and no url" in out.stderr
+    claims = warclaims.load_claims(root=root)
+    assert claims["outlet"].isna().all() and claims["url"].isna().all()  # no link to nowhere on a page
+
+
+def test_many_warnings_are_counted_as_warnings_not_problems():
+    from warclaims.errors import Problem, report_lines
+
+    lines = report_lines(
+        [Problem("data/sources.csv", i, "outlet", "warning: …") for i in range(2, 40)], noun="warnings"
+    )
+    assert len(lines) == 21 and lines[-1] == "data/sources.csv: outlet: … and 18 more warnings in this column"

@@ -20,7 +20,7 @@ def _validate(args: argparse.Namespace) -> int:
     if problems:
         print(f"{len(problems)} problem{'s' * (len(problems) != 1)} found", file=sys.stderr)
         return 1
-    for line in report_lines(source_warnings(checked)):  # the table is valid: these do not fail it
+    for line in report_lines(source_warnings(checked), noun="warnings"):  # the table is valid: these do not fail it
         print(line, file=sys.stderr)
     print(one_line(checked))
     return 0

@@ -37,9 +37,10 @@ def shorten(value: object, limit: int = 80) -> str:
     return f"{text[: limit - 20]}… ({len(text):,} characters)"
 
 
-def report_lines(problems: list[Problem], per_column: int = PER_COLUMN) -> list[str]:
+def report_lines(problems: list[Problem], per_column: int = PER_COLUMN, noun: str = "problems") -> list[str]:
     """Problems as printed, in the order given (causes first), at most `per_column` for one file and
-    column; the rest of each are counted on one line, so a table of 200,000 bad rows prints a page."""
+    column; the rest of each are counted on one line (as more `noun`: "warnings" for those that do
+    not fail a run), so a table of 200,000 bad rows prints a page."""
     counts: dict[tuple[str, str, str], int] = {}
     lines = []
     for p in problems:
@@ -50,7 +51,7 @@ def report_lines(problems: list[Problem], per_column: int = PER_COLUMN) -> list[
     for (path, column, message), n in counts.items():
         if n > per_column:
             like = (
-                f"{column}: … and {n - per_column:,} more problems in this column"
+                f"{column}: … and {n - per_column:,} more {noun} in this column"
                 if column
                 else (f"… and {n - per_column:,} more lines with: {message}")
             )

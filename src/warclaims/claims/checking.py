@@ -74,7 +74,8 @@ def source_warnings(checked: CheckedTable) -> list[Problem]:
         return []
     table = checked.tables["sources"]
     f = table.frame
-    bare = f.index[(f["outlet"].str.strip().eq("") & f["url"].str.strip().eq("")).to_numpy()]
+    blank = blank_as_empty(f.reindex(columns=["outlet", "url"], fill_value=""))  # as the pages read them
+    bare = f.index[(blank["outlet"].isna() & blank["url"].isna()).to_numpy()]
     return [
         Problem(
             table.path,

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from warclaims.claims import cache
-from warclaims.claims.checking import CheckedTable, check_all
+from warclaims.claims.checking import CheckedTable, blank_as_empty, check_all
 from warclaims.claims.vocabulary import FAMILIES, QUALIFIERS, SIDES, VALUE_BASES
 from warclaims.paths import build_cache, repo_root
 
@@ -44,7 +44,7 @@ def validate_for_build(root: Path) -> list:
 
 
 def _typed_events(raw: pd.DataFrame, source_ids: list[str], metric_ids: list[str]) -> pd.DataFrame:
-    f = raw.replace("", None).copy()
+    f = blank_as_empty(raw)  # blank as the validator reads it: spaces, zero-width characters
     for col in ("date_start", "date_end"):
         f[col] = pd.to_datetime(f[col], format="%Y-%m-%d")
     for col in ("value", "duration_hours"):
@@ -62,13 +62,13 @@ def _typed_events(raw: pd.DataFrame, source_ids: list[str], metric_ids: list[str
 
 
 def _typed_sources(checked: CheckedTable) -> pd.DataFrame:
-    f = checked.frame("sources").replace("", None).copy()
+    f = blank_as_empty(checked.frame("sources"))
     f["published"] = pd.to_datetime(f["published"], format="%Y-%m-%d")
     return f.astype(dict.fromkeys(("source_id", "path", "sha256", "title", "outlet", "url"), "string"))
 
 
 def _typed_metrics(checked: CheckedTable) -> pd.DataFrame:
-    f = checked.frame("metrics").replace("", None).copy()
+    f = blank_as_empty(checked.frame("metrics"))
     f["family"] = pd.Categorical(f["family"], categories=FAMILIES)
     return f.astype(dict.fromkeys(("metric", "unit", "label"), "string"))
 
