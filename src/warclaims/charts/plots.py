@@ -458,11 +458,21 @@ def _undated_rows(rows: pd.DataFrame) -> np.ndarray:
     return ((rows["date_end"] - rows["date_start"]) > WIDE).to_numpy()
 
 
-def _labels_in(rows: pd.DataFrame) -> int:
-    """How many of a panel's claims `_territory_panel` labels: all of them up to its room, else each
-    side's largest and latest."""
-    most = 2 if theme.is_narrow() else 4
-    return len(rows) if len(rows) <= most else min(len(rows), 2 * rows["claimant_side"].nunique())
+def _labelled(rows: pd.DataFrame) -> list[int]:
+    """Which of a panel's claims (positions in `rows`, in its order) `_territory_panel` labels: all
+    of them up to the panel's room, else each side's largest and latest, so no side goes unnamed."""
+    if len(rows) <= (2 if theme.is_narrow() else 4):
+        return list(range(len(rows)))
+    values = rows["value"].to_numpy(dtype=float)
+    sides = rows["claimant_side"].astype(str).to_numpy()
+    return sorted(
+        {
+            int(i)
+            for side in pd.unique(sides)
+            for idx in [np.flatnonzero(sides == side)]
+            for i in (idx[np.argmax(values[idx])], idx[-1])
+        }
+    )
 
 
 def names_place(subject: str, location: str) -> bool:
@@ -560,7 +570,7 @@ def plot_territory(
         # On a phone, a panel with more than one label is taller too: labels lifted over each other and
         # over the marks need the height.
         ratios = [
-            (1.4 if _undated_rows(g).any() else 1.0) + (0.4 * max(_labels_in(g) - 1, 0) if theme.is_narrow() else 0)
+            (1.4 if _undated_rows(g).any() else 1.0) + (0.4 * max(len(_labelled(g)) - 1, 0) if theme.is_narrow() else 0)
             for _, g in shown
         ] + [1.0] * (panels - len(shown))
         if panels > 1:
@@ -694,17 +704,7 @@ def _territory_panel(ax: Axes, rows: pd.DataFrame, context: pd.DataFrame, unit: 
         top = max(top, float((mapped["held_km2"] + mapped["grey_km2"]).max() * factor))
     span = max((last - first).days, 30)
     left, right = mdates.date2num(first) - span * 0.06, mdates.date2num(last + ONE_DAY) + span * 0.06
-    if len(rows) <= (2 if theme.is_narrow() else 4):  # labels a panel has room for (`_labels_in`)
-        label_idx = range(len(rows))
-    else:  # each side's largest and latest claim: no side goes unnamed
-        label_idx = sorted(
-            {
-                int(i)
-                for side in pd.unique(sides)
-                for idx in [np.flatnonzero(sides == side)]
-                for i in (idx[np.argmax(values[idx])], idx[-1])
-            }
-        )
+    label_idx = _labelled(rows)
     claimants = rows[["claimant", "claimant_side"]].astype(str).drop_duplicates()
     one_claimant = len(rows) > 1 and len(claimants) == 1
     for i in label_idx:
@@ -921,7 +921,7 @@ def _undated(
     cap = top * 0.025
     for side in order:
         m = [i for i in idx if sides[i] == side]
-        spans = [(start[i], end[i]) for i in m]  # the window's days, however short: never widened
+        spans = [(start[i], end[i]) for i in m]  # the window's own days: a short one is a short bracket
         ys = [lane_y[lane_of[i]] for i in m]
         ax.add_collection(
             mpl.collections.LineCollection(
@@ -1038,6 +1038,8 @@ def _unstack_labels(axes: list[Axes]) -> None:
     }
 
     def base_of(text) -> float:  # points from a label's mark to its foot: over a lower bound's arrow
+        if _undated_label(text):
+            return UNDATED_OFFSET[1]
         return 10 + (BOUND_POINTS if text.get_gid().split(":", 1)[1] in up else 0)
 
     ceiling = {ax: ax.get_ylim()[1] * 3.5 for ax, _ in panels}  # a taller axis would flatten the marks
@@ -1076,8 +1078,7 @@ def _unstack_labels(axes: list[Axes]) -> None:
                         if box.translated(0, dy).overlaps(other):
                             dy += other.y1 - (box.y0 + dy) + 3
                             moved = True
-                base = UNDATED_OFFSET[1] if _undated_label(text) else base_of(text)
-                text.xyann = (text.xyann[0], base + dy * 72 / fig.dpi)
+                text.xyann = (text.xyann[0], base_of(text) + dy * 72 / fig.dpi)
                 placed.append(box.translated(0, dy))
             frame = ax.get_window_extent()
             over = max(b.y1 for b in placed) - (frame.y1 - 4)
