@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 
+import matplotlib as mpl
 import matplotlib.dates as mdates
 import pandas as pd
 import pytest
@@ -351,3 +352,17 @@ def test_date_ticks_are_never_nearer_than_their_labels_need(inches, first, last)
     assert len(ticks) >= 2
     gaps = [(b - a) / (ax.get_xlim()[1] - ax.get_xlim()[0]) * inches for a, b in itertools.pairwise(ticks)]
     assert min(gaps) >= theme.TICK_INCHES - 1e-9  # "31 Aug" never beside "1 Sep"
+
+
+@pytest.mark.parametrize("make", ["drone_figure", "casualty_figure", "territory_figure", "timeline_figure"])
+def test_charts_neither_change_nor_read_the_global_style(claims, make):
+    """A chart is drawn in the suite's style inside its own block: the notebook's rcParams are the
+    same afterwards, and a reader's own style (set before) changes no pixel of it."""
+    from warclaims.charts import figures
+
+    before = dict(mpl.rcParams)
+    png = getattr(figures, make)(claims).png()
+    assert dict(mpl.rcParams) == before
+    own = {"font.size": 20, "axes.grid": False, "axes.facecolor": "black", "lines.linewidth": 9, "xtick.major.size": 9}
+    with mpl.rc_context(own):
+        assert getattr(figures, make)(claims).png() == png

@@ -15,7 +15,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import matplotlib as mpl
 import pandas as pd
 from matplotlib.figure import Figure
 
@@ -41,6 +40,7 @@ class ClaimFigure:
     # One picture per map serves a page's two columns and a phone's one, its words as text.
     tiles: Callable[[], dict] | None = None
 
+    @theme.styled()
     def png(self, figure: Figure | None = None) -> bytes:
         """The PNG at twice the screen's resolution, in 256 colours (no dithering): a chart's few
         colours and their anti-aliased edges lose at most 15 of 255 in any channel, and the file is
@@ -75,14 +75,15 @@ class ClaimFigure:
         few.save(out, format="PNG")
         return out.getvalue()
 
+    @theme.styled()
     def svg(self) -> str:
         """The SVG with its text as text (it scales with the page and can be searched and read aloud),
         titled with the chart's title and described by its alt text."""
         buf = io.StringIO()
-        with mpl.rc_context({"svg.fonttype": "none"}):
-            self.figure.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
+        self.figure.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
         return _titled(buf.getvalue(), theme.title_of(self.figure.axes[0]) or self.name, self.description or self.alt)
 
+    @theme.styled()
     def questions(self) -> dict:
         """What a page needs to let a reader question the chart: where each mark is in the wide and
         the phone drawing, the card of each, and the chart's data as CSV (its claims, each series)."""
@@ -115,6 +116,7 @@ class ClaimFigure:
             "series": {s.prefix: s.name for s in self.records.series},
         }
 
+    @theme.styled()
     def drawing(self) -> dict:
         """This chart as the page shows it: the PNG to download (with its caption), the page's
         pictures (wide, and a phone's: without the caption, which the page prints as text), its
@@ -152,6 +154,7 @@ class ClaimFigure:
             "width": _png_size(page)[0] // PNG_SCALE,
         }
 
+    @theme.styled()
     def _repr_mimebundle_(self, include=None, exclude=None):
         if not os.environ.get(CLAIMS_CSV_ENV):
             # In JupyterLab or a papermill run of one's own: the picture and its alt text. What only

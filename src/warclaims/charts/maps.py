@@ -265,6 +265,7 @@ def prepare(shapes: list[dict], region, border: list, region_name: str, beyond: 
     return Prepared(shown, outline, border, frame, _place_labels(outline, frame, region_name, beyond, border, marked))
 
 
+@theme.styled()
 def plot_maps(
     dates: list[MapDate],
     prepared: Prepared,
@@ -275,7 +276,6 @@ def plot_maps(
 ) -> Axes:
     """The small multiples (`prepared.shown[i]` is what `dates[i]` maps), two or three a row on a
     wide page, stacked on a phone."""
-    theme.set_theme()
     shown = prepared.shown
     n = len(dates)
     cols = 1 if theme.is_narrow() else 2 if n in (2, 4) else min(3, n)  # 2x2 rather than 3 and a widow
@@ -371,10 +371,10 @@ TILE_INCHES = 5.0  # a page's map: 500 CSS px at twice that in pixels, and the w
 TILE_TEXT = 12.0  # pt: about 16 CSS px on a page's two columns, 11.5 on a phone's one
 
 
+@theme.styled()
 def plot_tile(date: MapDate, drawn: dict, prepared: Prepared) -> Figure:
     """One map alone, for a page that lays the maps out itself (two a row on a page, one on a phone,
     from the same picture) with its title, key and caption as text."""
-    theme.set_theme()
     fig = Figure(figsize=(TILE_INCHES, TILE_INCHES), layout="constrained", facecolor="white")
     ax = fig.subplots()
     _draw_map(ax, date, drawn, prepared, TILE_TEXT)

@@ -30,7 +30,6 @@ MAX_MARKS = 30  # above this many claims a chart draws series over time instead 
 def _axes(ax: Axes | None, figsize=theme.FIGSIZE) -> Axes:
     if ax is not None:
         return ax
-    theme.set_theme()
     # A bare Figure, not pyplot: nothing is shown twice by the inline backend, and no global state.
     return Figure(figsize=theme.figsize(*figsize), layout="constrained").add_subplot()
 
@@ -107,7 +106,6 @@ def _series_over_time(ax: Axes | None, rows: pd.DataFrame, ylabel: str, title: s
     if ax is not None and len(shown) > 1:
         raise ValueError(f"these claims count {len(counted)} different things, one panel each; pass ax=None")
     if ax is None:
-        theme.set_theme()
         height = 3.0 * len(shown) + 2.0
         fig = Figure(figsize=theme.figsize(theme.FIGSIZE[0], height), layout="constrained")
         axes = list(np.atleast_1d(fig.subplots(len(shown), 1)))
@@ -252,6 +250,7 @@ def drone_order(data: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+@theme.styled()
 def plot_drone_claims(data: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     """Drone claims as number call-outs, one card per claim, each headed by what it counts, of what
     and where (`drone_heading`), under the incident it belongs to: different counts by different
@@ -269,7 +268,6 @@ def plot_drone_claims(data: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     row_height = max(_card_height(card) for card in cards) + 18  # points, with a gap under each row
     own = ax is None
     if own:
-        theme.set_theme()
         width = theme.NARROW_WIDTH if theme.is_narrow() else 3.4 * ncols + 0.6
         ax = Figure(figsize=(width, nrows * row_height / 72 + 2), layout="constrained").add_subplot()
     ax.set_axis_off()
@@ -343,6 +341,7 @@ ROW = 0.3  # inches per unit of the casualty chart's y axis
 MAX_BARS = 60  # casualty claims drawn as named bars under their incidents; beyond, a panel per thing counted
 
 
+@theme.styled()
 def plot_casualties(data: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     """Killed and wounded, grouped by incident: each incident named above its bars, one horizontal bar
     per claim with what it counts and who claims it above the bar, lower bounds drawn as lower bounds.
@@ -355,7 +354,6 @@ def plot_casualties(data: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
         return _series_over_time(ax, rows, "People (as claimed)", "Casualty claims")
     groups = list(rows.groupby("incident", observed=True, sort=False))
     if ax is None:
-        theme.set_theme()
         width = theme.NARROW_WIDTH if theme.is_narrow() else theme.FIGSIZE[0]
         ax = Figure(figsize=(width, 1), layout="constrained").add_subplot()
     fig = ax.get_figure(root=True)
@@ -527,6 +525,7 @@ def mapped_place_index(places: list[tuple[str, pd.DataFrame]], place: str | None
     return 0 if len(places) == 1 else None
 
 
+@theme.styled()
 def plot_territory(
     data: pd.DataFrame,
     *,
@@ -564,7 +563,6 @@ def plot_territory(
     if ax is not None and panels > 1:
         raise ValueError(f"these claims are about {len(places)} places, one panel each; pass ax=None")
     if ax is None:
-        theme.set_theme()
         height = theme.FIGSIZE[1] if panels == 1 else 2.7 * panels + 1.6
         # A panel with undated values is taller: their labels and their windows' lanes need the room.
         # On a phone, a panel with more than one label is taller too: labels lifted over each other and
@@ -1268,6 +1266,7 @@ def _draw_timeline_rows(ax: Axes, rows: pd.DataFrame, y: np.ndarray) -> None:
             )
 
 
+@theme.styled()
 def plot_timeline(data: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     """Every claim and dated event as a span from date_start to date_end, one row each, by side; where
     most rows crowd into a few days of a long timeline, a second panel shows those days."""
@@ -1281,7 +1280,6 @@ def plot_timeline(data: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     per_row = 0.42 if lines <= 2 else (0.64 if theme.is_narrow() else 0.56)  # a phone's labels wrap shorter, taller
     height = per_row * len(rows) + 2.9  # a row as tall as its label
     if ax is None:
-        theme.set_theme()
         if theme.is_narrow():  # on a phone the detail panel goes below the whole period, each with its labels
             fig = Figure(figsize=theme.figsize(10.5, height * (2 if crowded else 1)), layout="constrained")
             axes = list(fig.subplots(2, 1)) if crowded else [fig.add_subplot()]
@@ -1415,6 +1413,7 @@ AIR_FORCE_SERIES = {
 }
 
 
+@theme.styled()
 def plot_drone_context(
     nights: pd.DataFrame,
     claims: pd.DataFrame,
@@ -1427,7 +1426,6 @@ def plot_drone_context(
     counts of Russian drones launched at Ukraine and destroyed; below, the article's claims about
     drones over Russia (another direction, another claimant)."""
     if axes is None:
-        theme.set_theme()
         fig = Figure(figsize=theme.figsize(9.0, 6.4), layout="constrained")
         top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[3, 1.3])
     else:
@@ -1502,6 +1500,7 @@ def plot_drone_context(
 LOSSES_COLOR = "#A3A3A3"
 
 
+@theme.styled()
 def plot_losses_context(
     days: pd.DataFrame,
     claims: pd.DataFrame,
@@ -1513,7 +1512,6 @@ def plot_losses_context(
     """Two panels on one date axis, never added together: above, a context series of daily claimed
     losses (one claimant, about the other side); below, the article's casualty claims (another
     claimant, about other people), each a mark on its window with its value as the text words it."""
-    theme.set_theme()
     fig = Figure(figsize=theme.figsize(9.0, 6.4), layout="constrained")
     top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[3, 1.6])
     x = mdates.date2num(days.index)

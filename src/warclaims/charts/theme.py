@@ -57,10 +57,15 @@ def figsize(width: float, height: float) -> tuple[float, float]:
     return (NARROW_WIDTH, height * 1.25 + 0.6) if is_narrow() else (width, height)
 
 
-def set_theme() -> None:
-    """Apply the suite's theme (seaborn whitegrid, readable sizes, deterministic SVG output)."""
-    sns.set_theme(style="whitegrid", context="notebook", font="DejaVu Sans")
-    mpl.rcParams.update(
+def _style() -> dict:
+    """The suite's rcParams: seaborn's whitegrid style, notebook sizes and deep palette, readable
+    sizes, deterministic SVG output."""
+    rc = {
+        **sns.axes_style("whitegrid", rc={"font.family": ["DejaVu Sans"]}),
+        **sns.plotting_context("notebook"),
+        "axes.prop_cycle": mpl.cycler(color=sns.color_palette("deep")),
+    }
+    rc.update(
         {
             "figure.dpi": DPI,
             "savefig.dpi": DPI,
@@ -77,6 +82,18 @@ def set_theme() -> None:
             "svg.fonttype": "none",  # text stays text in SVG exports
         }
     )
+    return rc
+
+
+STYLE = _style()
+
+
+def styled():
+    """A block (or, as `@theme.styled()`, a function) inside which charts are drawn and saved in
+    the suite's style; rcParams are as before once it ends. Ticks, gridlines and constrained
+    layout read rcParams when a figure is drawn, not when it is made: saving a chart belongs
+    inside the block as much as making it."""
+    return mpl.rc_context(STYLE)
 
 
 def side_color(side: str) -> str:
