@@ -59,10 +59,12 @@ def generated(k: int, rng: random.Random) -> tuple[str, str, dict[str, str], lis
         drone_row = {"claimant": "Russia’s defence ministry", "claimant_side": "russia", "subject": "Ukrainian drones"}
         drone_row |= {"location": f"the {place} region", "country": "Russia"}
     shelling = f"The {place} governor said at least {killed} civilians were killed and {wounded} wounded when shells hit {town}."
+    # Two sources in three name their outlet and open with a headline; the third records neither.
+    headline = f"Made-up report from the {place} region" if k % 3 else ""
+    standfirst = "A made-up report for the tests of warclaims: its places and figures are invented."
     text = (
-        f"date {day.isoformat()} A made-up report for the tests of warclaims: its places and figures are invented.\n\n"
-        f"{territory}\n\n{drone}\n\n{shelling}\n"
-    )
+        f"{headline}\n\n" if headline else ""
+    ) + f"date {day.isoformat()} {standfirst}\n\n{territory}\n\n{drone}\n\n{shelling}\n"
     common = {"source_id": source_id, "notes": "Generated for the tests (tests/madeup.py)."}
     night = (day - timedelta(days=1)).isoformat(), day.isoformat()
     rows = [
@@ -126,7 +128,8 @@ def generated(k: int, rng: random.Random) -> tuple[str, str, dict[str, str], lis
         "source_id": source_id,
         "path": f"seeds/{source_id}.txt",
         "published": day.isoformat(),
-        "title": f"Made-up report from the {place} region",
+        "headline": headline,
+        "description": standfirst,
         "outlet": "The Test Gazette" if k % 3 else "",
         "url": f"https://example.org/made-up/{k}" if k % 3 else "",
     }
@@ -167,6 +170,10 @@ def write_table(root: Path, n: int, seed: int = 1) -> Path:
             }
         )
     _write(root / "data" / "events.csv", events, COLUMNS)
-    _write(root / "data" / "sources.csv", sources, "source_id,path,sha256,published,title,outlet,url".split(","))
+    _write(
+        root / "data" / "sources.csv",
+        sources,
+        "source_id,path,sha256,published,headline,description,outlet,url".split(","),
+    )
     _write(root / "data" / "skipped.csv", skipped, ["source_id", "number", "context", "reason"])
     return root

@@ -103,7 +103,10 @@ def test_pages_link_to_each_other_name_their_source_and_publish_their_claims(bro
     header = page.inner_text("header")
     assert "Showing in square miles" in header
     body = page.inner_text("body")  # the page's own sources, listed once, after its charts
-    assert "Source\n" in body and "outlet not recorded, 21 May 2025" in body.split("Source\n", 1)[1]
+    assert (
+        "Source\n" in body
+        and "article of 21 May 2025; headline and outlet not recorded" in body.split("Source\n", 1)[1]
+    )
     csv_href = page.eval_on_selector("header a[href$='.csv']", "e => e.getAttribute('href')")
     rows = (published / csv_href).read_text(encoding="utf-8").splitlines()
     assert rows[0].startswith("event_id,") and len(rows) == 4  # the page's rows: two territory claims, their event

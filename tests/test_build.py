@@ -427,7 +427,10 @@ def test_two_sets_drawing_the_same_figures_are_named(rebuilt):
 
 def test_the_index_names_its_sources_and_filters(built):
     index = (built / "reports" / "index.html").read_text(encoding="utf-8")
-    assert "Built from the claims read in these sources" in index and "outlet not recorded, 21 May 2025" in index
+    assert (
+        "Built from the claims read in these sources" in index
+        and "article of 21 May 2025; headline and outlet not recorded" in index
+    )
     # the index shows each report's headline and a small picture of its chart, never its parameters
     assert "Ukrainian servicemen: at least 6 killed and 10 wounded" in index and "claimant_sides" not in index
     assert ".thumb.webp" in index

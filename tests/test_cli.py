@@ -94,7 +94,7 @@ def test_validate_warns_for_a_source_it_cannot_cite_and_still_passes(tmp_path):
     assert out.returncode == 0 and out.stdout.startswith("ok: ")
     assert out.stderr.strip().splitlines() == [
         "data/sources.csv:2: outlet: warning: source '2025-05-21-putin-kursk' names no outlet and no url;"
-        " its pages say 'outlet not recorded'"
+        " its pages say the outlet is not recorded"
     ]
     sources = root / "data" / "sources.csv"
     text = sources.read_text(encoding="utf-8").rstrip("\n")

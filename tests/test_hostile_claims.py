@@ -4,7 +4,6 @@ what the validator accepts the charts can draw. One row per class of input."""
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import sys
 
@@ -137,7 +136,7 @@ def test_a_huge_cell_is_shortened_in_its_message(project):
     assert len(line) < 200 and line.endswith("… (10,000,000 characters)'")
 
 
-def test_an_empty_vocabulary_beside_a_large_table_prints_the_cause_first_and_a_page(project):
+def test_an_empty_vocabulary_beside_a_large_table_prints_the_cause_not_a_line_per_row(project):
     rows = read_rows(project / "data/events.csv")
     many = [dict(rows[4], event_id=f"killed-{i}") for i in range(20_000)]
     write_rows(project / "data/events.csv", rows + many)
@@ -151,10 +150,9 @@ def test_an_empty_vocabulary_beside_a_large_table_prints_the_cause_first_and_a_p
     lines = run.stderr.splitlines()
     assert run.returncode == 1
     assert lines[0].startswith("data/metrics.csv:1: file is empty")
-    assert len(lines) < 60
-    assert any(
-        re.fullmatch(r"data/events.csv: metric: … and 19,9\d\d more problems in this column", line) for line in lines
-    )
+    # a file that cannot be read has no ids to check the rows against: 20,000 "unknown metric" lines
+    # would bury its one problem
+    assert len(lines) == 2 and lines[1] == "1 problem found"
 
 
 def test_dollar_signs_in_table_text_are_printed_as_written(project):
@@ -164,7 +162,7 @@ def test_dollar_signs_in_table_text_are_printed_as_written(project):
         text = text.replace("Russia’s defence ministry", "Russia’s $\\foo$ ministry")
         path.write_text(text, encoding="utf-8")
     rows = read_rows(project / "data/sources.csv")
-    rows[0]["title"] = "Kremlin offers $5m and $9m"
+    rows[0]["headline"] = "Kremlin offers $5m and $9m"
     write_rows(project / "data/sources.csv", rows)
     claims = warclaims.load_claims(root=project)
     from warclaims import figures

@@ -72,12 +72,11 @@ ENTRIES = {
 }
 SOURCES = [
     {
-        "title": "Putin visits Kursk " + MARKUP,
+        "named": "“Putin visits Kursk " + MARKUP + "”",
+        "rest": ", AP, 21 May 2025",
         "url": "https://example.org/a?b=1&c=2",
-        "outlet": "AP",
-        "published": "2025-05-21",
     },
-    {"title": "A report", "published": "2025-05-22"},
+    {"named": "article of 22 May 2025", "rest": "; headline and outlet not recorded", "description": "A standfirst"},
 ]
 
 
@@ -126,7 +125,7 @@ def test_the_sources_and_the_count_of_reports():
     assert "5 reports, 2 failed" in page.text
     assert "(the claim table last changed on 21 May 2025)" in page.text
     assert f"“Putin visits Kursk {MARKUP}”, AP, 21 May 2025" in page.text
-    assert "“A report”, outlet not recorded, 22 May 2025" in page.text
+    assert "article of 22 May 2025; headline and outlet not recorded — “A standfirst”" in page.text
     assert not any(attrs.get("class") == "sources" for attrs in Page(index_html(ENTRIES, [])).all("ul"))
 
 

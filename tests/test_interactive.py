@@ -80,7 +80,7 @@ def test_every_claim_drawn_has_an_area_a_card_and_a_csv_row(asked, sel, name):
             assert area["x"] + area["w"] <= 100.01 and area["y"] + area["h"] <= 100.01
     rows = list(csv.DictReader(io.StringIO(q["csv"]["claims"])))
     assert {f"claim:{r['event_id']}" for r in rows} == expected
-    assert all(r["quote"] and r["claimant"] and r["title"] for r in rows)
+    assert all(r["quote"] and r["claimant"] and r["description"] for r in rows)
     for key in expected:
         card = q["cards"][key]
         row = sel.claims.set_index("event_id").loc[key.partition(":")[2]]

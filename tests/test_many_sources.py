@@ -181,11 +181,21 @@ def test_the_page_lists_its_sources_in_full_once(tables, tmp_path):
     text = prose.sources(Selection(tables[5], tables[5], ""))._repr_html_()
     assert text.startswith('<h2 id="Sources">Sources</h2>')
     assert text.count("<li>") == 5
-    assert "<li>“A made-up report whose outlet is not recorded”, outlet not recorded, 10 Aug 2025</li>" in text
-    assert '<a href="https://example.org/made-up/zarichne">“A made-up article about several places at once”</a>' in text
+    # what each source file records, and what it does not: neither made-up article has a headline
+    dubrava = (
+        "A made-up report for the tests of warclaims whose outlet is not recorded: its places and figures are invented."
+    )
+    assert (
+        f'<li>article of 10 Aug 2025; headline and outlet not recorded <span class="wc-standfirst">— “{dubrava}”</span></li>'
+        in text
+    )
+    assert (
+        '<li><a href="https://example.org/made-up/zarichne">The Test Gazette</a>, 9 Aug 2025; headline not recorded'
+        in text
+    )
     casualties = prose.sources(Selection(tables[5], tables[5], ""), "casualties")._repr_html_()
     assert casualties.count("<li>") == 4  # the report with no casualty claim is not a source of that page
-    assert "outlet is not recorded" not in casualties
+    assert "10 Aug 2025" not in casualties
 
 
 def test_a_source_address_reaches_the_link_as_stored(tables):

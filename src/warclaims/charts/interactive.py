@@ -46,7 +46,8 @@ CLAIM_COLUMNS = (
     "value_basis",
     "quote",
     "notes",
-    "title",
+    "headline",
+    "description",
     "outlet",
     "published",
     "url",
@@ -165,7 +166,7 @@ def claim_card(row, unit: str | None = None, also: str | None = None) -> dict:
         "head": head,
         "rows": rows,
         "quote": str(row["quote"]),
-        "source": source_line(row["title"], row.get("outlet"), row["published"], row.get("url")),
+        "source": source_line(row.get("headline"), row.get("outlet"), row["published"], row.get("url")),
     }
 
 

@@ -13,6 +13,7 @@ import pandas as pd
 from warclaims.charts.selection import Selection
 from warclaims.claims import vocabulary as vocab
 from warclaims.claims import wording
+from warclaims.claims.citing import cite, short_names
 from warclaims.claims.wording import markdown_text
 
 
@@ -358,9 +359,11 @@ class ClaimTable:
                 "Notes": claims["notes"].fillna("").astype(str),
             }
         )
+        self.names = short_names(
+            [(r.headline, r.outlet, r.published, str(r.source_id)) for r in self.sources.itertuples()]
+        )
         if len(self.sources) > 1:
-            titles = dict(zip(self.sources["source_id"].astype(str), self.sources["title"].astype(str), strict=True))
-            self.frame.insert(1, "Source", [titles[str(sid)] for sid in claims["source_id"]])
+            self.frame.insert(1, "Source", [self.names[n - 1] for n in self.source_of])
 
     def _repr_html_(self) -> str:
         """The table, every cell escaped; each cell carries its column name so narrow screens can show
@@ -396,10 +399,10 @@ class ClaimTable:
             f"every source ({len(self.frame):,})</label>"
         ]
         rules = []
-        for n, r in enumerate(self.sources.itertuples(), start=1):
+        for n, name in enumerate(self.names, start=1):
             options.append(
                 f'<label><input type="radio" name="warclaims-source" id="warclaims-source-{n}"> '
-                f"“{html.escape(str(r.title))}”, {r.published.day} {r.published:%b %Y} ({int(counts.get(n, 0)):,})</label>"
+                f"{html.escape(name)} ({int(counts.get(n, 0)):,})</label>"
             )
             rules.append(
                 f'.warclaims-claims:has(#warclaims-source-{n}:checked) tbody tr:not([data-source="{n}"]) {{ display: none; }}'
@@ -511,24 +514,26 @@ class SourceList:
     def __init__(self, listed: pd.DataFrame):
         self.items = []
         for r in listed.itertuples():
-            outlet = r.outlet if isinstance(r.outlet, str) and r.outlet.strip() else "outlet not recorded"
             url = r.url if isinstance(r.url, str) and r.url.strip() else None
-            self.items.append((f"“{r.title}”", url, f"{outlet}, {r.published.day} {r.published:%b %Y}"))
+            described = getattr(r, "description", None)
+            described = " ".join(described.split()) if isinstance(described, str) else ""
+            self.items.append((*cite(r.headline, r.outlet, r.published), url, described))
 
     def _repr_html_(self) -> str:
         if not self.items:
             return ""
         heading = "Sources" if len(self.items) != 1 else "Source"
         lines = []
-        for title, url, rest in self.items:
-            shown = html.escape(title)
+        for named, rest, url, described in self.items:
+            shown = html.escape(named)
             if url:  # an http(s) address with no space, quote or angle bracket (validated)
                 shown = f'<a href="{html.escape(url, quote=True)}">{shown}</a>'
-            lines.append(f"<li>{shown}, {html.escape(rest)}</li>")
+            about = f' <span class="wc-standfirst">— “{html.escape(described)}”</span>' if described else ""
+            lines.append(f"<li>{shown}{html.escape(rest)}{about}</li>")
         return f'<h2 id="{heading}">{heading}</h2>\n<ul class="warclaims-source-list">\n' + "\n".join(lines) + "\n</ul>"
 
     def __repr__(self) -> str:
-        return "\n".join(f"{title}, {rest}" + (f", {url}" if url else "") for title, url, rest in self.items)
+        return "\n".join(f"{named}{rest}" + (f", {url}" if url else "") for named, rest, url, _ in self.items)
 
 
 def sources(sel: Selection, family: str | None = None) -> SourceList:

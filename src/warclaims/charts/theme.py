@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
+from warclaims.claims.citing import cite
 from warclaims.claims.vocabulary import QUALIFIER_WORDS, QUALIFIERS, SIDE_LABELS
 from warclaims.claims.wording import format_window, side_phrase
 
@@ -206,18 +207,18 @@ def claimants_phrase(data: pd.DataFrame, most: int = 8) -> str:
     )
 
 
-def source_line(title: str, outlet: object, published, url: object = None) -> str:
-    """'“Title”, Outlet, 21 May 2025, https://…' (the outlet is said to be unrecorded when it is not known)."""
-    when = f"{pd.Timestamp(published).day} {pd.Timestamp(published):%b %Y}"
-    who = outlet if isinstance(outlet, str) and outlet.strip() else "outlet not recorded"
+def source_line(headline: object, outlet: object, published, url: object = None) -> str:
+    """'“Headline”, Outlet, 21 May 2025, https://…', or what is not recorded ('article of 21 May 2025;
+    headline and outlet not recorded'): `citing.cite`, with a long headline shortened."""
+    named, rest = cite(shortened(headline, 160) if isinstance(headline, str) else None, outlet, pd.Timestamp(published))
     link = f", {url}" if isinstance(url, str) and url.strip() else ""
-    return f"“{shortened(title, 160)}”, {who}, {when}{link}"
+    return f"{named}{rest}{link}"
 
 
 def page_sources(data: pd.DataFrame) -> pd.DataFrame:
-    """The distinct sources of `data` (title, outlet, published, url), in order of publication."""
-    columns = [c for c in ("source_id", "title", "outlet", "published", "url") if c in data.columns]
-    key = ["source_id"] if "source_id" in columns else ["title", "published"]
+    """The distinct sources of `data` (headline, description, outlet, published, url), in order of publication."""
+    columns = [c for c in ("source_id", "headline", "description", "outlet", "published", "url") if c in data.columns]
+    key = ["source_id"] if "source_id" in columns else ["headline", "published"]
     return data[columns].drop_duplicates(subset=key).sort_values("published", kind="stable")
 
 
@@ -228,7 +229,7 @@ def sources_phrase(data: pd.DataFrame) -> str:
     if len(sources) > 1:
         return f"{len(sources)} sources, listed at the end of the page"
     return "; ".join(
-        source_line(r.title, getattr(r, "outlet", None), r.published, getattr(r, "url", None))
+        source_line(getattr(r, "headline", None), getattr(r, "outlet", None), r.published, getattr(r, "url", None))
         for r in sources.itertuples()
     )
 

@@ -68,7 +68,7 @@ class CheckedTable:
 
 def source_warnings(checked: CheckedTable) -> list[Problem]:
     """What a page cannot cite though the table is valid: each source with neither an outlet nor an
-    address (url), which pages cite as "outlet not recorded". Warnings: `validate` prints them and
+    address (url), which pages cite as "outlet not recorded" (`citing.cite`). Warnings: `validate` prints them and
     still passes, since the seed the table starts from names neither."""
     if "sources" not in checked.tables:
         return []
@@ -81,7 +81,7 @@ def source_warnings(checked: CheckedTable) -> list[Problem]:
             table.path,
             table.line_of(int(i)),
             "outlet",
-            f"warning: source {f.at[i, 'source_id']!r} names no outlet and no url; its pages say 'outlet not recorded'",
+            f"warning: source {f.at[i, 'source_id']!r} names no outlet and no url; its pages say the outlet is not recorded",
         )
         for i in bare
     ]
@@ -139,7 +139,7 @@ def _check_schema(table: RawTable, spec: pa.DataFrameSchema) -> list[Problem]:
 
 def _read(kind: str, path: Path, spec: pa.DataFrameSchema, out: CheckedTable, shown: str) -> RawTable | None:
     try:
-        table = read_csv(path, shown, schema.columns(spec), schema.required_columns(spec))
+        table = read_csv(path, shown, schema.columns(spec), schema.required_columns(spec), schema.RENAMED.get(kind))
     except ClaimTableError as exc:
         out.problems.extend(exc.problems)
         return None
@@ -315,8 +315,10 @@ def check_all(
     out = CheckedTable()
     source_table = _read("sources", paths["sources"], schema.sources_schema(), out, shown["sources"])
     metric_table = _read("metrics", paths["metrics"], schema.metrics_schema(), out, shown["metrics"])
-    source_ids = list(source_table.frame["source_id"]) if source_table else []
-    metric_ids = list(metric_table.frame["metric"]) if metric_table else []
+    # A file that cannot be read has no ids to check references against: its own problems are
+    # the ones to report, not one "unknown id" per row that refers to it (validation fails either way).
+    source_ids = list(source_table.frame["source_id"]) if source_table else None
+    metric_ids = list(metric_table.frame["metric"]) if metric_table else None
     if source_table:
         _check_sources(source_table, root, out)
     if metric_table:

@@ -64,7 +64,9 @@ def _typed_events(raw: pd.DataFrame, source_ids: list[str], metric_ids: list[str
 def _typed_sources(checked: CheckedTable) -> pd.DataFrame:
     f = blank_as_empty(checked.frame("sources"))
     f["published"] = pd.to_datetime(f["published"], format="%Y-%m-%d")
-    return f.astype(dict.fromkeys(("source_id", "path", "sha256", "title", "outlet", "url"), "string"))
+    return f.astype(
+        dict.fromkeys(("source_id", "path", "sha256", "headline", "description", "outlet", "url"), "string")
+    )
 
 
 def _typed_metrics(checked: CheckedTable) -> pd.DataFrame:
@@ -109,7 +111,7 @@ def load_claims(
     metrics: str | Path | None = None,
     root: Path | None = None,
 ) -> pd.DataFrame:
-    """The claim table joined with its metric (family, unit, label) and source (title, outlet, url, published)."""
+    """The claim table joined with its metric (family, unit, label) and source (headline, description, outlet, url, published)."""
     root = root or repo_root()
     entry = cache.entry_path(root, {"events": events, "sources": sources, "metrics": metrics})
     if entry is not None and entry in _CLAIMS:
@@ -135,6 +137,6 @@ def preload_claims(root: Path, folder: Path) -> bool:
 def _joined(checked: CheckedTable) -> pd.DataFrame:
     ev = _events_of(checked)
     metric_rows = _typed_metrics(checked).rename(columns={"label": "metric_label"})
-    source_rows = _typed_sources(checked)[["source_id", "title", "outlet", "url", "published"]]
+    source_rows = _typed_sources(checked)[["source_id", "headline", "description", "outlet", "url", "published"]]
     out = ev.merge(metric_rows.astype({"metric": ev["metric"].dtype}), on="metric", how="left")
     return out.merge(source_rows.astype({"source_id": ev["source_id"].dtype}), on="source_id", how="left")

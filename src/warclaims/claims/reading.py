@@ -48,8 +48,11 @@ def _decode(data: bytes, shown: str) -> str:
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
-def read_csv(path: Path, shown: str, columns: list[str], required: list[str] | None = None) -> RawTable:
-    """Read `path` into text cells, checking the header against `columns` (all required unless `required` says)."""
+def read_csv(
+    path: Path, shown: str, columns: list[str], required: list[str] | None = None, renamed: dict | None = None
+) -> RawTable:
+    """Read `path` into text cells, checking the header against `columns` (all required unless
+    `required` says); `renamed` maps a column the table once had to what became of it."""
     try:
         data = read_regular(path)
     except FileNotFoundError:
@@ -72,7 +75,7 @@ def read_csv(path: Path, shown: str, columns: list[str], required: list[str] | N
     fast = _read_plain(text)
     if fast is not None:
         records, starts = fast
-        return _finish(shown, records, starts, columns, required)
+        return _finish(shown, records, starts, columns, required, renamed)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     records: list[list[str]] = []
     starts: list[int] = []
@@ -95,7 +98,7 @@ def read_csv(path: Path, shown: str, columns: list[str], required: list[str] | N
             msg = f'cannot parse this row ({exc}); write a " inside a quoted field as ""'
         raise ClaimTableError([Problem(shown, start, "", msg)]) from None
 
-    return _finish(shown, records, starts, columns, required)
+    return _finish(shown, records, starts, columns, required, renamed)
 
 
 def _read_plain(text: str) -> tuple[list[list[str]], list[int]] | None:
@@ -124,7 +127,12 @@ def _read_plain(text: str) -> tuple[list[list[str]], list[int]] | None:
 
 
 def _finish(
-    shown: str, records: list[list[str]], starts: list[int], columns: list[str], required: list[str] | None
+    shown: str,
+    records: list[list[str]],
+    starts: list[int],
+    columns: list[str],
+    required: list[str] | None,
+    renamed: dict | None = None,
 ) -> RawTable:
     header, header_line = records[0], starts[0]
     problems: list[Problem] = []
@@ -146,6 +154,8 @@ def _finish(
         if name not in columns:
             close = difflib.get_close_matches(name, [c for c in columns if c not in stripped], n=1)
             hint = f"; did you mean '{close[0]}'?" if close else f"; known columns: {', '.join(columns)}"
+            if name in (renamed or {}):
+                hint = f"; {renamed[name]}"
             problems.append(Problem(shown, header_line, f"column {i}", f"unknown column '{shorten(name)}'{hint}"))
     for name in required:
         if name not in stripped:

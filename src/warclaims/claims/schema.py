@@ -65,11 +65,26 @@ def _one_of(values: list[str], what: str = "one of") -> pa.Check:
     )
 
 
+def _refers_to(ids: list[str] | None, what: str) -> list[pa.Check]:
+    """A reference to another file's ids; none to check when that file could not be read (None):
+    its own problems say why, once, instead of one per row that refers to it."""
+    return [] if ids is None else [_one_of(ids, what)]
+
+
 def _text(
     description: str, *, nullable: bool = False, checks: list[pa.Check] | None = None, unique: bool = False
 ) -> pa.Column:
     # dtype None: every cell is text by construction (reading.read_csv), so pandera skips a per-cell type scan.
     return pa.Column(None, checks=checks or [], nullable=nullable, unique=unique, description=description)
+
+
+# Columns a table once had, and what became of each: a table in the old layout is told how to move.
+RENAMED = {
+    "sources": {
+        "title": "it is now two columns: headline (the text's headline, empty where the source file gives"
+        " none) and description (a standfirst or summary)",
+    }
+}
 
 
 def sources_schema() -> pa.DataFrameSchema:
@@ -86,7 +101,16 @@ def sources_schema() -> pa.DataFrameSchema:
                 checks=[pa.Check.str_matches(_SHA256, error="must be 64 lowercase hex digits")],
             ),
             "published": _text(f"Publication date ({_DATES}).", checks=_iso_date()),
-            "title": _text("The text's title or standfirst, verbatim."),
+            "headline": _text(
+                "The text's headline, verbatim; empty where the source file gives none (a standfirst"
+                " is not a headline: it goes in description).",
+                nullable=True,
+            ),
+            "description": _text(
+                "A line the source file gives that describes the text (its standfirst or summary),"
+                " verbatim; empty where there is none.",
+                nullable=True,
+            ),
             "outlet": _text(
                 "The outlet that published it (a newspaper, agency or site); empty where it is not known.",
                 nullable=True,
@@ -123,10 +147,10 @@ def metrics_schema() -> pa.DataFrameSchema:
     )
 
 
-def skipped_schema(source_ids: list[str]) -> pa.DataFrameSchema:
+def skipped_schema(source_ids: list[str] | None) -> pa.DataFrameSchema:
     return pa.DataFrameSchema(
         {
-            "source_id": _text("A sources.csv id.", checks=[_one_of(source_ids, "a source_id from data/sources.csv")]),
+            "source_id": _text("A sources.csv id.", checks=_refers_to(source_ids, "a source_id from data/sources.csv")),
             "number": _text('The number as the text writes it ("540", "three").'),
             "context": _text("A verbatim snippet of the text around the number, to say which occurrence."),
             "reason": _text("Why this number is not a claim row."),
@@ -136,7 +160,7 @@ def skipped_schema(source_ids: list[str]) -> pa.DataFrameSchema:
     )
 
 
-def events_schema(source_ids: list[str], metrics: list[str]) -> pa.DataFrameSchema:
+def events_schema(source_ids: list[str] | None, metrics: list[str] | None) -> pa.DataFrameSchema:
     return pa.DataFrameSchema(
         {
             "event_id": _text(
@@ -146,7 +170,7 @@ def events_schema(source_ids: list[str], metrics: list[str]) -> pa.DataFrameSche
             ),
             "source_id": _text(
                 "The source the claim is read from (sources.csv).",
-                checks=[_one_of(source_ids, "a source_id from data/sources.csv")],
+                checks=_refers_to(source_ids, "a source_id from data/sources.csv"),
             ),
             "incident": _text(
                 "Slug grouping the rows about one happening (e.g. killed and wounded in the same strike).",
@@ -158,7 +182,7 @@ def events_schema(source_ids: list[str], metrics: list[str]) -> pa.DataFrameSche
             "date_end": _text(f"Last day of that window ({_DATES}), on or after date_start.", checks=_iso_date()),
             "date_text": _text('The text\'s own words for when ("Tuesday night", "late April").'),
             "metric": _text(
-                "What is claimed (metrics.csv).", checks=[_one_of(metrics, "a metric from data/metrics.csv")]
+                "What is claimed (metrics.csv).", checks=_refers_to(metrics, "a metric from data/metrics.csv")
             ),
             "value": _text(
                 f"The claimed number, from 0 to {MAX_VALUE:,}, in digits 0-9; empty only for `event` rows.",
@@ -203,7 +227,7 @@ def required_columns(schema: pa.DataFrameSchema) -> list[str]:
     """Columns a file must have in its header: all but the optional extras of events.csv."""
     optional = {
         "events": {"subject", "duration_hours", "qualifier_text"},
-        "sources": {"outlet", "url"},
+        "sources": {"headline", "description", "outlet", "url"},
     }.get(schema.name, set())
     return [c for c in schema.columns if c not in optional]
 

@@ -11,6 +11,7 @@ leaves a half-written report, and a failed report keeps its last good HTML publi
 from __future__ import annotations
 
 import contextlib
+import datetime
 import json
 import os
 import re
@@ -21,6 +22,7 @@ from pathlib import Path
 
 from warclaims import interrupts
 from warclaims.charts.parameters import describe
+from warclaims.claims.citing import cite
 from warclaims.paths import build_cache, temporary_name, write_atomic, write_new
 from warclaims.reports import workers
 from warclaims.reports.digests import Digests, claims_csv_name, sha256
@@ -450,14 +452,31 @@ def navigation(root: Path, reports: list[Report]) -> list[dict]:
 
 
 def read_sources(root: Path) -> list[dict]:
-    """data/sources.csv as the index names the sources (title, outlet, date, address); none when it
+    """data/sources.csv as the index cites the sources (`citing.cite`, the address, the description); none when it
     cannot be read (validation says why)."""
     try:
         rows = source_rows(root)
     except ReportListError:
         return []
-    keep = ("source_id", "title", "outlet", "published", "url")
-    return [{k: (row.get(k) or "").strip() for k in keep} for row in rows]
+    cited = []
+    for row in rows:
+        try:
+            published = datetime.date.fromisoformat((row.get("published") or "").strip())
+        except ValueError:  # the validator names the cell; the index lists what it can cite
+            continue
+        named, rest = cite(row.get("headline"), row.get("outlet"), published)
+        url = (row.get("url") or "").strip()
+        described = " ".join((row.get("description") or "").split())
+        cited.append(
+            {
+                "source_id": (row.get("source_id") or "").strip(),
+                "named": named,
+                "rest": rest,
+                "url": url,
+                "description": described,
+            }
+        )
+    return cited
 
 
 def data_changed(root: Path) -> str | None:
