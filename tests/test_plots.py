@@ -366,3 +366,10 @@ def test_charts_neither_change_nor_read_the_global_style(claims, make):
     own = {"font.size": 20, "axes.grid": False, "axes.facecolor": "black", "lines.linewidth": 9, "xtick.major.size": 9}
     with mpl.rc_context(own):
         assert getattr(figures, make)(claims).png() == png
+
+
+def test_drone_cards_of_the_same_days_say_the_texts_own_words_for_when(claims):
+    ax = charts.plot_drone_claims(claims)
+    shown = [t.get_text().replace("\n", " ") for t in ax.texts]
+    assert "When: 20–21 May 2025 (the text: “Tuesday night and Wednesday morning”)" in shown
+    assert "When: 20–21 May 2025 (the text: “On Wednesday”)" in shown

@@ -189,9 +189,13 @@ def _callout_lines(row) -> list[tuple[str, str]]:
     lines = []
     if isinstance(row.location, str) and row.location.strip():
         lines.append((theme.label_text(f"Where: {row.location}", 40, phone=44), "detail"))
-    lines.append(
-        (theme.label_text(f"When: {wording.format_window(row.date_start, row.date_end)}", 40, phone=44), "detail")
-    )
+    # The text's own words for when beside the window: two cards of the same days read as the two
+    # statements they are ("Tuesday night and Wednesday morning", "On Wednesday"), not one night's parts.
+    when = f"When: {wording.format_window(row.date_start, row.date_end)}"
+    said = " ".join(row.date_text.split()) if isinstance(row.date_text, str) else ""
+    if 0 < len(said) <= 60:  # longer words for when are in the claim's card on the page, whole
+        when += f" (the text: “{said}”)"
+    lines.append((theme.label_text(when, 40, phone=44), "detail"))
     if pd.notna(row.duration_hours):
         lines.append((theme.label_text(f"{wording.rate_phrase(row)}, if spread evenly", 40, phone=44), "detail"))
     lines.append(
