@@ -59,6 +59,12 @@ class Tags(HTMLParser):
         self.tags.append((tag, dict(attrs)))
 
 
+def heading_of(path) -> str:
+    """The text of the page's one H1 (without its anchor)."""
+    [h1] = re.findall(r"<h1[^>]*>(.*?)</h1>", path.read_text(encoding="utf-8"), re.S)
+    return re.sub(r"<[^>]+>|¶", "", h1).strip()
+
+
 def tags_of(path):
     parser = Tags()
     parser.feed(path.read_text(encoding="utf-8"))
@@ -387,6 +393,11 @@ def test_entry_with_the_attack_dataset_present_builds_the_context_chart(rebuilt)
         "drone_interceptions--air-force-context--drone_claims.png",
         "drone_interceptions--air-force-context--drone_context.png",
     ]
+    # The headline names the dataset beside the claims, never its count of other drones (Russia's,
+    # launched at Ukraine) as if it answered the claims.
+    context = heading_of(rebuilt / "reports" / "drone_interceptions--air-force-context.html")
+    assert context.endswith("; beside the Ukrainian Air Force’s nightly counts")
+    assert not re.search(r"\d", context.split("; beside", 1)[1])
     manifest = json.loads((rebuilt / "reports" / "manifest.json").read_text())
     assert (
         "data/external/attacks/missile_attacks_daily.csv"
@@ -469,6 +480,9 @@ def test_a_refreshed_dataset_rebuilds_exactly_the_reports_that_use_it(rebuilt, m
         "casualties--general-staff-context--casualties.png",
         "casualties--general-staff-context--losses_context.png",
     ]
+    context = heading_of(rebuilt / "reports" / "casualties--general-staff-context.html")
+    assert context.endswith("; beside the Ukrainian General Staff’s daily claims of Russian losses")
+    assert context != heading_of(rebuilt / "reports" / "casualties--ukraine.html")  # the same claims, no dataset
     # A refresh of the fetched file: that report is rebuilt, the others are not.
     records = json.loads((folder / "russia_losses_personnel.json").read_text())
     records.append({"date": "2025-05-30", "personnel": records[-1]["personnel"] + 1000, "personnel*": "about"})

@@ -4,6 +4,7 @@ side as the text qualifies it, who claims it, and what a context dataset beside 
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 import warclaims
 from warclaims.charts import headlines
@@ -15,15 +16,36 @@ def _claims():
 
 def test_a_family_headline_names_each_sides_leading_claim_with_its_claimant():
     found = headlines.family_headline(_claims(), "drones")
-    # two incidents: each named, so the figures never read as parts of one count
-    assert found.title.startswith(
-        "Ukrainian drones: 159 drones intercepted (Drone night), according to Russia’s defence ministry; "
-    )
+    # two incidents: too long for a headline, so it names the largest claim and counts the other;
+    # the dek says both whole, each incident named, so the figures never read as parts of one count
     assert (
-        "10 drones that reached the target area (Oryol plant strike), according to the Ukrainian military"
-        in found.title
+        found.title
+        == "Ukrainian drones: 159 drones intercepted, according to Russia’s defence ministry, and 1 more drone claim"
+    )
+    assert found.dek.startswith(
+        "Ukrainian drones: 159 drones intercepted (Drone night), according to Russia’s defence ministry; "
+        "10 drones that reached the target area (Oryol plant strike), according to the Ukrainian military. "
     )
     assert "never added" in found.dek and "20–21 May 2025" in found.dek and "not" not in found.title.lower()
+
+
+@pytest.mark.parametrize("length", [10, 60, 300])
+def test_a_headline_is_as_full_as_fits_and_the_dek_says_it_whole(length):
+    claims = _claims()
+    claims["claimant"] = claims["claimant"].astype(str)
+    claims.loc[claims["claimant_side"] == "russia", "claimant"] = "R" * length
+    for family in ("drones", "casualties", "territory"):
+        found = headlines.family_headline(claims, family)
+        full = headlines.claims_phrase(
+            headlines.lead_claims(claims[(claims["family"] == family) & claims["value"].notna()])
+        )
+        if len(full) <= headlines.HEADLINE_MOST:
+            assert found.title == full and not found.dek.startswith(full)  # said once
+        else:
+            assert found.dek.startswith(full + ".")  # nothing the headline leaves out is lost
+            assert len(found.title) <= headlines.HEADLINE_MOST
+            if length > headlines.HEADLINE_MOST:  # a claimant too long for it is named by its side
+                assert "R" * length not in found.title and "according to Russia" in found.title
 
 
 def test_one_claimants_figures_for_one_incident_are_named_together():
@@ -35,15 +57,20 @@ def test_one_claimants_figures_for_one_incident_are_named_together():
 
 def test_a_territory_claim_carries_the_texts_words_for_when():
     found = headlines.family_headline(_claims(), "territory", unit="mi2")
-    assert "nearly 540 sq mi (“at the height of the incursion”), according to Ukrainian forces" in found.title
-    assert found.title.index("Ukrainian forces;") < found.title.index("according to Russia")  # in date order
+    # the text's words for when make the headline too long: the dek says them
+    assert "nearly 540 sq mi (“at the height of the incursion”), according to Ukrainian forces" in found.dek
+    assert (
+        found.title
+        == "Kursk territory held by Ukrainian forces: nearly 540 sq mi, according to Ukraine; 0 sq mi, according to Russia"
+    )
+    assert found.title.index("Ukraine;") < found.title.index("according to Russia")  # in date order
 
 
 def test_more_claims_than_named_are_counted_and_no_claims_say_so():
     claims = _claims()
     extra = claims[claims["event_id"] == "drone-night-intercepted-russia"].assign(event_id="another", value=12.0)
     found = headlines.family_headline(pd.concat([claims, extra]), "drones")
-    assert found.title.endswith(", and 1 more drone claim") and found.dek.startswith("3 drone claims")
+    assert found.title.endswith(", and 2 more drone claims") and "3 drone claims" in found.dek
     assert headlines.family_headline(claims.iloc[0:0], "drones").title == "No drone claims in this selection"
 
 

@@ -50,7 +50,7 @@ def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _what(row, unit: str, *, subject: bool = True) -> str:
+def _what(row, unit: str, *, subject: bool = True, when: bool = True) -> str:
     """'159 drones intercepted', 'at least 6 killed', 'nearly 1,400 km² of Kursk territory held by …'
     (without the subject when the headline names it once, before the claims); a territory claim
     with its window, which its value means nothing without."""
@@ -58,6 +58,9 @@ def _what(row, unit: str, *, subject: bool = True) -> str:
     value = wording.claim_value(row, unit if area else None)
     about = row.get("subject")
     if str(row.get("family")) == vocab.TERRITORY:
+        text = f"{value} of {about.strip()}" if subject and isinstance(about, str) and about.strip() else value
+        if not when:
+            return text
         said = row.get("date_text")
         if isinstance(said, str) and 0 < len(said.strip()) <= 40:  # the text's own words for when
             said = said.strip()
@@ -67,7 +70,6 @@ def _what(row, unit: str, *, subject: bool = True) -> str:
         else:
             wide = (row["date_end"] - row["date_start"]) > pd.Timedelta(days=7)
             when = ("some day in " if wide else "") + wording.format_window(row["date_start"], row["date_end"])
-        text = f"{value} of {about.strip()}" if subject and isinstance(about, str) and about.strip() else value
         return f"{text} ({when})"
     return f"{value} {str(row['metric_label']).lower()}"
 
@@ -98,10 +100,17 @@ def lead_claims(valued: pd.DataFrame, most: int = 2) -> list:
     return sorted(out, key=lambda g: (g["date_start"].min(), g["date_end"].max()))
 
 
-def claims_phrase(groups: list, unit: str = "km2") -> str:
+def _by_side(row) -> str:
+    """Who makes a claim, in a headline short of room: its side ('Russia'), or the publisher's own account."""
+    side = str(row["claimant_side"])
+    return vocab.SIDE_LABELS[side] if side in ("russia", "ukraine") else str(row["claimant"])
+
+
+def claims_phrase(groups: list, unit: str = "km2", *, by_side: bool = False, when: bool = True) -> str:
     """'Ukrainian servicemen: at least 6 killed and 10 wounded, according to Ukraine’s national
     guard; …': each group is one claimant's figures for one incident; a subject they all share is
-    named once, first."""
+    named once, first. Shorter: each claimant by its side (`by_side`), a territory claim without
+    the text's words for when (`when`)."""
     every = [r for group in groups for _, r in group.iterrows()]
     subjects = {
         r.get("subject").strip() for r in every if isinstance(r.get("subject"), str) and r.get("subject").strip()
@@ -117,11 +126,12 @@ def claims_phrase(groups: list, unit: str = "km2") -> str:
         rows = [r for _, r in group.iterrows()]
         own = {str(r.get("subject")) for r in rows if isinstance(r.get("subject"), str)}
         territory = all(str(r.get("family")) == vocab.TERRITORY for r in rows)
-        figures = theme._join([_what(r, unit, subject=not shared) for r in rows])
+        figures = theme._join([_what(r, unit, subject=not shared, when=when) for r in rows])
         about = [next(iter(own))] if not shared and len(own) == 1 and not territory else []
         if len(incidents) > 1 and not territory:  # its name, without the dates the dek gives
             about.append(re.sub(r",? (on )?\d.*$", "", wording.incident_label(rows[0]["incident"], *_window(group))))
-        parts.append(f"{figures}{' (' + '; '.join(about) + ')' if about else ''}, according to {rows[0]['claimant']}")
+        who = _by_side(rows[0]) if by_side else rows[0]["claimant"]
+        parts.append(f"{figures}{' (' + '; '.join(about) + ')' if about else ''}, according to {who}")
     text = "; ".join(parts)
     return f"{_capital(shared)}: {text}" if shared else _capital(text)
 
@@ -145,6 +155,30 @@ def _counted(valued: pd.DataFrame, noun: str) -> str:
     )
 
 
+HEADLINE_MOST = 110  # characters: a headline is read at a glance; the dek under it says the rest
+
+
+def _more(valued: pd.DataFrame, groups: list, noun: str) -> str:
+    shown = sum(len(g) for g in groups)
+    more = len(valued) - shown
+    return f", and {more:,} more {noun} claim{'s' * (more != 1)}" if more > 0 else ""
+
+
+def _fitting(valued: pd.DataFrame, groups: list, unit: str, noun: str, found: str) -> str:
+    """The headline: the leading claims as fully as fits in HEADLINE_MOST characters, each step
+    shorter (claimants by side; a territory claim without its words for when; then the one largest
+    claim, with a count of the rest), with what the context shows after them; the shortest when
+    none fits."""
+    lead = [max(groups, key=lambda g: (g["value"].max(), g["date_end"].max()))]
+    tries = [
+        claims_phrase(chosen, unit, by_side=by_side, when=when) + _more(valued, chosen, noun)
+        for chosen in (groups, lead)
+        for by_side, when in ((False, True), (True, True), (True, False))
+    ]
+    tries = [t + (f"; {found}" if found else "") for t in dict.fromkeys(tries)]
+    return next((t for t in tries if len(t) <= HEADLINE_MOST), min(tries, key=len))
+
+
 def family_headline(
     rows: pd.DataFrame,
     family: str,
@@ -161,13 +195,10 @@ def family_headline(
     if valued.empty:
         return Headline(f"No {noun} claims in this selection", "Nothing is drawn: no claim of this kind matches.")
     groups = lead_claims(valued)
-    title = claims_phrase(groups, unit)
-    shown = sum(len(g) for g in groups)
-    if len(valued) > shown:
-        title += f", and {len(valued) - shown:,} more {noun} claim{'s' * (len(valued) - shown != 1)}"
-    if found:
-        title += f"; {found}"
-    dek = _capital(_counted(valued, f"{noun} ")) + "."
+    full = claims_phrase(groups, unit) + _more(valued, groups, noun)
+    title = _fitting(valued, groups, unit, noun, found)
+    dek = "" if title.startswith(full) else f"{full}. "  # the headline was shortened: the dek says it whole
+    dek += _capital(_counted(valued, f"{noun} ")) + "."
     if family == vocab.DRONES and len(valued) > 1:
         dek += " Each is one party’s statement about its own operation, never added to another."
     if beside:

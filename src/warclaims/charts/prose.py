@@ -120,8 +120,13 @@ def headline(
 
         found, beside = headlines.context_phrases(attacks, "attacks")
         _first, last, nights = nights_around_article(sel.all_claims, attacks.frame, 1)
-        if last in nights.index and pd.notna(nights.loc[last, "launched"]):  # the figure the chart and prose give
-            found = f"the Air Force counted {int(nights.loc[last, 'launched']):,} Russian drones launched at Ukraine that night"
+        # The figure the chart and prose give, in the dek: it counts other drones (Russia's, launched at
+        # Ukraine) than the claims may, so the headline names the dataset beside them, not its number.
+        if last in nights.index and pd.notna(nights.loc[last, "launched"]):
+            beside += (
+                f" The Air Force counted {int(nights.loc[last, 'launched']):,} Russian drones launched at Ukraine"
+                f" on the night ending {wording.format_window(last, last)}."
+            )
     elif losses is not None:
         from warclaims.external.general_staff import days_around
 
@@ -131,7 +136,11 @@ def headline(
         if len(on):  # a statement dated D covers the 24 hours before it, as the prose says
             word = next(iter(series["qualifier"].dropna().astype(str)), "")
             who = losses.dataset.claimant if losses.dataset is not None else "the Ukrainian General Staff"
-            found = f"{who} claimed {word + ' ' if word else ''}{int(on.iloc[0]):,} Russian personnel lost that day"
+            day = pd.Timestamp(on.index[0])
+            beside += (
+                f" {who[:1].upper() + who[1:]} claimed {word + ' ' if word else ''}{int(on.iloc[0]):,} Russian"
+                f" personnel lost in the 24 hours before its statement of {wording.format_window(day, day)}."
+            )
     found = headlines.family_headline(rows, family, unit=unit, found=found, beside=beside)
     found.as_of = headlines.as_of(rows, context)
     return found
