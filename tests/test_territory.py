@@ -419,3 +419,30 @@ def test_a_regions_text_loses_control_characters_and_a_bad_line(tmp_path):
     assert region_label(path) == ("Kursk Oblast", "OSM[0m")
     assert region_beyond(path) == "Ukraine"
     assert len(region_lines(path)) == 1  # the line with a NaN is left off the maps
+
+
+def test_the_chart_labels_the_maps_figures_that_the_headline_gives(mapped):
+    """The largest area mapped as held and the map nearest the latest claim, on the line they come
+    from, in the dek's numbers (the two are made from one `maps.mapped_facts`)."""
+    import warclaims
+    from warclaims import figures
+    from warclaims.charts import headlines, theme
+
+    claims = warclaims.load_claims()
+    ax = figures.territory_figure(claims, mapped=mapped).figure.axes[0]
+    notes = {
+        t.get_gid(): " ".join(t.get_text().replace("\u00a0", " ").split())
+        for t in ax.texts
+        if (t.get_gid() or "").startswith("mapped:note:")
+    }
+    assert notes == {
+        "mapped:note:peak": "Largest mapped as held: about 900 km², 1 Sep 2024",
+        # the snapshot nearest the middle of Russia's "late April" (21–30 Apr): 25 km² still held, 67 grey
+        "mapped:note:near": "26 Apr 2025, the map nearest Russia’s claim: 25 km² held, 67 km² grey",
+    }
+    found, dek = headlines.mapped_finding(claims[claims["metric"] == "territory_held_km2"], mapped)
+    assert found.endswith("at most about 900 km² held") and "(1 Sep 2024)" in dek
+    assert "on 26 Apr 2025, the map nearest Russia’s claim, 25 km² held and 67 km² grey" in dek
+    with theme.narrow():  # a phone's time axis holds one note: the largest area
+        phone = figures.territory_figure(claims, mapped=mapped).narrow.axes[0]
+    assert [t.get_gid() for t in phone.texts if (t.get_gid() or "").startswith("mapped:note:")] == ["mapped:note:peak"]

@@ -235,35 +235,23 @@ def mapped_finding(rows: pd.DataFrame, mapped, unit: str = "km2") -> tuple[str, 
 
     if mapped is None or mapped.frame.empty or rows.empty:
         return "", ""
-    series = daily(mapped.frame)
-    window = series.loc[rows["date_start"].min() : rows["date_end"].max()]
-    if window.empty:
+    from warclaims.charts.maps import mapped_facts
+
+    facts = mapped_facts(daily(mapped.frame), rows)
+    if facts is None:
         return "", ""
     who = mapped.dataset.claimant.split(" (")[0] if getattr(mapped, "dataset", None) is not None else "DeepState"
-    held_first, held_last = wording.peak_days(window["held_km2"])
-    total = window["held_km2"] + window["grey_km2"]
-    last = rows.sort_values("date_end").iloc[-1]
-    total_first, total_last = wording.peak_days(total)
     # Rounded as every page rounds a mapped area, so "about": the largest is 901.3 km², "about 900".
-    found = f"{who}’s maps show at most about {wording.mapped_area(window['held_km2'].max(), unit)} held"
+    found = f"{who}’s maps show at most about {wording.mapped_area(facts.held, unit)} held"
     dek = (
-        f"The maps’ largest area held is about {wording.mapped_area(window['held_km2'].max(), unit)} "
-        f"({wording.format_window(held_first, held_last)}); with the grey zone, about "
-        f"{wording.mapped_area(total.max(), unit)} ({wording.format_window(total_first, total_last)})"
+        f"The maps’ largest area held is about {wording.mapped_area(facts.held, unit)} "
+        f"({wording.format_window(*facts.held_days)}); with the grey zone, about "
+        f"{wording.mapped_area(facts.total, unit)} ({wording.format_window(*facts.total_days)})"
     )
-
-    # the map beside the latest claim: the snapshot nearest the middle of its window, as the maps choose it
-    from warclaims.charts.maps import DATED_DAYS, nearest_snapshot
-
-    snaps = mapped.frame.sort_values("time").reset_index(drop=True)
-    dated = last["date_end"] - last["date_start"] <= pd.Timedelta(days=DATED_DAYS)
-    at = nearest_snapshot(snaps, last["date_start"], last["date_end"]) if dated else None
-    if at is not None:
-        near = snaps.loc[at]
-        day = pd.Timestamp(near["date"])
+    if facts.near is not None:  # the map beside the latest claim, as the maps choose it
         dek += (
-            f"; on {wording.format_window(day, day)}, the map nearest {last['claimant']}’s claim, "
-            f"{wording.mapped_area(near['held_km2'], unit)} held and {wording.mapped_area(near['grey_km2'], unit)} grey"
+            f"; on {wording.format_window(facts.near, facts.near)}, the map nearest {facts.near_claimant}’s claim, "
+            f"{wording.mapped_area(facts.near_held, unit)} held and {wording.mapped_area(facts.near_grey, unit)} grey"
         )
     return found, dek + "."
 

@@ -76,10 +76,54 @@ def nearest_snapshot(snaps: pd.DataFrame, start, end) -> int | None:
     inside = snaps[(snaps["date"] >= start) & (snaps["date"] <= end)]
     middle = start + (end - start) / 2
     days = (snaps["date"] - middle).abs()
-    at = int((inside["date"] - middle).abs().idxmin()) if len(inside) else int(days.idxmin())
+    near = (inside["date"] - middle).abs() if len(inside) else days
+    # the earlier of two days as near; of that day's snapshots, its last: the one the daily series
+    # (`territory.daily`) gives for the day, so the map and the figures beside it agree
+    day = snaps.loc[near[near == near.min()].index, "date"].min()
+    at = int(near[(near == near.min()) & (snaps.loc[near.index, "date"] == day)].index[-1])
     if not len(inside) and days[at] > pd.Timedelta(days=31):
         return None
     return at
+
+
+@dataclass
+class MappedFacts:
+    """What the maps show over a set of territory claims, in the numbers every part of a page gives
+    (headline, dek, chart, alt text): the largest area held and with the grey zone, each with the
+    run of days it lasts (`wording.peak_days`), and the map nearest the latest dated claim."""
+
+    held: float
+    held_days: tuple[pd.Timestamp, pd.Timestamp]
+    total: float
+    total_days: tuple[pd.Timestamp, pd.Timestamp]
+    near: pd.Timestamp | None = None  # the day of the map nearest the latest dated claim
+    near_held: float = 0.0
+    near_grey: float = 0.0
+    near_claimant: str = ""
+
+
+def mapped_facts(series: pd.DataFrame, rows: pd.DataFrame) -> MappedFacts | None:
+    """`series`: the daily mapped areas (`territory.daily`: index date, held_km2, grey_km2); `rows`:
+    the claims of the place the maps measure. None when no day of the claims' dates is mapped."""
+    window = series.loc[rows["date_start"].min() : rows["date_end"].max()].dropna(subset=["held_km2"])
+    if window.empty:
+        return None
+    total = window["held_km2"] + window["grey_km2"]
+    facts = MappedFacts(
+        float(window["held_km2"].max()),
+        wording.peak_days(window["held_km2"]),
+        float(total.max()),
+        wording.peak_days(total),
+    )
+    last = rows.sort_values("date_end").iloc[-1]
+    if last["date_end"] - last["date_start"] <= pd.Timedelta(days=DATED_DAYS):
+        days = series.dropna(subset=["held_km2"]).rename_axis("date").reset_index()
+        at = nearest_snapshot(days, last["date_start"], last["date_end"])
+        if at is not None:
+            facts.near = pd.Timestamp(days.at[at, "date"])
+            facts.near_held, facts.near_grey = float(days.at[at, "held_km2"]), float(days.at[at, "grey_km2"])
+            facts.near_claimant = str(last["claimant"])
+    return facts
 
 
 def choose_dates(frame: pd.DataFrame, claims: pd.DataFrame, unit: str = "km2") -> list[MapDate]:

@@ -639,6 +639,7 @@ def _territory_panel(ax: Axes, rows: pd.DataFrame, context: pd.DataFrame, unit: 
     unit_label, factor = vocab.UNITS[unit]
     if mapped is not None:
         _draw_mapped(ax, mapped, factor)
+        _mapped_notes(ax, mapped, rows, unit)
     for row in context.itertuples():  # e.g. the incursion the claims are about: named in the panel's title
         ax.axvspan(
             mdates.date2num(row.date_start),
@@ -1169,6 +1170,63 @@ def _draw_mapped(ax: Axes, mapped: pd.DataFrame, factor: float) -> None:
     ax.plot(
         x, held, color=theme.MAPPED_COLOR, lw=1.6, marker="o", ms=3, markevery=list(alone), zorder=2, gid="mapped:held"
     )
+
+
+NOTE_COLOR = "#00664A"  # the mapped series' green, darkened for small text on white (7:1)
+
+
+def _mapped_notes(ax: Axes, mapped: pd.DataFrame, rows: pd.DataFrame, unit: str) -> None:
+    """The maps' figures the headline and dek give, on the line they come from: the largest area
+    held (and the run of days it lasts), and the map nearest the latest dated claim with its held
+    and grey areas (Russia's "0" in late April sits on land still mapped held or grey). Direct
+    labels with a leader to the day, in the mapped series' colour."""
+    from warclaims.charts.maps import mapped_facts
+
+    facts = mapped_facts(mapped, rows)
+    if facts is None:
+        return
+    factor = vocab.UNITS[unit][1]
+    # On a phone the time axis is about 1.5 in wide: the largest area only, in short lines (the dek
+    # just above the chart gives the map nearest the claim in the same words).
+    width = 16 if theme.is_narrow() else 34
+
+    def area(km2: float) -> str:  # a number is never parted from its unit by a line break
+        return wording.mapped_area(km2, unit).replace(" ", "\u00a0")
+
+    style = {"fontsize": 8, "color": NOTE_COLOR, "annotation_clip": False, "va": "bottom"}
+    leader = {"arrowstyle": "-", "color": NOTE_COLOR, "lw": 0.8, "shrinkA": 1, "shrinkB": 2}
+    first, last = facts.held_days
+    at = mdates.date2num(first + (last - first) / 2)
+    view = ax.get_xlim()
+    right = at > view[0] + 0.6 * (view[1] - view[0]) if view[1] > view[0] else False
+    ax.annotate(
+        theme.label_text(
+            f"Largest mapped as held: about {area(facts.held)}, {wording.format_window(first, last)}",
+            width,
+        ),
+        xy=(at, facts.held * factor),
+        xytext=(-6 if right else 6, 34),
+        textcoords="offset points",
+        ha="right" if right else "left",
+        arrowprops=leader,
+        gid="mapped:note:peak",
+        **style,
+    ).set_in_layout(False)
+    if facts.near is not None and not theme.is_narrow():
+        ax.annotate(
+            theme.label_text(
+                f"{wording.format_window(facts.near, facts.near)}, the map nearest {facts.near_claimant}’s claim: "
+                f"{area(facts.near_held)} held, {area(facts.near_grey)} grey",
+                width,
+            ),
+            xy=(mdates.date2num(facts.near), (facts.near_held + facts.near_grey) * factor),
+            xytext=(-4, 64),
+            textcoords="offset points",
+            ha="right",
+            arrowprops=leader,
+            gid="mapped:note:near",
+            **style,
+        ).set_in_layout(False)
 
 
 # The grey zone: light and dotted, so it is not read as the event band (a flat grey wash) beside it.
