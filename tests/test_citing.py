@@ -28,3 +28,35 @@ def test_a_citation_says_what_is_not_recorded_instead_of_filling_it_in(headline,
 def test_sources_that_would_share_a_name_in_a_list_are_told_apart_by_their_id():
     names = short_names([(None, None, DAY, "a"), (None, None, DAY, "b"), ("H", None, DAY, "c"), (None, "AP", DAY, "d")])
     assert names == ["article of 21 May 2025 (a)", "article of 21 May 2025 (b)", "“H”, 21 May 2025", "AP, 21 May 2025"]
+
+
+def test_a_cell_that_only_looks_filled_is_not_recorded():
+    from warclaims.claims.citing import recorded
+
+    assert [recorded(v) for v in ("\u200b", " \u2060 ", "\ufeff", None, float("nan"))] == [""] * 5
+    assert recorded("  Two\n lines ") == "Two lines"
+    assert cite("\u200b", "\u200b\u200b", DAY) == ("article of 21 May 2025", "; headline and outlet not recorded")
+
+
+def test_the_index_cites_the_sources_as_the_pages_do(tmp_path):
+    """The index reads sources.csv without pandas: padded header names, invisible cells and a cell
+    longer than the csv module's default limit are read as the validator reads them."""
+    from warclaims.reports.build import read_sources
+
+    (tmp_path / "data").mkdir()
+    rows = [
+        "source_id, path ,sha256, published , headline ,description, outlet ,url",
+        "a,seeds/a.txt,0,2025-05-21,\u200b,\u2060,\u200b,\u200b",
+        f"b,seeds/b.txt,0,2025-05-22,{'H' * 200_000},,AP,https://example.org/b",
+    ]
+    (tmp_path / "data" / "sources.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    a, b = read_sources(tmp_path)
+    assert (a["named"], a["rest"], a["url"], a["description"]) == (
+        "article of 21 May 2025",
+        "; headline and outlet not recorded",
+        "",
+        "",
+    )
+    assert (
+        b["named"] == f"“{'H' * 200_000}”" and b["rest"] == ", AP, 22 May 2025" and b["url"] == "https://example.org/b"
+    )

@@ -193,3 +193,35 @@ def test_a_300_character_claimant_stays_readable_on_every_chart():
             for text in visible_texts(fig.figure):
                 box = text.get_window_extent()
                 assert box.x0 >= page.x0 - 1 and box.x1 <= page.x1 + 1, (fig.name, text.get_text()[:60])
+
+
+@pytest.mark.parametrize("name", ["sources.csv", "metrics.csv"])
+def test_a_referenced_file_with_only_its_header_is_the_one_problem(project, name):
+    path = project / "data" / name
+    path.write_text(path.read_text(encoding="utf-8").split("\n", 1)[0] + "\n", encoding="utf-8")
+    lines = report_lines(validate(root=project))
+    noun = "source" if name == "sources.csv" else "metric"
+    assert lines[0] == f"data/{name}:1: holds no {noun}: only a header; the claims refer to at least one"
+    assert all(line.startswith(f"data/{name}:") for line in lines)  # not one line per row that refers to it
+
+
+def test_a_symlink_loop_is_one_located_line(project):
+    path = project / "data" / "sources.csv"
+    path.unlink()
+    path.symlink_to("sources.csv")
+    run = subprocess.run(
+        [sys.executable, "-m", "warclaims", "validate"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "WARCLAIMS_ROOT": str(project)},
+    )
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    assert run.stderr.splitlines()[0].startswith("data/sources.csv: cannot be read: ")
+
+
+def test_a_headline_too_long_to_cite_on_every_page_is_named(project):
+    rows = read_rows(project / "data/sources.csv")
+    rows[0]["headline"] = "H" * 1_000_000
+    write_rows(project / "data/sources.csv", rows)
+    [line] = report_lines(validate(root=project))
+    assert line.startswith("data/sources.csv:2: headline: must be at most 300 characters; found 'HHH")

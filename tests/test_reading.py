@@ -109,6 +109,29 @@ def test_row_with_wrong_field_count(project):
     assert msg == "data/events.csv:3: row has 20 fields, the header has 19"
 
 
+@pytest.mark.parametrize(
+    "edit",
+    [
+        pytest.param(lambda line: line.rsplit(",", 1)[0], id="a field short"),
+        pytest.param(lambda line: line.replace(",", "\r", 1), id="a bare carriage return"),
+        pytest.param(lambda line: line.replace(",", "\u2028,", 1), id="a line separator in a cell"),
+    ],
+)
+def test_a_short_row_is_named_never_padded_into_the_wrong_columns(project, edit):
+    """A row in an older layout (one field fewer) must not pass with its cells one column off."""
+    path = project / "data/sources.csv"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines[1] = edit(lines[1])
+    path.write_text("\n".join(lines), encoding="utf-8")
+    found = messages(project)
+    if "\u2028" in lines[1]:
+        assert not any(
+            m.startswith("data/sources.csv") and "fields" in m for m in found
+        )  # U+2028 is text, not a line end
+    else:
+        assert found[0].startswith("data/sources.csv:2") and "fields, the header has 8" in found[0]
+
+
 def test_multiline_cell_keeps_later_line_numbers_right(project):
     from conftest import edit_row
 

@@ -134,3 +134,21 @@ def display(path: Path, root: Path | None = None) -> str:
         return Path(path).resolve().relative_to((root or repo_root()).resolve()).as_posix()
     except ValueError:
         return str(path)
+    except (OSError, RuntimeError):  # a symlink loop (RuntimeError before Python 3.13): named as written
+        with contextlib.suppress(ValueError, OSError, RuntimeError):
+            return Path(path).absolute().relative_to((root or repo_root()).absolute()).as_posix()
+        return str(path)
+
+
+@contextlib.contextmanager
+def csv_cells_of_any_size() -> Iterator[None]:
+    """A block in which the csv module reads a cell of any length (its default stops at 131,072
+    characters with an error that reads like bad quoting); the limit is put back after. The
+    schema bounds the columns where length matters."""
+    import csv
+
+    before = csv.field_size_limit(2**31 - 1)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(before)

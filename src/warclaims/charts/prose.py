@@ -13,7 +13,7 @@ import pandas as pd
 from warclaims.charts.selection import Selection
 from warclaims.claims import vocabulary as vocab
 from warclaims.claims import wording
-from warclaims.claims.citing import cite, short_names
+from warclaims.claims.citing import cite, recorded, short_names
 from warclaims.claims.wording import markdown_text
 
 
@@ -523,9 +523,8 @@ class SourceList:
     def __init__(self, listed: pd.DataFrame):
         self.items = []
         for r in listed.itertuples():
-            url = r.url if isinstance(r.url, str) and r.url.strip() else None
-            described = getattr(r, "description", None)
-            described = " ".join(described.split()) if isinstance(described, str) else ""
+            url = recorded(r.url) or None
+            described = recorded(getattr(r, "description", None))
             self.items.append((*cite(r.headline, r.outlet, r.published), url, described))
 
     def _repr_html_(self) -> str:

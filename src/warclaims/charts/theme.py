@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
-from warclaims.claims.citing import cite
+from warclaims.claims.citing import cite, recorded
 from warclaims.claims.vocabulary import QUALIFIER_WORDS, QUALIFIERS, SIDE_LABELS
 from warclaims.claims.wording import format_window, side_phrase
 
@@ -209,9 +209,10 @@ def claimants_phrase(data: pd.DataFrame, most: int = 8) -> str:
 
 def source_line(headline: object, outlet: object, published, url: object = None) -> str:
     """'“Headline”, Outlet, 21 May 2025, https://…', or what is not recorded ('article of 21 May 2025;
-    headline and outlet not recorded'): `citing.cite`, with a long headline shortened."""
-    named, rest = cite(shortened(headline, 160) if isinstance(headline, str) else None, outlet, pd.Timestamp(published))
-    link = f", {url}" if isinstance(url, str) and url.strip() else ""
+    headline and outlet not recorded'): `citing.cite`, the headline whole (the schema bounds it), since
+    a headline cut inside its quotation marks would read as the headline."""
+    named, rest = cite(headline, outlet, pd.Timestamp(published))
+    link = f", {recorded(url)}" if recorded(url) else ""
     return f"{named}{rest}{link}"
 
 

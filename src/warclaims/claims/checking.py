@@ -7,7 +7,6 @@ cells and source texts it read, so that loading and the command line reuse one p
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,6 +14,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from warclaims.claims import schema
+from warclaims.claims.citing import BLANK
 from warclaims.claims.numberwords import mentions_value
 from warclaims.claims.reading import RawTable, read_csv
 from warclaims.claims.vocabulary import EVENT, REQUIRED_METRICS
@@ -113,7 +113,7 @@ def _cells_to_problems(table: RawTable, exc: pa.errors.SchemaErrors) -> list[Pro
 
 # A cell of nothing but white space and invisible characters (zero-width spaces and joiners, the
 # byte-order mark, soft hyphens) is empty: a claim "by" a zero-width space is a claim by nobody.
-_BLANK = re.compile("[\\s\u00ad\u034f\u115f\u1160\u180e\u200b-\u200f\u2028-\u202f\u205f-\u2064\u3000\u3164\ufeff]*")
+_BLANK = BLANK  # one notion of a blank cell for the validator, the typed tables and the citations
 
 
 def blank_as_empty(frame: pd.DataFrame) -> pd.DataFrame:
@@ -317,8 +317,8 @@ def check_all(
     metric_table = _read("metrics", paths["metrics"], schema.metrics_schema(), out, shown["metrics"])
     # A file that cannot be read has no ids to check references against: its own problems are
     # the ones to report, not one "unknown id" per row that refers to it (validation fails either way).
-    source_ids = list(source_table.frame["source_id"]) if source_table else None
-    metric_ids = list(metric_table.frame["metric"]) if metric_table else None
+    source_ids = _ids(source_table, "source_id", "source", out)
+    metric_ids = _ids(metric_table, "metric", "metric", out)
     if source_table:
         _check_sources(source_table, root, out)
     if metric_table:
@@ -334,6 +334,19 @@ def check_all(
     order = {shown[k]: i for i, k in enumerate(("sources", "metrics", "events", "skipped"))}
     out.problems = sorted(set(_first_per_cell(out.problems)), key=lambda p: (order.get(p.path, len(order)), p))
     return out
+
+
+def _ids(table: RawTable | None, column: str, noun: str, out: CheckedTable) -> list[str] | None:
+    """The ids another file's rows may refer to; None (nothing to check them against) when the file
+    could not be read or holds no row, which is then its one problem."""
+    if table is None:
+        return None
+    if table.frame.empty:
+        out.problems.append(
+            Problem(table.path, 1, "", f"holds no {noun}: only a header; the claims refer to at least one")
+        )
+        return None
+    return list(table.frame[column])
 
 
 def _first_per_cell(problems: list[Problem]) -> list[Problem]:

@@ -6,10 +6,18 @@ Standard library only: the build's own process cites the sources on the index wi
 from __future__ import annotations
 
 import datetime
+import re
+
+# A cell that only looks filled: spaces and the zero-width and invisible characters people paste
+# (the validator reads such a cell as empty too, `checking.blank_as_empty`).
+BLANK = re.compile("[\\s\u00ad\u034f\u115f\u1160\u180e\u200b-\u200f\u2028-\u202f\u205f-\u2064\u3000\u3164\ufeff]*")
 
 
-def _recorded(text: object) -> str:
-    return " ".join(text.split()) if isinstance(text, str) else ""
+def recorded(text: object) -> str:
+    """A cell's text on one line, or "" when it is not text or only looks filled (`BLANK`)."""
+    if not isinstance(text, str) or BLANK.fullmatch(text):
+        return ""
+    return " ".join(text.split())
 
 
 def cite(headline: object, outlet: object, published: datetime.date) -> tuple[str, str]:
@@ -18,7 +26,7 @@ def cite(headline: object, outlet: object, published: datetime.date) -> tuple[st
     which starts with its own separator. What is not recorded is said, not filled in: a standfirst
     is not a headline, and a missing outlet is not guessed. `published`: a date, datetime or Timestamp."""
     day = f"{published.day} {published:%b %Y}"
-    headline, outlet = _recorded(headline), _recorded(outlet)
+    headline, outlet = recorded(headline), recorded(outlet)
     if headline and outlet:
         return f"“{headline}”", f", {outlet}, {day}"
     if headline:

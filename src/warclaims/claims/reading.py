@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from warclaims.errors import NO_LINE, ClaimTableError, Problem, shorten
-from warclaims.paths import read_regular
+from warclaims.paths import csv_cells_of_any_size, read_regular
 
 
 @dataclass
@@ -72,6 +72,11 @@ def read_csv(
     if not text.strip():
         raise ClaimTableError([Problem(shown, 1, "", "file is empty; expected a header row: " + ",".join(columns))])
 
+    with csv_cells_of_any_size():
+        return _parse(text, shown, columns, required, renamed)
+
+
+def _parse(text: str, shown: str, columns: list[str], required: list[str] | None, renamed: dict | None) -> RawTable:
     fast = _read_plain(text)
     if fast is not None:
         records, starts = fast
@@ -104,26 +109,25 @@ def read_csv(
 def _read_plain(text: str) -> tuple[list[list[str]], list[int]] | None:
     """Fast path for the common file: one record per line, no blank lines. Returns None
     (use the careful reader) when a record spans lines or anything else is unusual."""
-    lines = text.splitlines()
+    lines = text.split("\n")  # csv's own line ends (splitlines() would also part a cell at U+2028)
+    if lines[-1] == "":
+        lines.pop()
+    if "\r" in text:
+        lines = [line[:-1] if line.endswith("\r") else line for line in lines]
+        if any("\r" in line for line in lines):  # a bare CR: a line end to csv, not to this split
+            return None
     if not lines or any(not line.strip() for line in lines):
         return None
     try:
-        frame = pd.read_csv(
-            io.StringIO(text),
-            dtype=str,
-            keep_default_na=False,
-            header=None,
-            engine="c",
-            skip_blank_lines=False,
-            on_bad_lines="error",
-            quoting=csv.QUOTE_MINIMAL,
-            doublequote=True,
-        )
-    except (pd.errors.ParserError, ValueError):
+        records = list(csv.reader(lines, strict=True))
+    except csv.Error:
         return None
-    if len(frame) != len(lines) or frame.shape[1] == 0 or frame.isna().to_numpy().any():
-        return None  # a quoted newline, or short rows padded with NaN: let the careful reader say where
-    return frame.to_numpy().tolist(), list(range(1, len(lines) + 1))
+    # A quoted newline joins two lines into one record; a short or long row is one the careful
+    # reader names ("row has 7 fields, the header has 8"). pandas, read here before, padded a short
+    # row with empty cells, so a row in an old layout passed with its cells in the wrong columns.
+    if len(records) != len(lines) or len(set(map(len, records))) != 1:
+        return None
+    return records, list(range(1, len(lines) + 1))
 
 
 def _finish(

@@ -65,6 +65,14 @@ def _one_of(values: list[str], what: str = "one of") -> pa.Check:
     )
 
 
+# Characters: a source's headline and description are printed in every citation of it, on every page.
+HEADLINE_MOST, DESCRIPTION_MOST = 300, 1000
+
+
+def _at_most(most: int) -> pa.Check:
+    return pa.Check.str_length(max_value=most, error=f"must be at most {most:,} characters")
+
+
 def _refers_to(ids: list[str] | None, what: str) -> list[pa.Check]:
     """A reference to another file's ids; none to check when that file could not be read (None):
     its own problems say why, once, instead of one per row that refers to it."""
@@ -102,14 +110,16 @@ def sources_schema() -> pa.DataFrameSchema:
             ),
             "published": _text(f"Publication date ({_DATES}).", checks=_iso_date()),
             "headline": _text(
-                "The text's headline, verbatim; empty where the source file gives none (a standfirst"
-                " is not a headline: it goes in description).",
+                f"The text's headline, verbatim, at most {HEADLINE_MOST} characters; empty where the source"
+                " file gives none (a standfirst is not a headline: it goes in description).",
                 nullable=True,
+                checks=[_at_most(HEADLINE_MOST)],
             ),
             "description": _text(
                 "A line the source file gives that describes the text (its standfirst or summary),"
-                " verbatim; empty where there is none.",
+                f" verbatim, at most {DESCRIPTION_MOST} characters; empty where there is none.",
                 nullable=True,
+                checks=[_at_most(DESCRIPTION_MOST)],
             ),
             "outlet": _text(
                 "The outlet that published it (a newspaper, agency or site); empty where it is not known.",

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from warclaims import interrupts
 from warclaims.charts.parameters import describe
-from warclaims.claims.citing import cite
+from warclaims.claims.citing import cite, recorded
 from warclaims.paths import build_cache, temporary_name, write_atomic, write_new
 from warclaims.reports import workers
 from warclaims.reports.digests import Digests, claims_csv_name, sha256
@@ -465,8 +465,7 @@ def read_sources(root: Path) -> list[dict]:
         except ValueError:  # the validator names the cell; the index lists what it can cite
             continue
         named, rest = cite(row.get("headline"), row.get("outlet"), published)
-        url = (row.get("url") or "").strip()
-        described = " ".join((row.get("description") or "").split())
+        url, described = recorded(row.get("url")), recorded(row.get("description"))
         cited.append(
             {
                 "source_id": (row.get("source_id") or "").strip(),

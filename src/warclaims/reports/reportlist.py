@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from warclaims.charts import parameters
-from warclaims.paths import build_cache, read_regular, write_atomic
+from warclaims.paths import build_cache, csv_cells_of_any_size, read_regular, write_atomic
 from warclaims.reports.digests import Digests, sha256
 from warclaims.strictyaml import strict_yaml
 
@@ -218,7 +218,11 @@ def source_rows(root: Path) -> list[dict[str, str]]:
     shown = "data/sources.csv"
     text = _text(root / "data" / "sources.csv", shown)
     try:
-        return list(csv.DictReader(io.StringIO(text, newline="")))
+        with csv_cells_of_any_size():
+            reader = csv.DictReader(io.StringIO(text, newline=""))
+            # header names as the validator reads them: " published " is the published column
+            reader.fieldnames = [name.strip() for name in reader.fieldnames or []]
+            return list(reader)
     except csv.Error as exc:
         raise ReportListError(f"{shown}: not CSV ({exc})") from None
 
