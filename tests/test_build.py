@@ -711,3 +711,26 @@ def test_only_the_builds_own_temporary_names_are_spared(rebuilt):
     (out / ".page.html.tmp-123").write_text("x")
     manifest = json.loads((out / "manifest.json").read_text())
     assert unlisted(out, manifest) == ["stale.tmp-notes"]
+
+
+def test_navigation_stays_bounded_as_the_report_list_grows():
+    """1,000 parameter sets: each page links to at most NAV_MOST reports (its neighbours among its
+    notebook's, and each other notebook's first), itself among them; a report added at the end
+    changes the navigation of a handful of pages, not of all 1,000."""
+    from warclaims.reports.build import NAV_MOST, navigation
+    from warclaims.reports.reportlist import Report
+
+    def listing(n):
+        sets = [Report(f"casualties--s{i}", "notebooks/casualties.ipynb", f"s{i}", {}) for i in range(n)]
+        return [Report("overview--default", "notebooks/overview.ipynb", "default", {}), *sets]
+
+    short = navigation(ROOT, listing(5))
+    assert all(len(nav) == 6 for nav in short.values())  # a short list: every report on every page
+    navs = navigation(ROOT, listing(1000))
+    assert max(len(nav) for nav in navs.values()) <= NAV_MOST
+    for report_id, nav in navs.items():
+        ids = [n["id"] for n in nav]
+        assert report_id in ids and "overview--default" in ids
+    assert [n["id"] for n in navs["casualties--s500"]][1:] == [f"casualties--s{i}" for i in range(495, 506)]
+    grown = navigation(ROOT, listing(1001))
+    assert sum(grown[k] != navs[k] for k in navs) <= NAV_MOST

@@ -199,13 +199,13 @@ def _build(
     outcome = Outcome()
     todo, keys = [], {}
     present = [r for r in reports if all(_present(root / f) for f in r.requires)]
-    nav = navigation(root, present)
+    navs = navigation(root, present)
     for report in reports:
         missing = [r for r in report.requires if not _present(root / r)]
         if missing:
             outcome.skipped.append((report.id, f"needs {', '.join(missing)} (not present)"))
             continue
-        key, inputs = report_key(report, common, root, show_code, nav, digests)
+        key, inputs = report_key(report, common, root, show_code, navs.get(report.id, []), digests)
         keys[report.id] = (key, inputs)
         prev = previous.get(report.id, {})
         if not force and prev.get("key") == key and prev.get("status") == "ok" and _outputs_intact(out, prev, digests):
@@ -227,7 +227,7 @@ def _build(
                 "timeout": timeout,
                 "show_code": show_code,
                 "filter": describe(r.parameters),
-                "nav": nav,
+                "nav": navs[r.id],
             }
             for r in todo
         ]
@@ -439,15 +439,34 @@ def _real_folders(out: Path, folder: Path) -> None:
         part.mkdir(exist_ok=True)
 
 
-def navigation(root: Path, reports: list[Report]) -> list[dict]:
-    """Every report a page links to: its id and title (the notebook's heading and the filter, in words)."""
+NAV_MOST = 12  # links in a page's navigation; beyond, the index lists every report
+
+
+def navigation(root: Path, reports: list[Report]) -> dict[str, list[dict]]:
+    """The reports each page links to, by the page's report id: each an id and a title (the
+    notebook's heading and the filter, in words). Every report while the list is short; beyond
+    NAV_MOST, the first report of each other notebook and the page's neighbours among its own
+    notebook's, in the list's order. So the navigation, and the pages a new report rebuilds, stay
+    bounded: 1,000 parameter sets no longer mean 999 links on each of 1,000 pages."""
     from warclaims.reports.reportlist import notebook_title
 
     titles = {nb: notebook_title(root / nb) for nb in {r.notebook for r in reports}}
-    out = []
+    items = []
     for r in reports:
         words = describe(r.parameters)
-        out.append({"id": r.id, "title": titles[r.notebook] + (f": {words}" if words else "")})
+        items.append({"id": r.id, "title": titles[r.notebook] + (f": {words}" if words else "")})
+    if len(items) <= NAV_MOST:
+        return {r.id: items for r in reports}
+    of: dict[str, list[int]] = {}  # each notebook's reports, by position in the list
+    for i, r in enumerate(reports):
+        of.setdefault(r.notebook, []).append(i)
+    out = {}
+    for i, r in enumerate(reports):
+        others = [at[0] for nb, at in of.items() if nb != r.notebook][: NAV_MOST - 3]
+        own, room = of[r.notebook], max(NAV_MOST - len(others), 3)
+        k = own.index(i)
+        lo = min(max(k - room // 2, 0), max(len(own) - room, 0))
+        out[r.id] = [items[at] for at in sorted({*others, *own[lo : lo + room]})]
     return out
 
 
