@@ -446,3 +446,19 @@ def test_the_chart_labels_the_maps_figures_that_the_headline_gives(mapped):
     with theme.narrow():  # a phone's time axis holds one note: the largest area
         phone = figures.territory_figure(claims, mapped=mapped).narrow.axes[0]
     assert [t.get_gid() for t in phone.texts if (t.get_gid() or "").startswith("mapped:note:")] == ["mapped:note:peak"]
+
+
+def test_the_event_band_is_never_the_grey_of_the_grey_zone(mapped):
+    import colorsys
+
+    from matplotlib.colors import to_rgb
+
+    import warclaims
+    from warclaims import figures
+
+    ax = figures.territory_figure(warclaims.load_claims(), mapped=mapped).figure.axes[0]
+    [band] = [p for p in ax.patches if p.get_gid() == "event:kursk-incursion"]
+    [grey] = [c for c in ax.collections if c.get_gid() == "mapped:grey"]
+    hue = colorsys.rgb_to_hls(*to_rgb(band.get_facecolor()))
+    assert hue[2] > 0.2  # a colour with a hue: the grey zone is grey
+    assert to_rgb(band.get_facecolor()) != tuple(grey.get_facecolor()[0][:3])

@@ -644,8 +644,8 @@ def _territory_panel(ax: Axes, rows: pd.DataFrame, context: pd.DataFrame, unit: 
         ax.axvspan(
             mdates.date2num(row.date_start),
             mdates.date2num(row.date_end + ONE_DAY),
-            color=theme.side_color(row.claimant_side),
-            alpha=0.18,
+            color=_event_color(row.claimant_side),
+            alpha=0.22,
             lw=0,
             gid=f"event:{row.event_id}",
         )
@@ -1170,6 +1170,16 @@ def _draw_mapped(ax: Axes, mapped: pd.DataFrame, factor: float) -> None:
     ax.plot(
         x, held, color=theme.MAPPED_COLOR, lw=1.6, marker="o", ms=3, markevery=list(alone), zorder=2, gid="mapped:held"
     )
+
+
+# An event the publisher reports in its own words: a pale sand band, not the grey of the maps' grey
+# zone beside it (both were grey, so the incursion read as grey zone), nor the yellow that marks an
+# article's own days on the context charts. A side's own event keeps its side's colour.
+EVENT_SAND = "#B08D57"
+
+
+def _event_color(side) -> str:
+    return EVENT_SAND if str(side) == "other" else theme.side_color(side)
 
 
 NOTE_COLOR = "#00664A"  # the mapped series' green, darkened for small text on white (7:1)
