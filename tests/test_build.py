@@ -482,6 +482,7 @@ def test_a_refreshed_dataset_rebuilds_exactly_the_reports_that_use_it(rebuilt, m
     ]
     context = heading_of(rebuilt / "reports" / "casualties--general-staff-context.html")
     assert context.endswith("; beside the Ukrainian General Staff’s daily claims of Russian losses")
+    assert "according to Ukraine’s national guard" in context  # the claimant keeps its name
     assert context != heading_of(rebuilt / "reports" / "casualties--ukraine.html")  # the same claims, no dataset
     # A refresh of the fetched file: that report is rebuilt, the others are not.
     records = json.loads((folder / "russia_losses_personnel.json").read_text())

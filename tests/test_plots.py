@@ -368,8 +368,7 @@ def test_charts_neither_change_nor_read_the_global_style(claims, make):
         assert getattr(figures, make)(claims).png() == png
 
 
-def test_drone_cards_of_the_same_days_say_the_texts_own_words_for_when(claims):
+def test_drone_cards_give_the_window_not_words_that_may_date_the_statement(claims):
     ax = charts.plot_drone_claims(claims)
     shown = [t.get_text().replace("\n", " ") for t in ax.texts]
-    assert "When: 20–21 May 2025 (the text: “Tuesday night and Wednesday morning”)" in shown
-    assert "When: 20–21 May 2025 (the text: “On Wednesday”)" in shown
+    assert shown.count("When: 20–21 May 2025") == 2 and not any("On Wednesday" in t for t in shown)

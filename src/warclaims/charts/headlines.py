@@ -167,16 +167,16 @@ def _more(valued: pd.DataFrame, groups: list, noun: str) -> str:
 def _fitting(valued: pd.DataFrame, groups: list, unit: str, noun: str, found: str) -> str:
     """The headline: the leading claims as fully as fits in HEADLINE_MOST characters, each step
     shorter (claimants by side; a territory claim without its words for when; then the one largest
-    claim, with a count of the rest), with what the context shows after them; the shortest when
-    none fits."""
+    claim, with a count of the rest), the shortest when none fits; what the context shows follows."""
     lead = [max(groups, key=lambda g: (g["value"].max(), g["date_end"].max()))]
     tries = [
         claims_phrase(chosen, unit, by_side=by_side, when=when) + _more(valued, chosen, noun)
         for chosen in (groups, lead)
         for by_side, when in ((False, True), (True, True), (True, False))
     ]
-    tries = [t + (f"; {found}" if found else "") for t in dict.fromkeys(tries)]
-    return next((t for t in tries if len(t) <= HEADLINE_MOST), min(tries, key=len))
+    # The limit is the claims' own: a context's clause after them never costs a claimant its name.
+    claims = next((t for t in tries if len(t) <= HEADLINE_MOST), min(tries, key=len))
+    return claims + (f"; {found}" if found else "")
 
 
 def family_headline(

@@ -189,12 +189,10 @@ def _callout_lines(row) -> list[tuple[str, str]]:
     lines = []
     if isinstance(row.location, str) and row.location.strip():
         lines.append((theme.label_text(f"Where: {row.location}", 40, phone=44), "detail"))
-    # The text's own words for when beside the window: two cards of the same days read as the two
-    # statements they are ("Tuesday night and Wednesday morning", "On Wednesday"), not one night's parts.
+    # The window only: a text's words for when may date the statement rather than the event (the
+    # Oryol strike's "On Wednesday" is the day the military reported it), so the card does not gloss
+    # the window with them; the claim's card on the page quotes them as "The text says".
     when = f"When: {wording.format_window(row.date_start, row.date_end)}"
-    said = " ".join(row.date_text.split()) if isinstance(row.date_text, str) else ""
-    if 0 < len(said) <= 60:  # longer words for when are in the claim's card on the page, whole
-        when += f" (the text: “{said}”)"
     lines.append((theme.label_text(when, 40, phone=44), "detail"))
     if pd.notna(row.duration_hours):
         lines.append((theme.label_text(f"{wording.rate_phrase(row)}, if spread evenly", 40, phone=44), "detail"))
@@ -911,11 +909,13 @@ def _undated(
     ax.axhline(0, color="#888888", linewidth=0.9, zorder=1.5, gid="lanes:rule")  # areas above, windows below
     strip.annotate(  # the lanes' heading, in the column beside them: what the brackets below the rule are
         "when →",
-        xy=(width, lane_y[0]),
-        xytext=(-3, 0),
+        # at the column's foot, beside the lowest lane: at the first lane it sat under a 0's square
+        xy=(width, 0),
+        xycoords=("data", "axes fraction"),
+        xytext=(-3, 3),
         textcoords="offset points",
         ha="right",
-        va="center",
+        va="bottom",
         fontsize=TAG_POINTS,
         color="#444444",
         annotation_clip=False,
