@@ -467,8 +467,8 @@ def territory_maps(data: pd.DataFrame, mapped, unit: str = "km2", place: str | N
     if len(claims):
         caption += (
             " A claim is printed over the map of the nearest date, never drawn as an area (its text gives no "
-            f"shape): claims by {theme.claimants_phrase(claims)}, as reported in {theme.sources_phrase(claims)}; "
-            "not independently verified."
+            f"shape): claims by {theme.claimants_phrase(claims)}, not independently verified "
+            f"(source: {theme.sources_phrase(claims)})."
         )
     prepared = maps.prepare(shapes, region, region_lines(mapped.region), name, region_beyond(mapped.region))
     wide = _figure_of(maps.plot_maps(dates, prepared, unit=unit, region_name=name, caption=caption))
