@@ -196,3 +196,18 @@ def test_a_derived_value_says_so_in_its_card_and_its_csv(sel):
     assert ("Value", "derived from the words, not a number in the text") in [tuple(r) for r in card["rows"]]
     rows = {r["event_id"]: r for r in csv.DictReader(io.StringIO(q["csv"]["claims"]))}
     assert rows["kursk-ejection-russia"]["value_basis"] == "derived" and rows["kursk-ejection-russia"]["notes"]
+
+
+def test_every_day_of_a_context_series_is_drawn_whole_inside_its_panel(asked):
+    # A statement's bar spans the day before it: the first one was cut in half by the axis.
+    for name in ("losses_context", "drone_context"):
+        fig, _ = asked[name]
+        for drawing in (fig.figure, fig.narrow):
+            top = drawing.axes[0]
+            lo, hi = top.get_xlim()
+            bars = [p for p in top.patches if p.get_gid() == "series:daily"]
+            ends = [(p.get_x(), p.get_x() + p.get_width()) for p in bars] + [
+                (x, x) for line in top.lines if str(line.get_gid()).startswith("series:") for x in line.get_xdata()
+            ]
+            assert ends, name
+            assert all(lo <= start and end <= hi for start, end in ends), name

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import re
+from pathlib import Path
 
 import matplotlib.dates as mdates
 import pytest
@@ -16,12 +17,17 @@ import warclaims
 from warclaims import figures
 from warclaims.charts import plots, theme
 from warclaims.charts.parameters import ParameterError
+from warclaims.charts.selection import Selection
+from warclaims.external.attacks import load_attacks
+from warclaims.external.general_staff import load_losses
 
 from conftest import visible_texts
 from madeup import write_table
 
 SIZES = (1, 2, 5, 20, 50)
 MIN_POINTS = 8
+FIXTURES = Path(__file__).parent / "fixtures"
+SHIPPED = "2025-05-21-putin-kursk"  # the article the context fixtures sit around
 
 
 @pytest.fixture(scope="module")
@@ -40,6 +46,22 @@ def drawn(claims):
         yield name, fig.figure
         assert fig.narrow is not None, f"{name}: no phone drawing"
         yield f"{name} (phone)", fig.narrow
+
+
+def context_charts(claims):
+    """The two context charts with every claim of the table in their lower panels (the fixtures'
+    series sit on the shipped article's days, whatever the table's own dates)."""
+    attacks = load_attacks(
+        FIXTURES / "attacks" / "attacks_oddities.csv", FIXTURES / "attacks" / "missiles_and_uavs.csv"
+    )
+    losses = load_losses(FIXTURES / "general_staff" / "russia_losses_personnel.json", skip_bad_rows=True)
+    shipped = claims[claims["source_id"] == SHIPPED]
+    sel = Selection(claims, shipped, "all")
+    drones = figures.drone_context_figure(sel, attacks, 3)
+    losses = figures.losses_context_figure(sel, losses, 5)
+    for name, fig in (("drone context", drones), ("losses context", losses)):
+        assert isinstance(fig, figures.ClaimFigure), f"{name}: {fig!r}"
+        yield name, fig
 
 
 def layout_problems(name, fig) -> list[str]:
@@ -64,6 +86,30 @@ def layout_problems(name, fig) -> list[str]:
 def test_no_text_overlaps_leaves_the_figure_or_is_too_small(tables, n):
     problems = [p for name, fig in drawn(tables[n]) for p in layout_problems(f"{n} sources, {name}", fig)]
     assert problems == []
+
+
+@pytest.mark.parametrize("n", (2, 50))
+def test_context_charts_give_each_claim_a_row_with_its_label_inside_the_panel(tables, n):
+    claims = tables[n]
+    for name, fig in context_charts(claims):
+        for drawing, label in ((fig.figure, name), (fig.narrow, f"{name} (phone)")):
+            assert layout_problems(label, drawing) == []
+            bottom = drawing.axes[1]
+            drawing.draw_without_rendering()
+            panel = bottom.get_window_extent()
+            labels = [t for t in bottom.texts if t.get_gid() == "claim-label"]
+            bars = [p for p in bottom.patches if str(p.get_gid()).startswith("claim:")]
+            assert len(labels) == len(bars) > 1, label
+            boxes = [t.get_window_extent() for t in labels] + [b.get_window_extent() for b in bars]
+            for box in boxes[: len(labels)]:
+                assert panel.x0 - 1 <= box.x0 and box.x1 <= panel.x1 + 1, f"{label}: a label leaves its panel"
+                assert panel.y0 - 1 <= box.y0 and box.y1 <= panel.y1 + 1, f"{label}: a label leaves its panel"
+            overlapping = [
+                (i, j)
+                for i, j in itertools.combinations(range(len(boxes)), 2)
+                if boxes[i].padded(-0.5).overlaps(boxes[j].padded(-0.5))
+            ]
+            assert overlapping == [], label
 
 
 @pytest.mark.parametrize("n", SIZES)

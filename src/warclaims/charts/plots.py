@@ -1457,19 +1457,73 @@ def _mark_article(
     return start, end
 
 
-def _label_beside(ax, text: str, start: float, end: float, y: float, view: tuple[float, float], **style) -> None:
-    """A claim's label beside its bar, on whichever side has room in the view (lo, hi)."""
-    lo, hi = view
-    right = (end - lo) / max(hi - lo, 1) < 0.5
-    ax.annotate(
-        text,
-        xy=(end if right else start, y),
-        xytext=(6 if right else -6, 0),
-        textcoords="offset points",
-        ha="left" if right else "right",
-        va="center",
-        **style,
-    )
+# A context chart's lower panel, the article's claims: one row per claim, its label above its bar. In
+# points, so a label never reaches the row above, however many claims the table holds.
+ROW_LABEL_SIZE = 9.5
+_ROW_LINE = ROW_LABEL_SIZE * 1.3
+_ROW_BAR = 9.0
+_ROW_GAP = 8.0
+
+
+def _row_labels(rows: pd.DataFrame, label_of) -> list[str]:
+    """Each claim's label, wrapped for the panel's whole width (a phone's holds about 38 characters)."""
+    return [theme.label_text(label_of(row), 70, phone=38) for row in rows.itertuples()]
+
+
+def _rows_height(labels: list[str]) -> float:
+    """Points the claim rows need: each label's lines, its bar and a gap (at least one row's worth)."""
+    lines = sum(text.count("\n") + 1 for text in labels) if labels else 1
+    return lines * _ROW_LINE + max(len(labels), 1) * (_ROW_BAR + _ROW_GAP + 2) + _ROW_GAP / 2
+
+
+def _claim_rows(ax: Axes, rows: pd.DataFrame, labels: list[str]) -> None:
+    """The article's claims in a context chart's lower panel: each on a row of its own, its bar over its
+    window, its label above the bar from the panel's left edge, in its side's colour. A label beside
+    its bar ran out of the panel on a phone, and two claims on one row were drawn over each other.
+    The y axis is in points (`_rows_height`); `_grow_for_rows` makes the panel at least that tall."""
+    y = -_ROW_GAP / 2
+    for row, text in zip(rows.itertuples(), labels):
+        color = theme.side_color(row.claimant_side)
+        ax.annotate(
+            text,
+            xy=(0, y),
+            xycoords=("axes fraction", "data"),
+            xytext=(4, 0),
+            textcoords="offset points",
+            ha="left",
+            va="top",
+            fontsize=ROW_LABEL_SIZE,
+            fontweight="bold",
+            color=color,
+            gid="claim-label",
+        )
+        y -= (text.count("\n") + 1) * _ROW_LINE + 2
+        start, end = mdates.date2num(row.date_start), mdates.date2num(row.date_end + ONE_DAY)
+        ax.barh(y - _ROW_BAR / 2, end - start, left=start, height=_ROW_BAR, color=color, gid=f"claim:{row.event_id}")
+        y -= _ROW_BAR + _ROW_GAP
+    ax.set_yticks([])
+    ax.set_ylim(-_rows_height(labels), 0)
+
+
+def _grow_for_rows(fig: Figure, ax: Axes, labels: list[str]) -> None:
+    """Make the claims' panel at least as tall as its rows need, growing the figure (constrained
+    layout shares the growth between the panels by their height ratios)."""
+    need = _rows_height(labels)
+    for _ in range(3):
+        fig.draw_without_rendering()
+        have = ax.get_window_extent().height * 72 / fig.dpi
+        if have >= need - 0.5:
+            return
+        ratios = fig.axes[0].get_subplotspec().get_gridspec().get_height_ratios() or [1, 1]
+        share = ratios[-1] / sum(ratios)
+        width, height = fig.get_size_inches()
+        fig.set_size_inches(width, height + (need - have) / 72 / share + 0.05)
+
+
+def _panel_ratios(top_inches: float, labels: list[str]) -> list[float]:
+    """Height ratios of a context chart's two panels: the series at `top_inches`, the claims at what
+    their rows need, plus room for the lower panel's two-line title."""
+    return [top_inches, max(_rows_height(labels) / 72, 0.5)]
 
 
 # The Air Force dataset's outcomes of a night, as it defines them, in the order drawn: its columns,
@@ -1477,9 +1531,9 @@ def _label_beside(ax, text: str, start: float, end: float, y: float, view: tuple
 # target" (lost locally) is never counted as destroyed.
 AIR_FORCE_SERIES = {
     "launched": ("Russian drones launched at Ukraine", {"marker": "o", "lw": 1.6, "ls": "--", "alpha": 0.65}),
-    "destroyed": ("… destroyed (shot down)", {"marker": "o", "lw": 2.2}),
+    "destroyed": ("of them, destroyed (shot down)", {"marker": "o", "lw": 2.2}),
     "not_reach_goal": (
-        "… did not reach their target (lost locally)",
+        "of them, lost locally (did not reach their target)",
         {"marker": "s", "lw": 1.6, "ls": ":", "color": "#56B4E9"},
     ),
 }
@@ -1497,9 +1551,12 @@ def plot_drone_context(
     """Two panels on one date axis, never added together: above, the Ukrainian Air Force's nightly
     counts of Russian drones launched at Ukraine and destroyed; below, the article's claims about
     drones over Russia (another direction, another claimant)."""
+    labels = _row_labels(claims, _drone_row_label)
+    fig = None
     if axes is None:
-        fig = Figure(figsize=theme.figsize(9.0, 6.4), layout="constrained")
-        top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[3, 1.3])
+        ratios = _panel_ratios(3.0, labels)
+        fig = Figure(figsize=theme.figsize(9.0, sum(ratios) + 2.2), layout="constrained")
+        top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=ratios)
     else:
         top, bottom = axes
     color = theme.side_color("ukraine")
@@ -1518,43 +1575,23 @@ def plot_drone_context(
     top.set_ylabel("Drones per night")
     top.set_ylim(0, max(float(nights["launched"].max(skipna=True) or 0), 1) * 1.15)
     top.set_title(
-        theme.label_text("Ukrainian Air Force: Russian drones launched at Ukraine, per overnight report", 80),
+        theme.label_text("Ukrainian Air Force: Russian drones launched at Ukraine, per overnight report", 80, phone=38),
         loc="left",
         fontsize=11,
+        gid="panel-title",
     )
     theme.headline(top, "Two directions, two claimants: drones over Ukraine and drones over Russia")
     theme.legend(top, top.get_legend_handles_labels()[0], ncol=1 if theme.is_narrow() else 3)
-    for row in claims.itertuples():
-        cstart, cend = mdates.date2num(row.date_start), mdates.date2num(row.date_end + ONE_DAY)
-        bar = bottom.barh(
-            0,
-            cend - cstart,
-            left=cstart,
-            height=0.5,
-            color=theme.side_color(row.claimant_side),
-            gid=f"claim:{row.event_id}",
-        )[0]
-        subject = f" ({row.subject})" if isinstance(row.subject, str) else ""
-        _label_beside(
-            bottom,
-            f"{theme.label_text(row.claimant, 40)}:\n"
-            + theme.label_text(f"{wording.claim_value(row)} {str(row.metric_label).lower()}{subject}", 40),
-            cstart,
-            cend,
-            0,
-            (mdates.date2num(nights.index.min()), mdates.date2num(nights.index.max()) + 1),
-            fontsize=10,
-            fontweight="bold",
-            color=bar.get_facecolor(),
-        )
-    bottom.set_yticks([])
-    bottom.set_ylim(-0.6, 0.6)
+    _claim_rows(bottom, claims, labels)
     bottom.set_title(
         theme.label_text(
-            "The article: drones over Russia, as claimed\n(another direction, another claimant: never added)", 80
+            "The article: drones over Russia, as claimed\n(another direction, another claimant: never added)",
+            80,
+            phone=38,
         ),
         loc="left",
         fontsize=11,
+        gid="panel-title",
     )
     theme.date_axis(bottom, maxticks=10)
     first, last = nights.index.min(), nights.index.max()
@@ -1564,7 +1601,15 @@ def plot_drone_context(
         f"Above: {caption}; nights {wording.format_window(first, last)}. Below: "
         + (theme.caption_text(claims) if len(claims) else "no matching claim from the article in this selection."),
     )
+    if fig is not None:
+        _fit_titles(fig)
+        _grow_for_rows(fig, bottom, labels)
     return top, bottom
+
+
+def _drone_row_label(row) -> str:
+    subject = f" ({row.subject})" if isinstance(row.subject, str) else ""
+    return f"{row.claimant}: {wording.claim_value(row)} {str(row.metric_label).lower()}{subject}"
 
 
 # The other side's losses as one side claims them: no side's colour; solid, so the article-days band
@@ -1584,8 +1629,11 @@ def plot_losses_context(
     """Two panels on one date axis, never added together: above, a context series of daily claimed
     losses (one claimant, about the other side); below, the article's casualty claims (another
     claimant, about other people), each a mark on its window with its value as the text words it."""
-    fig = Figure(figsize=theme.figsize(9.0, 6.4), layout="constrained")
-    top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[3, 1.6])
+    casualty = claims[claims["family"].astype(str) == vocab.CASUALTIES].sort_values(["date_start", "metric"])
+    labels = _row_labels(casualty, _casualty_row_label)
+    ratios = _panel_ratios(3.0, labels)
+    fig = Figure(figsize=theme.figsize(9.0, sum(ratios) + 2.2), layout="constrained")
+    top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=ratios)
     x = mdates.date2num(days.index)
     daily = days["daily"].astype("float").to_numpy()
     # Not the claimant side's blue: beside the article's Ukrainian casualties in that blue, Russian
@@ -1600,51 +1648,27 @@ def plot_losses_context(
             f"Russian losses, per day, as {claimant} claims them{qualified}: one “personnel” figure, "
             "not split into killed and wounded",
             80,
+            phone=38,
         ),
         loc="left",
         fontsize=11,
+        gid="panel-title",
     )
     top.set_ylabel("People per day (as claimed)")
     top.set_ylim(0, max(np.nanmax(daily) if np.isfinite(daily).any() else 1, 1) * 1.2)
     start, end = _mark_article((top, bottom), article, "the article’s days", "article-days")
-    casualty = claims[claims["family"].astype(str) == vocab.CASUALTIES].sort_values(["date_start", "metric"])
     lo, hi = x.min() if len(x) else start, (x.max() + 1) if len(x) else end
-    for i, row in enumerate(casualty.itertuples()):
-        cstart, cend = mdates.date2num(row.date_start), mdates.date2num(row.date_end + ONE_DAY)
-        y = -i
-        bottom.barh(
-            y,
-            cend - cstart,
-            left=cstart,
-            height=0.5,
-            color=theme.side_color(row.claimant_side),
-            gid=f"claim:{row.event_id}",
-        )
-        label = theme.label_text(
-            f"{row.claimant}: {str(row.metric_label).lower()}, {wording.claim_value(row)}"
-            + (f" ({row.subject})" if isinstance(row.subject, str) else ""),
-            46,
-        )
-        _label_beside(
-            bottom,
-            label,
-            cstart,
-            cend,
-            y,
-            (lo, hi),
-            fontsize=9.5,
-            fontweight="bold",
-            color=theme.side_color(row.claimant_side),
-        )
-    bottom.set_yticks([])
-    bottom.set_ylim(-max(len(casualty), 1) + 0.4, 0.6)
+    _claim_rows(bottom, casualty, labels)
     bottom.set_title(
-        theme.label_text("The article: casualties as claimed\n(another claimant, other people: never added)", 80),
+        theme.label_text(
+            "The article: casualties as claimed\n(another claimant, other people: never added)", 80, phone=38
+        ),
         loc="left",
         fontsize=11,
+        gid="panel-title",
     )
     theme.date_axis(bottom, maxticks=10)
-    bottom.set_xlim(lo - 0.5, hi + 0.5)
+    bottom.set_xlim(lo - 1.0, hi + 0.5)  # a statement's bar spans the day before it: the first one whole
     handles = [
         mpl.patches.Patch(facecolor=color, label=f"Russian personnel losses, per day, claimed by {claimant} (Ukraine)"),
         *theme.side_handles(casualty["claimant_side"]),
@@ -1656,4 +1680,11 @@ def plot_losses_context(
         f"Above: {caption}. Below: "
         + (theme.caption_text(casualty) if len(casualty) else "no casualty claim from the article in this selection."),
     )
+    _fit_titles(fig)
+    _grow_for_rows(fig, bottom, labels)
     return top, bottom
+
+
+def _casualty_row_label(row) -> str:
+    subject = f" ({row.subject})" if isinstance(row.subject, str) else ""
+    return f"{row.claimant}: {str(row.metric_label).lower()}, {wording.claim_value(row)}{subject}"
