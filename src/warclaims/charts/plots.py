@@ -1482,7 +1482,7 @@ def _claim_rows(ax: Axes, rows: pd.DataFrame, labels: list[str]) -> None:
     its bar ran out of the panel on a phone, and two claims on one row were drawn over each other.
     The y axis is in points (`_rows_height`); `_grow_for_rows` makes the panel at least that tall."""
     y = -_ROW_GAP / 2
-    for row, text in zip(rows.itertuples(), labels):
+    for row, text in zip(rows.itertuples(), labels, strict=True):
         color = theme.side_color(row.claimant_side)
         ax.annotate(
             text,
