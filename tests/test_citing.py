@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 
+from warclaims.claims import citing
 from warclaims.claims.citing import cite, short_names
 
 DAY = datetime.date(2025, 5, 21)
@@ -60,3 +61,8 @@ def test_the_index_cites_the_sources_as_the_pages_do(tmp_path):
     assert (
         b["named"] == f"“{'H' * 200_000}”" and b["rest"] == ", AP, 22 May 2025" and b["url"] == "https://example.org/b"
     )
+
+
+def test_a_description_is_labelled_a_summary_never_shown_as_a_headline_or_quote():
+    assert citing.summary("Putin’s visit is the first") == "— summary: “Putin’s visit is the first”"
+    assert citing.summary("  \u200b ") == "" and citing.summary(None) == ""

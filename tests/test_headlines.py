@@ -17,16 +17,28 @@ def _claims():
 def test_a_family_headline_names_each_sides_leading_claim_with_its_claimant():
     found = headlines.family_headline(_claims(), "drones")
     # two incidents: too long for a headline, so it names the largest claim and counts the other;
-    # the dek says both whole, each incident named, so the figures never read as parts of one count
+    # the dek says both whole, each with where it was in the text's words (not the table's ids for
+    # incidents, "Drone night"), so the figures never read as parts of one count
     assert (
         found.title
         == "Ukrainian drones: 159 drones intercepted, according to Russia’s defence ministry, and 1 more drone claim"
     )
     assert found.dek.startswith(
-        "Ukrainian drones: 159 drones intercepted (Drone night), according to Russia’s defence ministry; "
-        "10 drones that reached the target area (Oryol plant strike), according to the Ukrainian military. "
+        "Ukrainian drones: 159 drones intercepted (several Russian regions, including Moscow), according to "
+        "Russia’s defence ministry; 10 drones that reached the target area (a semiconductor device plant in the "
+        "Oryol region), according to the Ukrainian military. "
     )
     assert "never added" in found.dek and "20–21 May 2025" in found.dek and "not" not in found.title.lower()
+    assert "Drone night" not in str(found) and "Oryol plant strike" not in str(found)
+
+
+def test_two_incidents_at_one_place_or_at_none_are_told_apart_by_name():
+    claims = _claims()
+    drones = claims["family"] == "drones"
+    for place in ("Kursk region", None):
+        claims.loc[drones, "location"] = place
+        dek = headlines.family_headline(claims, "drones").dek
+        assert "159 drones intercepted (Drone night)" in dek and "(Oryol plant strike)" in dek, place
 
 
 @pytest.mark.parametrize("length", [10, 60, 300])
@@ -74,15 +86,31 @@ def test_more_claims_than_named_are_counted_and_no_claims_say_so():
     assert headlines.family_headline(claims.iloc[0:0], "drones").title == "No drone claims in this selection"
 
 
-def test_the_overview_says_who_claims_what_kinds_over_which_dates():
+def test_the_overview_names_the_largest_claim_of_each_kind_that_fits_and_who_makes_it():
     claims = _claims()
     found = headlines.overview_headline(claims)
-    assert (
-        found.title
-        == "What Russia and Ukraine claim about drones, casualties, territory and strikes, 1 Aug 2024 – 21 May 2025"
+    assert found.title == (
+        "Ukrainian drones: 159 drones intercepted, according to Russia; "
+        "Ukrainian servicemen: at least 6 killed and 10 wounded, according to Ukraine"
     )
+    assert len(found.title) <= headlines.OVERVIEW_MOST
+    # the publisher's own account of an event is not a party's claim
+    assert "3 dated events (2 as the publisher tells them, 1 as a party says)" in found.dek
+    assert "drones, casualties, territory and strikes, 1 Aug 2024 – 21 May 2025" in found.dek
     russia = headlines.overview_headline(claims[claims["claimant_side"] == "russia"])
-    assert russia.title.startswith("What Russia claims about ") and russia.title != found.title
+    assert russia.title != found.title and "according to Ukraine" not in russia.title
+    # a kind's largest claim, whichever side makes it: Ukraine's 1,400 km², not Russia's 0
+    territory = headlines.overview_headline(claims[claims["family"].isin(["territory", "context"])])
+    assert territory.title.startswith("Kursk territory held by Ukrainian forces: nearly 1,400 km²")
+
+
+def test_the_overview_headline_is_never_a_family_pages():
+    claims = _claims()
+    for side in ("russia", "ukraine", None):
+        rows = claims if side is None else claims[claims["claimant_side"] == side]
+        overview = headlines.overview_headline(rows).title
+        for family in ("drones", "casualties", "territory"):
+            assert overview != headlines.family_headline(rows, family).title, (side, family)
 
 
 def test_markup_in_a_claim_stays_text_in_the_headline():

@@ -125,7 +125,7 @@ def test_the_sources_and_the_count_of_reports():
     assert "5 reports, 2 failed" in page.text
     assert "(the claim table last changed on 21 May 2025)" in page.text
     assert f"“Putin visits Kursk {MARKUP}”, AP, 21 May 2025" in page.text
-    assert "article of 22 May 2025; headline and outlet not recorded — “A standfirst”" in page.text
+    assert "article of 22 May 2025; headline and outlet not recorded — summary: “A standfirst”" in page.text
     assert not any(attrs.get("class") == "sources" for attrs in Page(index_html(ENTRIES, [])).all("ul"))
 
 

@@ -232,7 +232,7 @@ def test_the_page_lists_its_sources_in_full_once(tables, tmp_path):
         "A made-up report for the tests of warclaims whose outlet is not recorded: its places and figures are invented."
     )
     assert (
-        f'<li>article of 10 Aug 2025; headline and outlet not recorded <span class="wc-standfirst">— “{dubrava}”</span></li>'
+        f'<li>article of 10 Aug 2025; headline and outlet not recorded <span class="wc-standfirst">— summary: “{dubrava}”</span></li>'
         in text
     )
     assert (

@@ -167,7 +167,8 @@ def test_casualty_lower_bound_is_hatched_and_says_its_word_with_an_arrow(claims)
         "missile-attack-wounded-ukraine": "Wounded, claimed by Ukraine’s national guard (Ukraine)",
     }
     assert legend_texts(ax) == ["Claimed by Ukraine", "Hatched: at least"]  # only the qualifier drawn, in words
-    assert theme.title_of(ax) == "Casualties as claimed: Missile attack on 20 May 2025: Ukrainian servicemen"
+    # the title says how to read the bars; the incident's name is the panel's, not said twice
+    assert theme.title_of(ax) == "Casualties as claimed: one bar per claim, never added into one total"
 
 
 def test_territory_undated_value_is_a_mark_beside_the_time_axis_never_a_plateau(claims):

@@ -119,21 +119,34 @@ def claims_phrase(groups: list, unit: str = "km2", *, by_side: bool = False, whe
         next(iter(subjects)) if len(subjects) == 1 and all(isinstance(r.get("subject"), str) for r in every) else ""
     )
     parts = []
-    # Claims about different incidents name their incident, so two figures side by side never read as
-    # parts of one count ("159 intercepted, 10 got through").
+    # Claims about different incidents say where each was, so two figures side by side never read as
+    # parts of one count ("159 intercepted, 10 got through"): the text's words for the place, or,
+    # where two share a place or one has none, the incident's name read out of the table's id.
     incidents = {str(g["incident"].iloc[0]) for g in groups}
-    for group in groups:
+    places = [_place(g) for g in groups]
+    by_place = all(places) and len(set(places)) == len(places)
+    for group, place in zip(groups, places, strict=True):
         rows = [r for _, r in group.iterrows()]
         own = {str(r.get("subject")) for r in rows if isinstance(r.get("subject"), str)}
         territory = all(str(r.get("family")) == vocab.TERRITORY for r in rows)
         figures = theme._join([_what(r, unit, subject=not shared, when=when) for r in rows])
         about = [next(iter(own))] if not shared and len(own) == 1 and not territory else []
-        if len(incidents) > 1 and not territory:  # its name, without the dates the dek gives
-            about.append(re.sub(r",? (on )?\d.*$", "", wording.incident_label(rows[0]["incident"], *_window(group))))
+        if len(incidents) > 1 and not territory:  # where, or its name without the dates the dek gives
+            about.append(
+                place
+                if by_place
+                else re.sub(r",? (on )?\d.*$", "", wording.incident_label(rows[0]["incident"], *_window(group)))
+            )
         who = _by_side(rows[0]) if by_side else rows[0]["claimant"]
         parts.append(f"{figures}{' (' + '; '.join(about) + ')' if about else ''}, according to {who}")
     text = "; ".join(parts)
     return f"{_capital(shared)}: {text}" if shared else _capital(text)
+
+
+def _place(group: pd.DataFrame) -> str:
+    """Where one claimant's figures for one incident were, in the text's words ('' when not given)."""
+    place = group["location"].iloc[0] if "location" in group else None
+    return place.strip() if isinstance(place, str) else ""
 
 
 def _sources(rows: pd.DataFrame) -> str:
@@ -156,6 +169,7 @@ def _counted(valued: pd.DataFrame, noun: str) -> str:
 
 
 HEADLINE_MOST = 110  # characters: a headline is read at a glance; the dek under it says the rest
+OVERVIEW_MOST = 140  # the overview's, which names a claim of each kind
 
 
 def _more(valued: pd.DataFrame, groups: list, noun: str) -> str:
@@ -208,22 +222,55 @@ def family_headline(
 
 
 def overview_headline(rows: pd.DataFrame) -> Headline:
-    """The overview's headline: who claims what, over which dates, of which kinds."""
+    """The overview's headline: the leading claim of each kind, who makes it, as many kinds as fit
+    (the kinds with the most claims first), and a count of the rest; the dek says the kinds, dates
+    and sources, and tells the parties' claims from the publisher's own account of events."""
     valued = rows[rows["value"].notna()]
     if valued.empty:
         return Headline("No claims in this selection", "Nothing is drawn: no claim matches.")
-    sides = [vocab.SIDE_LABELS[s] for s in vocab.SIDES if s != "other" and (valued["claimant_side"] == s).any()]
-    if (valued["claimant_side"] == "other").any():
-        sides.append("the publisher")
-    kinds = [FAMILY_WORDS[f] for f in FAMILY_WORDS if (valued["family"].astype(str) == f).any()]
+    families = [f for f in FAMILY_WORDS if (valued["family"].astype(str) == f).any()]
+    counts = valued["family"].astype(str).value_counts()
+    families.sort(key=lambda f: -counts[f])  # stable: the table's order of kinds among equals
+    # each kind's largest claim, whichever side makes it, with its claimant's other figures for it
+    leads = [
+        [max(lead_claims(valued[valued["family"].astype(str) == f]), key=lambda g: (g["value"].max(), len(g)))]
+        for f in families
+    ]
+    # As many kinds as fit, each claimant by its side if need be: the overview's headline spans
+    # kinds, so it may run to OVERVIEW_MOST (one kind alone reads as that kind's page's headline).
+    tries = [
+        (n, "; ".join(claims_phrase([g], by_side=by_side, when=False) for g in chosen))  # the dek counts the rest
+        for n in range(len(leads), 0, -1)
+        for chosen in [[g for groups in leads[:n] for g in groups]]
+        for by_side in (False, True)
+    ]
+    n, title = next((t for t in tries if len(t[1]) <= OVERVIEW_MOST), min(tries, key=lambda t: len(t[1])))
+    if n == 1 < len(families):  # one kind alone would read as its family page's headline
+        title += f", and claims about {theme._join([FAMILY_WORDS[f] for f in families[1:]])}"
     window = wording.format_window(valued["date_start"].min(), valued["date_end"].max())
-    says = "claims" if len(sides) == 1 and sides[0] != "the publisher" else "claim"
-    title = f"What {theme._join(sides)} {says} about {theme._join(kinds)}, {window}"
-    events = int(rows["value"].isna().sum())
+    kinds = theme._join([FAMILY_WORDS[f] for f in FAMILY_WORDS if f in families])
+    events = rows[rows["value"].isna()]
+    own = int((events["claimant_side"].astype(str) == "other").sum())
+    told = ""
+    if len(events):  # the publisher's own account of an event is not a party's claim
+        told = f"; {len(events):,} dated event{'s' * (len(events) != 1)}"
+        parties = len(events) - own
+        told += (
+            " ("
+            + ", ".join(
+                part
+                for part in (
+                    f"{own:,} as the publisher tells {'it' if own == 1 else 'them'}" if own else "",
+                    f"{parties:,} as a party says" if parties else "",
+                )
+                if part
+            )
+            + ")"
+        )
+    n = len(valued)
     dek = (
-        f"{len(valued):,} claimed value{'s' * (len(valued) != 1)}"
-        + (f" and {events:,} dated event{'s' * (events != 1)}" if events else "")
-        + f" from {_sources(rows)}, each a claim by a party; none is independently verified."
+        f"{n:,} claimed value{'s' * (n != 1)} about {kinds}, {window}, each a claim by the party named{told}; "
+        f"from {_sources(rows)}. None is independently verified."
     )
     return Headline(title, dek)
 

@@ -415,7 +415,8 @@ def plot_casualties(data: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     ax.set_xlim(0, rows["value"].max() * (1.6 if theme.is_narrow() else 1.3))
     incidents = [label for _, label, _ in heads]
     if len(incidents) == 1:
-        title = f"Casualties as claimed: {casualty_incident_label(rows)}"
+        # the panel names the incident; the title says how to read its bars, not the same words again
+        title = "Casualties as claimed: one bar per claim, never added into one total"
     else:
         title = f"Casualties as claimed in {len(incidents)} incidents, by incident and claimant: never added"
     theme.headline(ax, title)

@@ -13,7 +13,7 @@ import pandas as pd
 from warclaims.charts.selection import Selection
 from warclaims.claims import vocabulary as vocab
 from warclaims.claims import wording
-from warclaims.claims.citing import cite, recorded, short_names
+from warclaims.claims.citing import cite, recorded, short_names, summary
 from warclaims.claims.wording import markdown_text
 
 
@@ -524,7 +524,7 @@ class SourceList:
         self.items = []
         for r in listed.itertuples():
             url = recorded(r.url) or None
-            described = recorded(getattr(r, "description", None))
+            described = summary(getattr(r, "description", None))
             self.items.append((*cite(r.headline, r.outlet, r.published), url, described))
 
     def _repr_html_(self) -> str:
@@ -536,7 +536,7 @@ class SourceList:
             shown = html.escape(named)
             if url:  # an http(s) address with no space, quote or angle bracket (validated)
                 shown = f'<a href="{html.escape(url, quote=True)}">{shown}</a>'
-            about = f' <span class="wc-standfirst">— “{html.escape(described)}”</span>' if described else ""
+            about = f' <span class="wc-standfirst">{html.escape(described)}</span>' if described else ""
             lines.append(f"<li>{shown}{html.escape(rest)}{about}</li>")
         return f'<h2 id="{heading}">{heading}</h2>\n<ul class="warclaims-source-list">\n' + "\n".join(lines) + "\n</ul>"
 

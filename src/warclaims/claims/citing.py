@@ -36,6 +36,13 @@ def cite(headline: object, outlet: object, published: datetime.date) -> tuple[st
     return f"article of {day}", "; headline and outlet not recorded"
 
 
+def summary(description: object) -> str:
+    """What a source list adds after a source's citation: its description (a standfirst or summary),
+    said to be one, so it never reads as a headline or a quote from the text; "" when none."""
+    text = recorded(description)
+    return f"— summary: “{text}”" if text else ""
+
+
 def short_names(sources: list[tuple[object, object, datetime.date, str]]) -> list[str]:
     """What a list that picks among sources calls each (headline, outlet, published, source_id):
     '“Headline”, 21 May 2025', 'Outlet, 21 May 2025' or 'article of 21 May 2025', with the source's

@@ -36,7 +36,9 @@ def _template():
         autoescape=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(day=_day, label=_label)
+    from warclaims.claims.citing import summary
+
+    env.filters.update(day=_day, label=_label, summary=summary)
     return env.get_template("page.html.j2")
 
 
