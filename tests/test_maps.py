@@ -193,7 +193,7 @@ def test_the_prose_names_the_region_it_measured():
     frame = _frame(["2024-08-20", "2024-09-01"], [820.0, 900.0], [430.0, 340.0])
     mapped = TerritoryImport(frame, 2, dataset=load_datasets(ROOT)["deepstate"], region=KURSK)
     text = str(prose.territory(warclaims.select_claims(), "km2", mapped))
-    assert "measured inside Kursk Oblast" in text and "**900 km²** on 1 Sep 2024" in text
+    assert "measured inside Kursk Oblast" in text and "**about 900 km²** (1 Sep 2024)" in text
 
 
 def test_run_by_hand_the_notebook_uses_the_builds_cache_and_shows_progress(tmp_path, monkeypatch, capsys):
@@ -213,3 +213,13 @@ def test_run_by_hand_the_notebook_uses_the_builds_cache_and_shows_progress(tmp_p
     monkeypatch.setenv("WARCLAIMS_CACHE_DIR", str(tmp_path / "elsewhere"))  # in a build: its cache, never a bar
     load_territory_parameter("snap", "region.geojson")
     assert capsys.readouterr().err == "" and (tmp_path / "elsewhere" / "territory").is_dir()
+
+
+def test_a_mapped_area_rounded_to_tens_says_so_everywhere_and_a_range_once():
+    from warclaims.charts.maps import _span
+    from warclaims.claims import wording
+
+    assert wording.mapped_area(901.3) == "about 900 km²" and wording.mapped_area(27.4) == "27 km²"
+    assert _span((27.4, 40.2), "km2", " ") == "27–40 km²"
+    assert _span((92.0, 141.0), "km2", " ") == "about 92–140 km²"
+    assert _span((40.2, 39.9), "km2", " ") == "40 km²"

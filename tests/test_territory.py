@@ -198,9 +198,12 @@ def test_the_chart_draws_the_mapped_line_and_the_grey_band_under_the_claims(mapp
     assert "DanielRose2310/deepstatemaps-history" in " ".join(fig.figure.get_supxlabel().split())
     assert (
         fig.name == "territory_km2_mapped"
-        and "largest 900 km² on 1 Sep 2024" in fig.description
+        and "about 900 km² held at the most, 1 Sep 2024" in fig.description
         and len(fig.alt) <= 250
     )
+    # the short alt text gives the maps' figures too, in the dek's words
+    assert "DeepState’s maps: about 900 km² held at the most, 1 Sep 2024" in fig.alt
+    assert "according to Russia" in fig.alt
 
 
 def test_the_prose_compares_from_the_data(mapped):
@@ -208,8 +211,8 @@ def test_the_prose_compares_from_the_data(mapped):
     from warclaims import prose
 
     text = prose.territory(warclaims.select_claims(), "km2", mapped)
-    assert "The largest area mapped as held is **900 km²** on 1 Sep 2024" in text
-    assert "counting the grey zone as well, at most **1,250 km²** (20 Aug 2024)" in text
+    assert "The largest area mapped as held is **about 900 km²** (1 Sep 2024)" in text
+    assert "counting the grey zone as well, **about 1,250 km²** (20 Aug 2024)" in text
     assert "The claim is nearly 1,400 km²" in text
 
 
@@ -438,14 +441,40 @@ def test_the_chart_labels_the_maps_figures_that_the_headline_gives(mapped):
     assert notes == {
         "mapped:note:peak": "Largest mapped as held: about 900 km², 1 Sep 2024",
         # the snapshot nearest the middle of Russia's "late April" (21–30 Apr): 25 km² still held, 67 grey
-        "mapped:note:near": "26 Apr 2025, the map nearest Russia’s claim: 25 km² held, 67 km² grey",
+        "mapped:note:near": "26 Apr 2025, the map nearest Russia’s claim: 25 km² held and 67 km² grey",
     }
     found, dek = headlines.mapped_finding(claims[claims["metric"] == "territory_held_km2"], mapped)
-    assert found.endswith("at most about 900 km² held") and "(1 Sep 2024)" in dek
+    assert found.endswith("maps show about 900 km² held at the most") and "(1 Sep 2024)" in dek
     assert "on 26 Apr 2025, the map nearest Russia’s claim, 25 km² held and 67 km² grey" in dek
     with theme.narrow():  # a phone's time axis holds one note: the largest area
         phone = figures.territory_figure(claims, mapped=mapped).narrow.axes[0]
     assert [t.get_gid() for t in phone.texts if (t.get_gid() or "").startswith("mapped:note:")] == ["mapped:note:peak"]
+
+
+def test_a_claim_whose_days_have_several_maps_is_set_beside_their_range(mapped):
+    """Russia's "late April" is 21–30 Apr: with maps of 22 and 29 Apr, the dek and the chart give what
+    they show over those days, not one day picked as the nearest."""
+    import warclaims
+    from warclaims import figures
+    from warclaims.charts import headlines
+    from warclaims.external.territory import TerritoryImport
+
+    frame = mapped.frame.copy()
+    extra = frame.iloc[[-1, -1]].copy()
+    extra["date"] = pd.to_datetime(["2025-04-22", "2025-04-29"])
+    extra["time"] = extra["date"].dt.tz_localize("UTC")
+    extra["held_km2"], extra["grey_km2"] = [31.0, 18.0], [70.0, 72.0]
+    several = TerritoryImport(
+        pd.concat([frame, extra]).sort_values("time", ignore_index=True), 6, dataset=mapped.dataset
+    )
+    claims = warclaims.load_claims()
+    _, dek = headlines.mapped_finding(claims[claims["metric"] == "territory_held_km2"], several)
+    assert "on the maps of 22–29 Apr 2025, the dates of Russia’s claim, 18–31 km² held and 67–72 km² grey" in dek
+    ax = figures.territory_figure(claims, mapped=several).figure.axes[0]
+    [note] = [t for t in ax.texts if t.get_gid() == "mapped:note:near"]
+    assert " ".join(note.get_text().replace("\u00a0", " ").split()) == (
+        "The maps of 22–29 Apr 2025, the dates of Russia’s claim: 18–31 km² held and 67–72 km² grey"
+    )
 
 
 def test_the_event_band_is_never_the_grey_of_the_grey_zone(mapped):

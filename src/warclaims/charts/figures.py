@@ -308,15 +308,25 @@ def _alt(chart: str, rows: pd.DataFrame, **kwargs) -> str:
 ALT_MOST = 250  # characters: an image's alt text states its finding; the page gives the whole description beside it
 
 
-def _short(kind: str, rows: pd.DataFrame, unit: str = "km2", extra: str = "") -> str:
+def _short(kind: str, rows: pd.DataFrame, unit: str = "km2", extra: str = "", least: str = "") -> str:
     """The alt text: what the chart is and its leading claims, as the page's headline names them,
-    in at most ALT_MOST characters."""
+    in at most ALT_MOST characters; `extra`, what a context drawn with them shows, or at least
+    `least` of it, before a claimant's name or the text's words for when."""
     from warclaims.charts import headlines
 
     valued = rows[rows["value"].notna()] if len(rows) else rows
     text = f"{kind}.{extra}"
-    for most, more in ((2, extra), (2, ""), (1, extra), (1, "")):  # every side's claim before the context
-        finding = headlines.claims_phrase(headlines.lead_claims(valued, most), unit) if len(valued) else ""
+    tries = [
+        (most, by_side, more)
+        for more in dict.fromkeys(m for m in (extra, least or extra) if m)
+        for most, by_side in ((2, False), (2, True), (1, True))
+    ] + [(2, False, ""), (1, False, ""), (1, True, "")]
+    for most, by_side, more in tries:  # every side's claim, then the context, then the rest shorter
+        finding = (
+            headlines.claims_phrase(headlines.lead_claims(valued, most), unit, by_side=by_side, when=not by_side)
+            if len(valued)
+            else ""
+        )
         text = f"{kind}. {finding}.{more}" if finding else f"{kind}.{more}"
         if len(text) <= ALT_MOST:
             return text
@@ -399,17 +409,21 @@ def territory_figure(
     chart += "; a value whose day the text does not give is a bracket over its window"
     alt = _alt(chart, rows.sort_values("date_end"), unit=unit)
     kind = "Chart of territory held as claimed" + (f", {len(places)} places, one panel each" if len(places) > 1 else "")
-    extra = ""
+    extra = least = ""
+    facts = None
     if series is not None and len(series):
-        first, last = wording.peak_days(series["held_km2"])
-        extra = (
-            f" DeepState’s maps: at most {wording.mapped_area(series['held_km2'].max(), unit)} held, "
-            f"{wording.format_window(first, last)}."
-        )
+        from warclaims.charts.maps import mapped_facts
+
+        facts = mapped_facts(series, places[at][1] if at is not None else rows)
+    if facts is not None:  # the dek's and the chart's figures (one `mapped_facts`), in their words
+        held = f"{wording.mapped_area(facts.held, unit)} held at the most, {wording.format_window(*facts.held_days)}"
+        which, shown = facts.near_words(unit)
+        near = f"; on {which}, {shown}" if which else ""
+        extra, least = f" DeepState’s maps: {held}{near}.", f" DeepState’s maps: {held}."
         alt += (
             f" Beneath the claims, DeepState’s mapped area held by Ukraine, "
-            f"{wording.format_window(series.index.min(), series.index.max())}: largest "
-            f"{wording.mapped_area(series['held_km2'].max(), unit)} on {wording.format_window(first, last)}; "
+            f"{wording.format_window(series.index.min(), series.index.max())}: {held}; with the grey zone, "
+            f"{wording.mapped_area(facts.total, unit)}, {wording.format_window(*facts.total_days)}{near}; "
             "a map, not a party’s claim."
         )
     name = f"territory_{unit}" + ("_mapped" if series is not None and len(series) else "")
@@ -429,7 +443,7 @@ def territory_figure(
             )
         )
     records = interactive.Records(rows, drawn_series, unit=unit, also=other_unit)
-    return ClaimFigure(name, wide, _short(kind, rows, unit, extra), small, records, description=alt)
+    return ClaimFigure(name, wide, _short(kind, rows, unit, extra, least), small, records, description=alt)
 
 
 def territory_maps(data: pd.DataFrame, mapped, unit: str = "km2", place: str | None = None) -> ClaimFigure | None:

@@ -289,17 +289,15 @@ def mapped_finding(rows: pd.DataFrame, mapped, unit: str = "km2") -> tuple[str, 
         return "", ""
     who = mapped.dataset.claimant.split(" (")[0] if getattr(mapped, "dataset", None) is not None else "DeepState"
     # Rounded as every page rounds a mapped area, so "about": the largest is 901.3 km², "about 900".
-    found = f"{who}’s maps show at most about {wording.mapped_area(facts.held, unit)} held"
+    found = f"{who}’s maps show {wording.mapped_area(facts.held, unit)} held at the most"
     dek = (
-        f"The maps’ largest area held is about {wording.mapped_area(facts.held, unit)} "
-        f"({wording.format_window(*facts.held_days)}); with the grey zone, about "
+        f"The maps’ largest area held is {wording.mapped_area(facts.held, unit)} "
+        f"({wording.format_window(*facts.held_days)}); with the grey zone, "
         f"{wording.mapped_area(facts.total, unit)} ({wording.format_window(*facts.total_days)})"
     )
-    if facts.near is not None:  # the map beside the latest claim, as the maps choose it
-        dek += (
-            f"; on {wording.format_window(facts.near, facts.near)}, the map nearest {facts.near_claimant}’s claim, "
-            f"{wording.mapped_area(facts.near_held, unit)} held and {wording.mapped_area(facts.near_grey, unit)} grey"
-        )
+    if facts.near is not None:  # the maps beside the latest claim, as the chart labels them
+        which, shown = facts.near_words(unit)
+        dek += f"; on {which}, {shown}"
     return found, dek + "."
 
 

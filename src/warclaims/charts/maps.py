@@ -90,16 +90,43 @@ def nearest_snapshot(snaps: pd.DataFrame, start, end) -> int | None:
 class MappedFacts:
     """What the maps show over a set of territory claims, in the numbers every part of a page gives
     (headline, dek, chart, alt text): the largest area held and with the grey zone, each with the
-    run of days it lasts (`wording.peak_days`), and the map nearest the latest dated claim."""
+    run of days it lasts (`wording.peak_days`), and what the maps show beside the latest dated claim:
+    over the claim's own days when two or more of them are mapped ("late April": the range of the
+    maps of 21–30 Apr), else on the map nearest it."""
 
     held: float
     held_days: tuple[pd.Timestamp, pd.Timestamp]
     total: float
     total_days: tuple[pd.Timestamp, pd.Timestamp]
-    near: pd.Timestamp | None = None  # the day of the map nearest the latest dated claim
-    near_held: float = 0.0
-    near_grey: float = 0.0
+    near: pd.Timestamp | None = None  # the first day mapped beside the latest dated claim
+    near_last: pd.Timestamp | None = None  # the last (the same day for one map)
+    near_held: tuple[float, float] = (0.0, 0.0)  # least and most, over those days
+    near_grey: tuple[float, float] = (0.0, 0.0)
+    near_top: float = 0.0  # the most held and grey together on one of those days
     near_claimant: str = ""
+
+    def near_words(self, unit: str = "km2", space: str = " ") -> tuple[str, str]:
+        """(which maps, what they show): ('the maps of 21–30 Apr 2025, the dates of Russia’s claim',
+        '27–40 km² held and 30–45 km² grey'), or ('25 Apr 2025, the map nearest Russia’s claim', …);
+        `space` joins a number to its unit (a chart's labels keep them on one line)."""
+        if self.near is None:
+            return "", ""
+        first, last = self.near, self.near_last if self.near_last is not None else self.near
+        if first == last:
+            which = f"{wording.format_window(first, first)}, the map nearest {self.near_claimant}’s claim"
+        else:
+            which = f"the maps of {wording.format_window(first, last)}, the dates of {self.near_claimant}’s claim"
+        return which, f"{_span(self.near_held, unit, space)} held and {_span(self.near_grey, unit, space)} grey"
+
+
+def _span(values: tuple[float, float], unit: str, space: str) -> str:
+    """'40 km²', or '27–40 km²' when the least and the most round apart (`wording.mapped_area`)."""
+    lo, hi = (wording.mapped_area(v, unit) for v in values)
+    if lo == hi:
+        return hi.replace(" ", space)
+    about = "about " if hi.startswith("about ") else ""  # '90–140 km²' is as rounded as its larger end
+    lo, hi = lo.removeprefix("about ").rsplit(" ", 1)[0], hi.removeprefix("about ")
+    return (about + f"{lo}–{hi}").replace(" ", space)
 
 
 def mapped_facts(series: pd.DataFrame, rows: pd.DataFrame) -> MappedFacts | None:
@@ -118,10 +145,15 @@ def mapped_facts(series: pd.DataFrame, rows: pd.DataFrame) -> MappedFacts | None
     last = rows.sort_values("date_end").iloc[-1]
     if last["date_end"] - last["date_start"] <= pd.Timedelta(days=DATED_DAYS):
         days = series.dropna(subset=["held_km2"]).rename_axis("date").reset_index()
-        at = nearest_snapshot(days, last["date_start"], last["date_end"])
-        if at is not None:
-            facts.near = pd.Timestamp(days.at[at, "date"])
-            facts.near_held, facts.near_grey = float(days.at[at, "held_km2"]), float(days.at[at, "grey_km2"])
+        inside = days[(days["date"] >= last["date_start"]) & (days["date"] <= last["date_end"])]
+        if len(inside) < 2:  # one map or none on the claim's own days: the nearest, as the maps choose it
+            at = nearest_snapshot(days, last["date_start"], last["date_end"])
+            inside = days.loc[[at]] if at is not None else inside.iloc[0:0]
+        if len(inside):
+            facts.near, facts.near_last = pd.Timestamp(inside["date"].min()), pd.Timestamp(inside["date"].max())
+            facts.near_held = (float(inside["held_km2"].min()), float(inside["held_km2"].max()))
+            facts.near_grey = (float(inside["grey_km2"].min()), float(inside["grey_km2"].max()))
+            facts.near_top = float((inside["held_km2"] + inside["grey_km2"]).max())
             facts.near_claimant = str(last["claimant"])
     return facts
 

@@ -1212,7 +1212,7 @@ def _mapped_notes(ax: Axes, mapped: pd.DataFrame, rows: pd.DataFrame, unit: str)
     right = at > view[0] + 0.6 * (view[1] - view[0]) if view[1] > view[0] else False
     ax.annotate(
         theme.label_text(
-            f"Largest mapped as held: about {area(facts.held)}, {wording.format_window(first, last)}",
+            f"Largest mapped as held: {area(facts.held)}, {wording.format_window(first, last)}",
             width,
         ),
         xy=(at, facts.held * factor),
@@ -1224,13 +1224,11 @@ def _mapped_notes(ax: Axes, mapped: pd.DataFrame, rows: pd.DataFrame, unit: str)
         **style,
     ).set_in_layout(False)
     if facts.near is not None and not theme.is_narrow():
+        which, shown = facts.near_words(unit, "\u00a0")
+        near, most = mdates.date2num(facts.near), facts.near_top * factor
         ax.annotate(
-            theme.label_text(
-                f"{wording.format_window(facts.near, facts.near)}, the map nearest {facts.near_claimant}’s claim: "
-                f"{area(facts.near_held)} held, {area(facts.near_grey)} grey",
-                width,
-            ),
-            xy=(mdates.date2num(facts.near), (facts.near_held + facts.near_grey) * factor),
+            theme.label_text(f"{which[:1].upper()}{which[1:]}: {shown}", width),
+            xy=(near + (mdates.date2num(facts.near_last) - near) / 2, most),
             xytext=(-4, 64),
             textcoords="offset points",
             ha="right",

@@ -306,16 +306,15 @@ def _mapped_comparison(rows: pd.DataFrame, mapped, unit: str, peak) -> str:
 
     series = daily(mapped.frame)
     first, last = rows["date_start"].min(), rows["date_end"].max()
-    window = series.loc[first:last]
-    if window.empty:
+    from warclaims.charts.maps import mapped_facts
+
+    window = series.loc[first:last].dropna(subset=["held_km2"])
+    facts = mapped_facts(series, rows)  # the headline's, dek's and chart's figures
+    if facts is None:
         return (
             f"\nThe map snapshots given hold no day between {wording.format_window(first, last)}, so they "
             "say nothing about these claims."
         )
-    held_first, held_last = wording.peak_days(window["held_km2"])
-    held_day = window["held_km2"].idxmax()
-    total = window["held_km2"] + window["grey_km2"]
-    total_first, total_last = wording.peak_days(total)
     who = markdown_text(mapped.dataset.claimant) if mapped.dataset is not None else "DeepState"
     region = "the region"
     if getattr(mapped, "region", None) is not None:
@@ -330,8 +329,8 @@ def _mapped_comparison(rows: pd.DataFrame, mapped, unit: str, peak) -> str:
         f"\n**Against the maps.** {who} maps the area it shows held by Ukraine day by day; measured inside {region} "
         f"({len(window):,} snapshots between {wording.format_window(window.index.min(), window.index.max())}). "
         "The largest area mapped as held is "
-        f"**{area(window.loc[held_day, 'held_km2'])}** on {wording.format_window(held_first, held_last)}; counting the grey "
-        f"zone as well, at most **{area(total.max())}** ({wording.format_window(total_first, total_last)}). "
+        f"**{area(facts.held)}** ({wording.format_window(*facts.held_days)}); counting the grey "
+        f"zone as well, **{area(facts.total)}** ({wording.format_window(*facts.total_days)}). "
         f"The claim is {markdown_text(wording.claim_value(peak, unit))}. The maps are one team’s reading, not a count by either "
         "side, and the grey zone is not counted as held. On the chart, the green line in this place’s panel is the "
         "area mapped as held, snapshot by snapshot, and the grey band above it the grey zone."

@@ -57,12 +57,15 @@ def converted(value: float, factor: float) -> float:
 
 
 def mapped_area(km2: float, unit: str = "km2") -> str:
-    """A measured area as the pages print it, in `unit`: to the nearest 10 from 100 up, else whole
-    ("900 km²", "27 km²"): the maps' outlines do not support more (see data/regions/README.md),
-    and the headline, prose, alt text and map titles all say the same number."""
+    """A measured area as the pages print it, in `unit`: to the nearest 10 from 100 up, and then said
+    to be rounded ("about 900 km²"), else whole ("27 km²"): the maps' outlines do not support more
+    (see data/regions/README.md), and the headline, prose, alt text, chart labels and map titles
+    all say the same words."""
     factor, name = UNITS[unit][1], UNITS[unit][0]
     value = km2 * factor
-    return f"{format_number(round(value, -1 if value >= 100 else 0))} {name}"
+    if value >= 100:
+        return f"about {format_number(round(value, -1))} {name}"
+    return f"{format_number(round(value))} {name}"
 
 
 def peak_days(series: pd.Series) -> tuple[pd.Timestamp, pd.Timestamp]:
