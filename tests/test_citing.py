@@ -66,3 +66,19 @@ def test_the_index_cites_the_sources_as_the_pages_do(tmp_path):
 def test_a_description_is_labelled_a_summary_never_shown_as_a_headline_or_quote():
     assert citing.summary("Putin’s visit is the first") == "— summary: “Putin’s visit is the first”"
     assert citing.summary("  \u200b ") == "" and citing.summary(None) == ""
+
+
+def test_an_old_title_column_is_told_how_to_move_or_that_it_is_left_over(project):
+    from warclaims.claims.checking import validate
+
+    from conftest import read_rows, write_rows
+
+    path = project / "data" / "sources.csv"
+    rows = read_rows(path)
+    old = [{**{k: v for k, v in r.items() if k not in ("headline", "description")}, "title": "A title"} for r in rows]
+    write_rows(path, old)
+    [problem] = [str(p) for p in validate(root=project) if "'title'" in str(p)]
+    assert "it is now two columns: headline" in problem
+    write_rows(path, [{**r, "title": "A title"} for r in rows])  # the new columns and the old one
+    [problem] = [str(p) for p in validate(root=project) if "'title'" in str(p)]
+    assert "left over beside headline and description" in problem and "now two columns" not in problem

@@ -104,7 +104,12 @@ CASES = [
     (
         "a NUL in the notes",
         edit(notes="killed\x00 at night"),
-        "data/events.csv:6: character 365 is a control character (U+0000); remove it",
+        "data/events.csv:6: notes: character 365 is a control character (U+0000); remove it",
+    ),
+    (
+        "an escape in a quoted claimant with a comma",
+        edit(claimant="Russia, \x1b[31mministry"),
+        "data/events.csv:6: claimant: character 156 is a control character (U+001B); remove it",
     ),
 ]
 

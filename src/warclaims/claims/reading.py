@@ -48,6 +48,18 @@ def _decode(data: bytes, shown: str) -> str:
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
+def _column_at(text: str, at: int) -> str:
+    """The header's name for the cell that character `at` of `text` is in ("" on the header line, or
+    where the header does not name it): the fields before it on its line, counted as csv reads them."""
+    start = text.rfind("\n", 0, at) + 1
+    if start == 0:
+        return ""
+    header = next(csv.reader([text[: text.find("\n")]]), [])
+    before = next(csv.reader([text[start:at] + "x"]), [""])
+    index = len(before) - 1
+    return header[index].strip() if index < len(header) else ""
+
+
 def read_csv(
     path: Path, shown: str, columns: list[str], required: list[str] | None = None, renamed: dict | None = None
 ) -> RawTable:
@@ -67,7 +79,14 @@ def read_csv(
         at = control.start()
         line, column = text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)
         raise ClaimTableError(
-            [Problem(shown, line, "", f"character {column} is a control character (U+{ord(text[at]):04X}); remove it")]
+            [
+                Problem(
+                    shown,
+                    line,
+                    _column_at(text, at),
+                    f"character {column} is a control character (U+{ord(text[at]):04X}); remove it",
+                )
+            ]
         )
     if not text.strip():
         raise ClaimTableError([Problem(shown, 1, "", "file is empty; expected a header row: " + ",".join(columns))])
@@ -159,7 +178,14 @@ def _finish(
             close = difflib.get_close_matches(name, [c for c in columns if c not in stripped], n=1)
             hint = f"; did you mean '{close[0]}'?" if close else f"; known columns: {', '.join(columns)}"
             if name in (renamed or {}):
-                hint = f"; {renamed[name]}"
+                successors, how = renamed[name]
+                present = [c for c in successors if c in stripped]
+                hint = (
+                    f"; an old column, left over beside {' and '.join(present)}, which took its place: "
+                    "move what it holds there and remove it"
+                    if present
+                    else f"; {how}"
+                )
             problems.append(Problem(shown, header_line, f"column {i}", f"unknown column '{shorten(name)}'{hint}"))
     for name in required:
         if name not in stripped:

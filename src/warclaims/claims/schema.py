@@ -86,11 +86,15 @@ def _text(
     return pa.Column(None, checks=checks or [], nullable=nullable, unique=unique, description=description)
 
 
-# Columns a table once had, and what became of each: a table in the old layout is told how to move.
+# Columns a table once had: the columns that took their place, and how to move. A table in the old
+# layout is told how; one that has the new columns too is told the old one is left over.
 RENAMED = {
     "sources": {
-        "title": "it is now two columns: headline (the text's headline, empty where the source file gives"
-        " none) and description (a standfirst or summary)",
+        "title": (
+            ("headline", "description"),
+            "it is now two columns: headline (the text's headline, empty where the source file gives"
+            " none) and description (a standfirst or summary)",
+        ),
     }
 }
 
