@@ -21,15 +21,31 @@ def test_a_family_headline_names_each_sides_leading_claim_with_its_claimant():
     # incidents, "Drone night"), so the figures never read as parts of one count
     assert (
         found.title
-        == "Ukrainian drones: 159 drones intercepted, according to Russia’s defence ministry, and 1 more drone claim"
+        == "Ukrainian drones: 159 intercepted, according to Russia’s defence ministry, and 1 more drone claim"
     )
     assert found.dek.startswith(
-        "Ukrainian drones: 159 drones intercepted (several Russian regions, including Moscow), according to "
-        "Russia’s defence ministry; 10 drones that reached the target area (a semiconductor device plant in the "
+        "Ukrainian drones: 159 intercepted (several Russian regions, including Moscow), according to "
+        "Russia’s defence ministry; 10 that reached the target area (a semiconductor device plant in the "
         "Oryol region), according to the Ukrainian military. "
     )
     assert "never added" in found.dek and "20–21 May 2025" in found.dek and "not" not in found.title.lower()
     assert "Drone night" not in str(found) and "Oryol plant strike" not in str(found)
+
+
+def test_a_count_says_its_noun_once_and_in_the_singular_for_one():
+    claims = _claims()
+    strike = claims[claims["metric"] == "missile_strikes"]
+    assert (
+        headlines.claims_phrase([strike])
+        == "Iskander missile strikes on a site in Ukraine: 1 missile strike, according to Russia"
+    )
+    assert ": 3 missile strikes, according" in headlines.claims_phrase([strike.assign(value=3.0)])
+    one = claims[claims["event_id"] == "drone-night-intercepted-russia"].assign(value=1.0)
+    assert headlines.claims_phrase([one]) == "Ukrainian drones: 1 intercepted, according to Russia’s defence ministry"
+    other = one.assign(subject="unmanned aircraft")  # a subject that does not give the noun: it stays
+    assert headlines.claims_phrase([other]).startswith("Unmanned aircraft: 1 drone intercepted, according")
+    killed = claims[claims["metric"] == "killed"].assign(subject="soldiers killed")  # one word is never dropped
+    assert "at least 6 killed" in headlines.claims_phrase([killed])
 
 
 def test_two_incidents_at_one_place_or_at_none_are_told_apart_by_name():
@@ -38,7 +54,7 @@ def test_two_incidents_at_one_place_or_at_none_are_told_apart_by_name():
     for place in ("Kursk region", None):
         claims.loc[drones, "location"] = place
         dek = headlines.family_headline(claims, "drones").dek
-        assert "159 drones intercepted (Drone night)" in dek and "(Oryol plant strike)" in dek, place
+        assert "159 intercepted (Drone night)" in dek and "(Oryol plant strike)" in dek, place
 
 
 @pytest.mark.parametrize("length", [10, 60, 300])
@@ -90,7 +106,7 @@ def test_the_overview_names_the_largest_claim_of_each_kind_that_fits_and_who_mak
     claims = _claims()
     found = headlines.overview_headline(claims)
     assert found.title == (
-        "Ukrainian drones: 159 drones intercepted, according to Russia; "
+        "Ukrainian drones: 159 intercepted, according to Russia; "
         "Ukrainian servicemen: at least 6 killed and 10 wounded, according to Ukraine"
     )
     assert len(found.title) <= headlines.OVERVIEW_MOST

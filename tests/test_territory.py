@@ -211,7 +211,7 @@ def test_the_prose_compares_from_the_data(mapped):
     from warclaims import prose
 
     text = prose.territory(warclaims.select_claims(), "km2", mapped)
-    assert "The largest area mapped as held is **about 900 km²** (1 Sep 2024)" in text
+    assert "the largest area mapped as held is **about 900 km²** (1 Sep 2024)" in text
     assert "counting the grey zone as well, **about 1,250 km²** (20 Aug 2024)" in text
     assert "The claim is nearly 1,400 km²" in text
 

@@ -50,10 +50,11 @@ def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _what(row, unit: str, *, subject: bool = True, when: bool = True) -> str:
+def _what(row, unit: str, *, subject: bool = True, when: bool = True, named: str = "") -> str:
     """'159 drones intercepted', 'at least 6 killed', 'nearly 1,400 km² of Kursk territory held by …'
-    (without the subject when the headline names it once, before the claims); a territory claim
-    with its window, which its value means nothing without."""
+    (without the subject when the headline names it once, before the claims; a count without the
+    noun of a subject `named` just before it); a territory claim with its window, which its value
+    means nothing without."""
     area = str(row.get("unit")) == "km2"
     value = wording.claim_value(row, unit if area else None)
     about = row.get("subject")
@@ -71,7 +72,20 @@ def _what(row, unit: str, *, subject: bool = True, when: bool = True) -> str:
             wide = (row["date_end"] - row["date_start"]) > pd.Timedelta(days=7)
             when = ("some day in " if wide else "") + wording.format_window(row["date_start"], row["date_end"])
         return f"{text} ({when})"
-    return f"{value} {str(row['metric_label']).lower()}"
+    return f"{value} {_counting(row, named)}"
+
+
+def _counting(row, named: str = "") -> str:
+    """What a count counts, after its number: 'drones intercepted', '1 missile strike'; without the
+    noun a subject named just before it gives ('Ukrainian drones: 159 intercepted')."""
+    words = str(row["metric_label"]).lower().split()
+    if row.get("value") == 1:  # '1 missile strike', '1 drone intercepted': the plural noun made singular
+        at = next((i for i, w in enumerate(words[:2]) if w.endswith("s") and not w.endswith("ss")), None)
+        if at is not None:
+            words[at] = words[at][:-1]
+    if len(words) > 1 and named and named.lower().split()[-1] in (words[0], words[0] + "s"):
+        words = words[1:]
+    return " ".join(words)
 
 
 def _window(group: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -129,8 +143,9 @@ def claims_phrase(groups: list, unit: str = "km2", *, by_side: bool = False, whe
         rows = [r for _, r in group.iterrows()]
         own = {str(r.get("subject")) for r in rows if isinstance(r.get("subject"), str)}
         territory = all(str(r.get("family")) == vocab.TERRITORY for r in rows)
-        figures = theme._join([_what(r, unit, subject=not shared, when=when) for r in rows])
         about = [next(iter(own))] if not shared and len(own) == 1 and not territory else []
+        # the noun of the subject named first is not said again: 'Ukrainian drones: 159 intercepted; 10 that …'
+        figures = theme._join([_what(r, unit, subject=not shared, when=when, named=shared) for r in rows])
         if len(incidents) > 1 and not territory:  # where, or its name without the dates the dek gives
             about.append(
                 place

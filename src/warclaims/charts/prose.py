@@ -166,32 +166,21 @@ def overview(sel: Selection) -> Prose:
     )
 
 
-def timeline_key(sel: Selection) -> Prose:
-    """How to read the overview's timeline as it is drawn for this selection: a row per claim, or,
-    with many, a lane per kind of claim and side; and the detail panel, only when there is one."""
-    from warclaims.charts.plots import MAX_MARKS, crowded_window
+def how_to_read(sel: Selection, family: str | None = None, **drawn) -> Prose:
+    """How to read the chart above, for this selection as it is drawn: the timeline's (family None)
+    or a family page's, and what it cannot show; `drawn` is what the territory chart is given
+    (unit, mapped, place)."""
+    from warclaims.charts import keys
 
-    rows = sel.claims
-    if rows.empty:
+    key = {
+        None: keys.timeline,
+        vocab.CASUALTIES: keys.casualties,
+        vocab.DRONES: keys.drones,
+        vocab.TERRITORY: keys.territory,
+    }[family](sel, **drawn)
+    if not key:
         return Prose("")
-    if len(rows) > MAX_MARKS:
-        return Prose(
-            f"With {len(rows):,} rows, the timeline draws one lane per kind of claim and side of the claimant: each "
-            "claim's window is shaded in its lane, and a dot marks a claim only where the text gives its day. The "
-            "claim table below lists each one."
-        )
-    text = (
-        "A mark sits on a bar only where the text gives the day; a long window has no mark, because a mark would "
-        "invent a date. An open mark or a hatched bar is a value the text qualifies (“at least”, “nearly”)"
-        + ("; a diamond is a dated event with no number." if rows["value"].isna().any() else ".")
-    )
-    crowded = crowded_window(rows.sort_values(["date_start", "date_end", "event_id"]))
-    if crowded:
-        text += (
-            f" Most rows crowd into {wording.format_window(crowded[0], crowded[1] - pd.Timedelta(days=1))}; those "
-            "days are drawn again, in detail, in a second panel."
-        )
-    return Prose(text)
+    return Prose(f"**How to read the chart.** {key}\n\n{keys.limits(sel, family)}")
 
 
 def drones(sel: Selection) -> Prose:
@@ -205,11 +194,6 @@ def drones(sel: Selection) -> Prose:
         lines.append(
             f"\n{markdown_text(r.claimant)} gives a duration, so its figure works out at **{markdown_text(wording.rate_phrase(r))}** "
             "if the drones were spread evenly; the text does not say they were."
-        )
-    if rows["claimant"].nunique() > 1:
-        lines.append(
-            "\nThese figures come from different claimants counting different things; each has its own card "
-            "on the chart, and they are never added or set against each other as a score."
         )
     return Prose("\n".join(lines))
 
@@ -234,12 +218,6 @@ def casualties(sel: Selection) -> Prose:
             out.append(
                 f"\nOnly {markdown_text(claimants[0])} gives figures for this incident in the table; no other party’s count is there to compare."
             )
-    bounds = rows[rows["qualifier"].astype(str) == "at_least"]
-    if not bounds.empty:
-        out.append(
-            "\nFigures written as “at least” are lower bounds: their bars are hatched and their labels carry the "
-            "text’s own words and an arrow pointing along the bar (→), because the real number may be higher."
-        )
     return Prose("\n".join(out))
 
 
@@ -273,8 +251,8 @@ def territory(sel: Selection, unit: str, mapped=None, place: str | None = None) 
             out.append(
                 f"\nThe largest value claimed for it is **{markdown_text(wording.claim_value(peak, unit))}**, by {markdown_text(peak.claimant)}"
                 + (
-                    f"; the text does not say on which day, so the chart draws it as a bracket over "
-                    f"{wording.format_window(peak.date_start, peak.date_end)}, not as an area held all along."
+                    f", for some day in {wording.format_window(peak.date_start, peak.date_end)}: the text does not "
+                    "say which."
                     if undated
                     else f", for {wording.format_window(peak.date_start, peak.date_end)}."
                 )
@@ -308,7 +286,6 @@ def _mapped_comparison(rows: pd.DataFrame, mapped, unit: str, peak) -> str:
     first, last = rows["date_start"].min(), rows["date_end"].max()
     from warclaims.charts.maps import mapped_facts
 
-    window = series.loc[first:last].dropna(subset=["held_km2"])
     facts = mapped_facts(series, rows)  # the headline's, dek's and chart's figures
     if facts is None:
         return (
@@ -326,14 +303,12 @@ def _mapped_comparison(rows: pd.DataFrame, mapped, unit: str, peak) -> str:
         return wording.mapped_area(km2, unit)
 
     return (
-        f"\n**Against the maps.** {who} maps the area it shows held by Ukraine day by day; measured inside {region} "
-        f"({len(window):,} snapshots between {wording.format_window(window.index.min(), window.index.max())}). "
-        "The largest area mapped as held is "
+        f"\n**Against the maps.** {who} maps the area it shows held by Ukraine day by day; measured inside {region}, "
+        "the largest area mapped as held is "
         f"**{area(facts.held)}** ({wording.format_window(*facts.held_days)}); counting the grey "
         f"zone as well, **{area(facts.total)}** ({wording.format_window(*facts.total_days)}). "
         f"The claim is {markdown_text(wording.claim_value(peak, unit))}. The maps are one team’s reading, not a count by either "
-        "side, and the grey zone is not counted as held. On the chart, the green line in this place’s panel is the "
-        "area mapped as held, snapshot by snapshot, and the grey band above it the grey zone."
+        "side, and the grey zone is not counted as held."
     )
 
 
@@ -453,7 +428,7 @@ def attack_context(sel: Selection, attacks, days: int) -> Prose | None:
         "## The other direction: the Ukrainian Air Force’s nightly counts\n\n"
         "Analysts read a one-night claim against the nights around it. The chart below puts the Air Force’s "
         "nightly counts of Russian drones launched at Ukraine in its own panel above the article’s claim, on the "
-        "same dates, and never adds the two.\n",
+        "same dates.\n",
         f"The counts are {_citation(attacks, 'the attack dataset')}.",
     ]
     if last in nights.index and pd.notna(nights.loc[last, "launched"]):
@@ -504,11 +479,12 @@ def losses_context(sel: Selection, losses, days: int) -> Prose | None:
     word = next(iter(series["qualifier"].dropna().astype(str)), "")
     if len(on):
         day = on.index[0]
+        missing = len(series) - len(shown)
+        gap = f"; {missing} of those days {'has' if missing == 1 else 'have'} no daily figure" if missing else ""
         lines.append(
             f"\nThe statement dated {wording.format_window(day, day)}, covering the 24 hours before it, claimed "
             f"**{markdown_text((word + ' ') if word else '')}{int(on.iloc[0]):,} Russian personnel lost**. Over the "
-            f"{len(series)} days shown, the median claim was {shown.median():,.0f} a day"
-            f" ({len(series) - len(shown)} days without a daily figure)."
+            f"{len(series)} days shown, the median claim was {shown.median():,.0f} a day{gap}."
         )
     else:
         lines.append(f"\nThe dataset has no daily figure for {wording.format_window(first, last)}.")
