@@ -111,6 +111,18 @@ CASES = [
         edit(claimant="Russia, \x1b[31mministry"),
         "data/events.csv:6: claimant: character 156 is a control character (U+001B); remove it",
     ),
+    (
+        "a right-to-left override in a claimant",
+        edit(claimant="Russia \u202e951"),
+        "data/events.csv:6: claimant: character 154 is a bidirectional control character, which reorders how the "
+        "text displays (U+202E); remove it",
+    ),
+    (
+        "a first-strong isolate in a quote",
+        edit(quote="at least \u2068six\u2069 killed"),
+        "data/events.csv:6: quote: character 220 is a bidirectional control character, which reorders how the "
+        "text displays (U+2068); remove it",
+    ),
 ]
 
 

@@ -44,8 +44,17 @@ def _decode(data: bytes, shown: str) -> str:
         ) from None
 
 
-# Characters no cell may hold: C0 controls but tab, newline and carriage return; DEL; C1 controls.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Characters no cell may hold: C0 controls but tab, newline and carriage return; DEL; C1 controls;
+# and the bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069), which
+# reorder how the text around them displays: a claimant or figure shown reversed on a page or
+# headline, or a quote that reads other than it is stored ("Trojan Source", CVE-2021-42574).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _kind(char: str) -> str:
+    if "\u202a" <= char <= "\u202e" or "\u2066" <= char <= "\u2069":
+        return "bidirectional control character, which reorders how the text displays"
+    return "control character"
 
 
 def _column_at(text: str, at: int) -> str:
@@ -84,7 +93,7 @@ def read_csv(
                     shown,
                     line,
                     _column_at(text, at),
-                    f"character {column} is a control character (U+{ord(text[at]):04X}); remove it",
+                    f"character {column} is a {_kind(text[at])} (U+{ord(text[at]):04X}); remove it",
                 )
             ]
         )
