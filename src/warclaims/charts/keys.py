@@ -10,14 +10,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from warclaims.charts import plots
+from warclaims.charts import plots, theme
 from warclaims.charts.selection import Selection
 from warclaims.claims import vocabulary as vocab
 from warclaims.claims import wording
-
-
-def _and(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _qualifiers(rows: pd.DataFrame) -> set[str]:
@@ -44,7 +40,7 @@ def _series(rows: pd.DataFrame, what: str) -> str:
         text += " A point marks a claim whose text gives its day"
         marks = [SERIES_MARKS[q] for q in plots.SERIES_WORDS if q in _qualifiers(rows[short])]
         if marks:
-            text += ": filled for an exact count; " + _and(marks)
+            text += ": filled for an exact count; " + theme._join(marks)
         text += "."
     if (~short).any():
         text += " A line with no point is a window within which the text gives no day."
