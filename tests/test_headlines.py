@@ -102,6 +102,25 @@ def test_more_claims_than_named_are_counted_and_no_claims_say_so():
     assert headlines.family_headline(claims.iloc[0:0], "drones").title == "No drone claims in this selection"
 
 
+def test_among_many_claims_the_headline_is_the_largest_and_how_many_it_is_the_largest_of():
+    claims = _claims()
+    night = claims[claims["event_id"] == "drone-night-intercepted-russia"]
+    extra = pd.concat([night.assign(event_id=f"another-{i}", value=12.0 + i) for i in range(6)])
+    found = headlines.family_headline(pd.concat([claims, extra]), "drones")
+    assert found.title.startswith("Ukrainian drones: 159 intercepted, according to Russia")
+    assert found.title.endswith(" — the largest of 8 drone claims by 2 claimants")
+    assert "and 1 more" not in found.title and "8 drone claims" in found.dek
+    # another claim of the same figure: the headline does not call one of them the largest
+    tie = extra.assign(value=[159.0, 1, 2, 3, 4, 5], claimant="Ukraine’s air force", claimant_side="ukraine")
+    found = headlines.family_headline(pd.concat([claims, tie]), "drones")
+    assert " — tied largest of 8 drone claims by 3 claimants" in found.title, found.title
+
+
+def test_a_family_headline_of_no_family_is_refused():
+    with pytest.raises(ValueError, match="no page is about None"):
+        headlines.family_headline(_claims(), None)
+
+
 def test_the_overview_names_the_largest_claim_of_each_kind_that_fits_and_who_makes_it():
     claims = _claims()
     found = headlines.overview_headline(claims)

@@ -193,16 +193,39 @@ def _more(valued: pd.DataFrame, groups: list, noun: str) -> str:
     return f", and {more:,} more {noun} claim{'s' * (more != 1)}" if more > 0 else ""
 
 
+MANY_MORE = 5  # claims the headline cannot name from which it says how many there are, not "and N more"
+
+
+def _largest(valued: pd.DataFrame, group: pd.DataFrame, noun: str) -> str:
+    """' — the largest of 100 casualty claims by 12 claimants' ('tied largest' when another claim
+    gives the same figure): what one named claim is among many."""
+    n = len(valued)
+    claimants = valued["claimant"].astype(str).nunique()
+    who = valued["claimant"].astype(str).iloc[0] if claimants == 1 else f"{claimants:,} claimants"  # the dek names them
+    top = group["value"].max()
+    tied = int((valued["value"] == top).sum()) > int((group["value"] == top).sum())
+    return f" — {'tied ' if tied else 'the '}largest of {n:,} {noun} claims by {who}"
+
+
 def _fitting(valued: pd.DataFrame, groups: list, unit: str, noun: str, found: str) -> str:
     """The headline: the leading claims as fully as fits in HEADLINE_MOST characters, each step
     shorter (claimants by side; a territory claim without its words for when; then the one largest
-    claim, with a count of the rest), the shortest when none fits; what the context shows follows."""
-    lead = [max(groups, key=lambda g: (g["value"].max(), g["date_end"].max()))]
-    tries = [
-        claims_phrase(chosen, unit, by_side=by_side, when=when) + _more(valued, chosen, noun)
-        for chosen in (groups, lead)
-        for by_side, when in ((False, True), (True, True), (True, False))
-    ]
+    claim, with a count of the rest), the shortest when none fits; what the context shows follows.
+    Among many claims (MANY_MORE or more it could not name) it is the largest and how many claims
+    it is the largest of, so a page of 100 claims does not read as about one or two of them."""
+    every = lead_claims(valued, most=len(vocab.SIDES))
+    lead = [max(every, key=lambda g: (g["value"].max(), -g["date_end"].max().value, len(g)))]
+    if len(valued) - len(lead[0]) >= MANY_MORE:  # as many left out as the shortest headline would leave
+        tries = [
+            claims_phrase(lead, unit, by_side=by_side, when=when) + _largest(valued, lead[0], noun)
+            for by_side, when in ((False, True), (True, True), (True, False))
+        ]
+    else:
+        tries = [
+            claims_phrase(chosen, unit, by_side=by_side, when=when) + _more(valued, chosen, noun)
+            for chosen in (groups, lead)
+            for by_side, when in ((False, True), (True, True), (True, False))
+        ]
     # The limit is the claims' own: a context's clause after them never costs a claimant its name.
     claims = next((t for t in tries if len(t) <= HEADLINE_MOST), min(tries, key=len))
     return claims + (f"; {found}" if found else "")
@@ -219,8 +242,10 @@ def family_headline(
     """The headline of a page about one family of claims (`rows`: the page's claims); `found`, a
     clause of what a context dataset shows (it joins the headline); `beside`, the context drawn
     with the claims (it joins the dek)."""
+    if family not in NOUNS:  # the overview's headline is overview_headline's
+        raise ValueError(f"family_headline: no page is about {family!r}; one of {', '.join(NOUNS)}")
     valued = rows[(rows["family"].astype(str) == family) & rows["value"].notna()]
-    noun = NOUNS.get(family, family)
+    noun = NOUNS[family]
     if valued.empty:
         return Headline(f"No {noun} claims in this selection", "Nothing is drawn: no claim of this kind matches.")
     groups = lead_claims(valued)
