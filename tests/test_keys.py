@@ -196,3 +196,55 @@ def test_one_incident_by_one_claimant_gets_neither_comparison():
     territory = claims[claims["event_id"].astype(str) == "kursk-peak-territory-ukraine"]
     key = _key(territory, "territory")
     assert "path between" not in key and "one side accepts" not in key and "shaded band" not in key, key
+
+
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+@pytest.mark.parametrize("kind", [1, "narrowed", "bounded"])
+def test_the_context_keys_name_the_lines_gaps_and_hatching_drawn(tables, kind):
+    # The Air Force and General Staff charts had no key of their own, and drew "at least 6" solid
+    # beside a casualty key that calls a lower bound hatched.
+    from warclaims import figures
+    from warclaims.charts import keys
+    from warclaims.external.attacks import load_attacks, nights_around_article
+    from warclaims.external.general_staff import days_around, load_losses
+
+    claims = tables[kind]
+    sel = Selection(claims, claims, "all")
+    attacks = load_attacks(
+        FIXTURES / "attacks" / "attacks_oddities.csv", FIXTURES / "attacks" / "missiles_and_uavs.csv"
+    )
+    losses = load_losses(FIXTURES / "general_staff" / "russia_losses_personnel.json", skip_bad_rows=True)
+    for fig, key in (
+        (
+            figures.drone_context_figure(sel, attacks, 3).figure,
+            keys.attacks_context(
+                nights_around_article(claims, attacks.frame, 3)[2],
+                claims[claims["metric"].astype(str) == "drones_intercepted"],
+            ),
+        ),
+        (
+            figures.losses_context_figure(sel, losses, 5).figure,
+            keys.losses_context(days_around(claims, losses.frame, 5)[2], claims),
+        ),
+    ):
+        top, bottom = fig.axes[0], fig.axes[1]
+        rows = [p for p in bottom.patches if str(p.get_gid()).startswith("claim:")]
+        assert rows, "no claim row drawn"
+        assert ("A hatched, paler bar" in key) == any(p.get_hatch() for p in rows), key
+        for p in rows:
+            assert bool(p.get_hatch()) == (p.get_alpha() is not None and p.get_alpha() < 1)  # one code for both
+        lines = {ln.get_gid(): ln for ln in top.get_lines() if str(ln.get_gid()).startswith("series:")}
+        if lines:  # the Air Force's: each line named with the style it is drawn in
+            for gid, words in (
+                ("series:launched", "dashed"),
+                ("series:destroyed", "solid"),
+                ("series:not_reach_goal", "dotted"),
+            ):
+                assert (words in key) == (gid in lines and bool(pd.Series(lines[gid].get_ydata()).notna().any())), gid
+            gap = pd.Series(lines["series:launched"].get_ydata()).isna().any()
+            assert ("A gap in a line" in key) == bool(gap)
+        else:  # the General Staff's bars, each over the day before its statement
+            assert "one grey bar per statement" in key
+        assert "never added" not in " ".join([t.get_text() for t in bottom.texts] + [bottom.get_title(loc="left")])

@@ -655,8 +655,9 @@ def losses_context_figure(sel, losses, days: int = 14) -> ClaimFigure | NoClaims
     casualty = sel.claims[sel.claims["family"].astype(str) == vocab.CASUALTIES]
     shown = series["daily"].dropna()
     alt = _context_alt(
-        f"Bar chart of {claimant}’s daily claims of Russian personnel losses, "
-        f"{wording.format_window(series.index.min(), series.index.max())} (median {shown.median():,.0f} a day)",
+        f"Bar chart of {claimant}’s daily claims of Russian personnel losses, each drawn over the 24 hours before "
+        f"its statement, in statements dated {wording.format_window(series.index.min(), series.index.max())} "
+        f"(median {shown.median():,.0f} a day)",
         claimant,
         casualty.head(4),
         "no casualty claim from the article in this selection",
@@ -671,7 +672,7 @@ def losses_context_figure(sel, losses, days: int = 14) -> ClaimFigure | NoClaims
         order=list(series.index),
     )
     short = theme.shortened(
-        f"{claimant[:1].upper() + claimant[1:]}’s daily claims of Russian personnel losses, "
+        f"{claimant[:1].upper() + claimant[1:]}’s daily claims of Russian personnel losses, in statements dated "
         f"{wording.format_window(series.index.min(), series.index.max())} (median {shown.median():,.0f} a day); "
         "below, the article’s casualty claims.",
         ALT_MOST,

@@ -215,6 +215,48 @@ def timeline(sel: Selection) -> str:
     return " ".join(text)
 
 
+def _claim_rows(claims: pd.DataFrame, what: str) -> str:
+    """The lower panel of a context chart (`plots._claim_rows`), as it is drawn for these claims."""
+    if claims.empty:
+        return f"The lower panel is empty: no {what} claim from the article is in this selection."
+    text = (
+        f"Below, each of the article’s {what} claims is a row in the colour of its claimant’s side: its label gives "
+        "the figure as the text words it, and its bar spans the claim’s dates, not its size."
+    )
+    if claims["qualifier"].astype(str).map(wording.is_qualified).any():
+        text += " A hatched, paler bar is a figure the text qualifies (“at least”, “nearly”)."
+    return text
+
+
+def attacks_context(nights: pd.DataFrame, claims: pd.DataFrame) -> str:
+    """The Air Force chart (`plots.plot_drone_context`) as drawn: its lines, the band, the claims' rows."""
+    drawn = [c for c in plots.AIR_FORCE_SERIES if c in nights and nights[c].notna().any()]
+    how = {
+        "launched": "Russian drones launched (dashed, paler)",
+        "destroyed": "those destroyed (solid)",
+        "not_reach_goal": "those lost locally, not reaching their target (dotted, with squares)",
+    }
+    text = [
+        f"Above, the Air Force’s count{'s' * (len(drawn) != 1)} per night: {theme._join([how[c] for c in drawn])}; "
+        "each point is one night’s reports."
+    ]
+    if nights["launched"].isna().any():
+        text.append("A gap in a line is a night without a report, not a zero.")
+    text.append("The shaded band is the article’s night, on both panels.")
+    text.append(_claim_rows(claims, "drone"))
+    return " ".join(text)
+
+
+def losses_context(series: pd.DataFrame, claims: pd.DataFrame) -> str:
+    """The General Staff chart (`plots.plot_losses_context`) as drawn: its bars, the band, the claims' rows."""
+    text = ["Above, one grey bar per statement, drawn over the 24 hours before its date, which the statement covers."]
+    if series["daily"].isna().any():
+        text.append("A day with no bar has no figure in the dataset, not a zero.")
+    text.append("The shaded band is the article’s days, on both panels.")
+    text.append(_claim_rows(claims[claims["family"].astype(str) == vocab.CASUALTIES], "casualty"))
+    return " ".join(text)
+
+
 def limits(sel: Selection, family: str | None = None) -> str:
     """What the chart cannot show, for what it draws: a question about two incidents only where
     there are two, about one side's view of the other's claim only where both sides claim."""

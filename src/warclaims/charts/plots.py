@@ -1477,7 +1477,8 @@ def _rows_height(labels: list[str]) -> float:
 
 def _claim_rows(ax: Axes, rows: pd.DataFrame, labels: list[str]) -> None:
     """The article's claims in a context chart's lower panel: each on a row of its own, its bar over its
-    window, its label above the bar from the panel's left edge, in its side's colour. A label beside
+    window (hatched and paler where the text qualifies its figure, as on the family charts), its label
+    above the bar from the panel's left edge, in its side's colour. A label beside
     its bar ran out of the panel on a phone, and two claims on one row were drawn over each other.
     The y axis is in points (`_rows_height`); `_grow_for_rows` makes the panel at least that tall."""
     y = -_ROW_GAP / 2
@@ -1498,7 +1499,10 @@ def _claim_rows(ax: Axes, rows: pd.DataFrame, labels: list[str]) -> None:
         )
         y -= (text.count("\n") + 1) * _ROW_LINE + 2
         start, end = mdates.date2num(row.date_start), mdates.date2num(row.date_end + ONE_DAY)
-        ax.barh(y - _ROW_BAR / 2, end - start, left=start, height=_ROW_BAR, color=color, gid=f"claim:{row.event_id}")
+        # its dates, not its size; hatched and paler as every chart draws a figure the text qualifies
+        ax.barh(
+            y - _ROW_BAR / 2, end - start, left=start, height=_ROW_BAR, **_bar_style(row), gid=f"claim:{row.event_id}"
+        )
         y -= _ROW_BAR + _ROW_GAP
     ax.set_yticks([])
     ax.set_ylim(-_rows_height(labels), 0)
@@ -1584,7 +1588,7 @@ def plot_drone_context(
     _claim_rows(bottom, claims, labels)
     bottom.set_title(
         theme.label_text(
-            "The article: drones over Russia, as claimed\n(another direction, another claimant: never added)",
+            "The article: drones over Russia, as claimed\n(another direction, another claimant)",
             80,
             phone=38,
         ),
@@ -1659,9 +1663,7 @@ def plot_losses_context(
     lo, hi = x.min() if len(x) else start, (x.max() + 1) if len(x) else end
     _claim_rows(bottom, casualty, labels)
     bottom.set_title(
-        theme.label_text(
-            "The article: casualties as claimed\n(another claimant, other people: never added)", 80, phone=38
-        ),
+        theme.label_text("The article: casualties as claimed\n(another claimant, other people)", 80, phone=38),
         loc="left",
         fontsize=11,
         gid="panel-title",

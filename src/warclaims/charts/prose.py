@@ -452,8 +452,13 @@ def attack_context(sel: Selection, attacks, days: int) -> Prose | None:
     lines.append(
         "\nThese are Ukraine’s counts of Russian drones over Ukraine; the article’s figure is Russia’s count of "
         "Ukrainian drones over Russia. Different direction, different claimant: the chart keeps them in "
-        "separate panels and never adds them. A night without a report is a gap, not a zero."
+        "separate panels, never parts of one count."
     )
+    from warclaims.charts import keys
+
+    claims = sel.claims[sel.claims["metric"].astype(str) == vocab.DRONES_INTERCEPTED]  # as the chart draws them
+    if nights["reports"].sum():  # a chart is drawn
+        lines.append(f"\n**How to read the chart below.** {keys.attacks_context(nights, claims)}")
     return Prose("\n".join(lines))
 
 
@@ -488,6 +493,10 @@ def losses_context(sel: Selection, losses, days: int) -> Prose | None:
         )
     else:
         lines.append(f"\nThe dataset has no daily figure for {wording.format_window(first, last)}.")
+    if len(shown):  # a chart is drawn
+        from warclaims.charts import keys
+
+        lines.append(f"\n**How to read the chart below.** {keys.losses_context(series, sel.claims)}")
     return Prose("\n".join(lines))
 
 
