@@ -317,3 +317,14 @@ def test_no_territory_label_hides_a_mark(tables, narrow):
                 if box.x0 < max(x0, x1) and min(x0, x1) < box.x1 and box.y0 < y < box.y1:
                     hidden.append(text.get_gid())
     assert count > 20 and hidden == []
+
+
+@pytest.mark.parametrize("narrow", [False, True], ids=["desktop", "phone"])
+def test_every_bracket_says_its_value_is_for_some_day_in_it(tables, narrow):
+    # A bracket tagged with its value alone read as the area held all along its window.
+    for n in (1, 5, 20):
+        with theme.narrow() if narrow else contextlib.nullcontext():
+            fig = plots.plot_territory(tables[n]).get_figure(root=True)
+        tags = [t.get_text() for t in fig.findobj(lambda a: str(a.get_gid()).startswith("window:"))]
+        assert tags, n
+        assert all("some day in here" in t for t in tags), (n, tags)

@@ -34,7 +34,7 @@ def _series(rows: pd.DataFrame, what: str) -> str:
     text = (
         f"With {len(rows):,} {what} claims, the chart gives one panel to each thing counted: each claim is a "
         "horizontal line over its date window, in the colour of the claimant’s side. Claims are never joined "
-        "into a line or summed."
+        "up or summed."
     )
     if short.any():
         text += " A point marks a claim whose text gives its day"

@@ -174,7 +174,7 @@ def _series_over_time(ax: Axes | None, rows: pd.DataFrame, ylabel: str, title: s
         handles.append(
             mpl.lines.Line2D([], [], color="#555555", lw=1.2, label="Line alone: a window; the text gives no day")
         )
-    theme.headline(axes[0], f"{title} ({len(rows):,} claims, each a point; never added)")
+    theme.headline(axes[0], f"{title} ({len(rows):,} claims, never joined up or added)")
     theme.legend(axes[0], handles, ncol=2)
     caption = theme.caption_text(rows)
     left = counted.iloc[MAX_SERIES_PANELS:]
@@ -280,11 +280,9 @@ def plot_drone_claims(data: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     if len(headings) == 1 and incidents == 1:
         title = f"{next(iter(headings))}: each claimant’s own count, not added together"
     else:
-        subjects = rows["subject"].dropna().astype(str).unique()
-        about = f" of {subjects[0]}" if len(subjects) == 1 else ""
-        title = (
-            f"Drone claims{about} in {incidents} incident{'s' * (incidents != 1)}: each card its own count, never added"
-        )
+        subjects = rows["subject"].dropna().astype(str).str.strip().unique()
+        about = subjects[0][:1].upper() + subjects[0][1:] if len(subjects) == 1 and subjects[0] else "Drone claims"
+        title = f"{about} in {incidents} incident{'s' * (incidents != 1)}: each card its own count, never added"
     theme.headline(ax, title)
     theme.side_legend(ax, rows["claimant_side"])
     theme.add_caption(ax, rows)
@@ -947,16 +945,17 @@ def _undated(
             # Who says it, and when in their words: two values side by side are not one dispute on one day.
             who = "" if one_claimant else f", according to {row['claimant']}"
             said = f" (“{row['date_text']}”)" if str(row["date_text"]).strip() else ""
+            # Who says it goes before "some day in here": the column's label says who, and a bare
+            # value on a bracket reads as held over all of it.
             if narrow:  # a phone's panel: the value (the column's label says who)
-                tags = [value]
+                tags = [f"{value}: some day in here"]
             else:
                 note = " (derived from the words)" if derived[i] else ""
                 tags = [
                     f"{value}{note}{who}{said}: some day in here",
                     f"{value}{who}{said}: some day in here",
                     f"{value}{who}: some day in here",
-                    f"{value}{who}",
-                    value,  # the column's label says who
+                    f"{value}: some day in here",
                 ]
             place = None
             for tag in tags:
@@ -969,9 +968,10 @@ def _undated(
                     place = {"xy": (x1, y), "ha": "left", "xytext": (4, 0)}
                 if place:
                     break
-            else:  # in two lines, over the bracket's middle
-                tag = "\n".join(textwrap.wrap(tags[-1], -(-len(tags[-1]) // 2) + 3))
-                place = {"xy": (min(max((x0 + x1) / 2, left + need / 3), right - need / 3), y), "ha": "center"}
+            else:  # in two lines, over the bracket's middle: the value, then that it is for some day in it
+                tag = f"{value}\nsome day in here"
+                need = max(len(line) for line in tag.split("\n")) * TAG_POINTS * 0.56 / 72 * per_inch
+                place = {"xy": (min(max((x0 + x1) / 2, left + need / 2), right - need / 2), y), "ha": "center"}
             ax.annotate(
                 tag,
                 **({"xytext": (0, 0)} | place),
