@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 
@@ -339,5 +340,6 @@ def test_import_figures_are_in_methods_and_data_at_the_end_never_in_the_prose(br
         )
         assert not [w for w in logs if w in prose], (name, [w for w in logs if w in prose])
         if "context" in name:
-            assert " read, " in methods.evaluate("e => e.textContent")
+            said = methods.evaluate("e => e.textContent")
+            assert re.search(r"\d (rows of the dataset’s file|daily statements|snapshot files) read", said), said
         page.close()

@@ -248,3 +248,22 @@ def test_the_context_keys_name_the_lines_gaps_and_hatching_drawn(tables, kind):
         else:  # the General Staff's bars, each over the day before its statement
             assert "one grey bar per statement" in key
         assert "never added" not in " ".join([t.get_text() for t in bottom.texts] + [bottom.get_title(loc="left")])
+
+
+def test_methods_say_in_sentences_only_what_was_left_out():
+    # "102 rows read, 0 exact duplicates dropped, 0 unreadable rows left out": an import log
+    from warclaims.external.attacks import load_attacks
+    from warclaims.external.general_staff import load_losses
+
+    claims = warclaims.load_claims()
+    attacks = load_attacks(
+        FIXTURES / "attacks" / "attacks_oddities.csv", FIXTURES / "attacks" / "missiles_and_uavs.csv"
+    )
+    losses = load_losses(FIXTURES / "general_staff" / "russia_losses_personnel.json", skip_bad_rows=True)
+    said = prose.methods(Selection(claims, claims, "all claims"), attacks=attacks, losses=losses).lines
+    assert said[0].startswith("Claims: 7 claimed values and 3 dated events from the claim table (all claims)")
+    assert said[1].startswith(f"Air Force counts: {attacks.rows_read} rows of the dataset’s file read; ")
+    assert "1 row repeated another exactly and was dropped" in said[1] and attacks.duplicates_dropped == 1
+    assert attacks.bad_rows == 0 and "could not be read" not in said[1]  # nothing left out: not said
+    assert said[2] == f"General Staff figures: {losses.records} daily statements read."
+    assert not [line for line in said if " 0 " in line]

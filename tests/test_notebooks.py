@@ -138,7 +138,8 @@ def test_committed_without_outputs_and_with_a_parameters_cell(path):
             [
                 "**76 Russian drones launched at Ukraine** in its overnight reports: **22 destroyed** and **41 lost locally**",
                 "1 row of a model the reference table does not know",  # in "Methods and data"
-                "never adds them",
+                "separate panels, never parts of one count",
+                "**How to read the chart below.** Above, the Air Force’s counts per night",
             ],
         ),
         ("casualties", {}, 1, ["at least 6", "is a lower bound: its bar is hatched"]),

@@ -552,32 +552,82 @@ class Methods:
         return "Methods and data: " + " ".join(self.lines)
 
 
+def _left_out(parts: list[tuple[int, str, str]]) -> str:
+    """'; 2 rows repeated another exactly and were dropped': each count that is not zero, in words."""
+    said = [f"{n:,} {one if n == 1 else many}" for n, one, many in parts if n]
+    return ("; " + "; ".join(said)) if said else ""
+
+
 def methods(sel: Selection, *, attacks=None, losses=None, mapped=None) -> Methods:
-    """The "Methods and data" of a page: the claim table's selection and each context dataset's import."""
+    """The "Methods and data" of a page: the claim table's selection and each context dataset's
+    import, in sentences (a count of nothing left out is not said)."""
     c = sel.claims
+    valued = int(c["value"].notna().sum())
     lines = [
-        f"Claims: {len(c):,} rows of the claim table ({sel.description}), each recorded with its claimant, "
-        "qualifier, date window and verbatim quote; a date in words (“late April”) is resolved to a window, "
-        "and a value the text implies without a number is marked as derived."
+        f"Claims: {_count(valued, 'claimed value', 'claimed values')} and "
+        f"{_count(len(c) - valued, 'dated event', 'dated events')} from the claim table ({sel.description}), "
+        "each recorded with its claimant, qualifier, date window and verbatim quote; a date in words (“late "
+        "April”) is resolved to a window, and a value the text implies without a number is marked as derived."
     ]
     if attacks is not None:
-        line = (
-            f"Air Force counts: {attacks.rows_read:,} rows read, {attacks.duplicates_dropped:,} exact duplicates "
-            f"dropped, {attacks.bad_rows:,} unreadable rows left out"
+        unknown = sum(attacks.unknown_models.values()) if attacks.unknown_models else 0
+        lines.append(
+            f"Air Force counts: {attacks.rows_read:,} rows of the dataset’s file read"
+            + _left_out(
+                [
+                    (
+                        attacks.duplicates_dropped,
+                        "row repeated another exactly and was dropped",
+                        "rows repeated another exactly and were dropped",
+                    ),
+                    (
+                        attacks.bad_rows,
+                        "row could not be read and was left out",
+                        "rows could not be read and were left out",
+                    ),
+                    (
+                        unknown,
+                        "row of a model the reference table does not know is not counted as drones",
+                        "rows of a model the reference table does not know are not counted as drones",
+                    ),
+                ]
+            )
+            + "; a report that gives only a date counts for that date."
         )
-        if attacks.unknown_models:
-            unknown = sum(attacks.unknown_models.values())
-            line += f", {unknown:,} row{'s' * (unknown != 1)} of a model the reference table does not know, not counted as drones"
-        lines.append(line + "; a report that gives only a date counts for that date.")
     if losses is not None:
         lines.append(
-            f"General Staff figures: {losses.records:,} daily records read, {losses.bad_records:,} unreadable "
-            f"records left out, {len(losses.corrections):,} running totals corrected downwards by the statements "
-            "themselves (those days have no daily figure)."
+            f"General Staff figures: {losses.records:,} daily statements read"
+            + _left_out(
+                [
+                    (
+                        losses.bad_records,
+                        "statement could not be read and was left out",
+                        "statements could not be read and were left out",
+                    ),
+                    (
+                        len(losses.corrections),
+                        "day’s running total is lower than the day before’s, a correction by the statements "
+                        "themselves, so that day has no daily figure",
+                        "days’ running totals are lower than the day before’s, corrections by the statements "
+                        "themselves, so those days have no daily figure",
+                    ),
+                ]
+            )
+            + "."
         )
     if mapped is not None:
         lines.append(
-            f"DeepState maps: {mapped.files:,} snapshot files read, {len(mapped.skipped):,} left out; each "
-            "snapshot's held, grey and occupied areas measured on the ellipsoid inside the region's boundary."
+            f"DeepState maps: {mapped.files:,} snapshot files read"
+            + _left_out(
+                [
+                    (
+                        len(mapped.skipped),
+                        "file could not be read and was left out",
+                        "files could not be read and were left out",
+                    )
+                ]
+            )
+            + "; in each snapshot the areas held, grey and occupied are measured on the ellipsoid inside the region’s "
+            "boundary."
         )
     return Methods(lines)
