@@ -108,6 +108,10 @@ def test_the_territory_key_names_only_the_brackets_bands_and_arrows_drawn(tables
     gids = _gids(ax)
     assert ("“day not given” column" in key) == ("undated" in gids), key
     assert ("shaded band" in key) == any(g.startswith("event:") for g in gids), key
+    bands = [a for a in _artists(ax) if str(a.get_gid()).startswith("event:")]
+    sand = [mcolors.same_color(b.get_facecolor()[:3], plots.EVENT_SAND) for b in bands]
+    assert ("in sand" in key) == any(sand), key  # each colour the key names is one a band is drawn in
+    assert ("colour of a party’s side" in key) == (not all(sand)), key
     assert ("arrow points down" in key) == any(g.startswith("bound:down:") for g in gids), key
     assert ("arrow points up" in key) == any(g.startswith("bound:up:") for g in gids), key
     legend = [t.get_text() for legend in ax.get_figure(root=True).legends for t in legend.get_texts()]
@@ -267,3 +271,13 @@ def test_methods_say_in_sentences_only_what_was_left_out():
     assert attacks.bad_rows == 0 and "could not be read" not in said[1]  # nothing left out: not said
     assert said[2] == f"General Staff figures: {losses.records} daily statements read."
     assert not [line for line in said if " 0 " in line]
+
+
+def test_a_band_a_party_tells_is_keyed_by_its_sides_colour(tables):
+    claims = tables[1].copy()
+    events = claims["metric"].astype(str) == "event"
+    claims["claimant_side"] = claims["claimant_side"].astype(str).where(~events, "ukraine")
+    key, ax = _key(claims, "territory"), plots.plot_territory(claims)
+    bands = [a for a in _artists(ax) if str(a.get_gid()).startswith("event:")]
+    assert bands and all(mcolors.same_color(b.get_facecolor()[:3], plots.theme.side_color("ukraine")) for b in bands)
+    assert "colour of a party’s side" in key and "in sand" not in key, key

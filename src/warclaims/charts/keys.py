@@ -73,8 +73,11 @@ def _bounds(qualifiers: set[str], bar: bool) -> list[str]:
     if "approximately" in qualifiers:
         out.append(
             "A figure the text gives as approximate (“about”, “nearly”) is drawn at its number"
-            + (", dotted and paler," if bar else "")
-            + " as the text words it, not as an exact count."
+            + (
+                ", dotted and paler, as the text words it, not as an exact count."
+                if bar
+                else ": only its label, which words it as the text does, tells it from an exact count."
+            )
         )
     return out
 
@@ -159,10 +162,15 @@ def territory(sel: Selection, unit: str = "km2", mapped=None, place: str | None 
     arrows = set() if many else _qualifiers(drawn[~wide]) & set(plots.BOUNDS)  # arrows only on marks with a day
     text += _bounds(arrows | (_qualifiers(drawn) & {"approximately"}), bar=False)
     events = sel.claims[sel.claims["metric"].astype(str) == vocab.EVENT]
-    if events["incident"].isin(drawn["incident"].unique()).any():
+    banded = events[events["incident"].isin(drawn["incident"].unique())]
+    if len(banded):  # the colours drawn (plots._event_color): sand for the publisher's account, a side's for a party's
+        told = set(banded["claimant_side"].astype(str))
+        colours = [
+            *(["in sand when the publisher tells it"] if "other" in told else []),
+            *(["in the colour of a party’s side when the party does"] if told - {"other"} else []),
+        ]
         text.append(
-            "A shaded band is a dated event of the claims’ own incident, named in the panel’s title: in sand when the "
-            "publisher tells it, in a side’s colour when a party does."
+            f"A shaded band is a dated event of the claims’ own incident, named in the panel’s title: {' and '.join(colours)}."
         )
     if mapped is not None and not mapped.frame.empty:
         at = plots.mapped_place_index(shown, check_place(place))
@@ -271,7 +279,10 @@ def limits(sel: Selection, family: str | None = None) -> str:
         parts = ["how any party counted"]
         if rows["incident"].astype(str).nunique() > 1:
             parts.insert(0, "whether two incidents in the table are the same event, unless the text says so")
-        end = " The overview’s claim table notes where the text leaves such questions open."
+        end = (
+            " The curator’s notes on where the text leaves such questions open are in the chart’s download "
+            "“The claims it draws (CSV)”."
+        )
     elif family == vocab.TERRITORY:
         rows = rows[rows["metric"].astype(str) == vocab.TERRITORY_HELD_KM2]
         parts = ["the shape of what is claimed (the texts give an area, not a line on a map)"]
