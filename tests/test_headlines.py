@@ -162,3 +162,14 @@ def test_data_as_of_names_the_latest_source_and_each_context_datasets_last_day()
 
     line = headlines.as_of(_claims(), [("the Air Force’s reports", Result())])
     assert line == "Data as of: the latest source published 21 May 2025; the Air Force’s reports to 1 Mar 2026."
+
+
+def test_an_alt_text_names_each_sides_claim_before_it_drops_one():
+    # The drone chart's alt text named only Russia's 159, though both sides' claims fit by side.
+    from warclaims import figures
+
+    claims = _claims()
+    for make in (figures.drone_figure, figures.territory_figure):
+        alt = make(claims).alt
+        assert len(alt) <= figures.ALT_MOST
+        assert "according to Russia" in alt and "according to Ukrain" in alt, alt

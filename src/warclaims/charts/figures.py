@@ -320,7 +320,7 @@ def _short(kind: str, rows: pd.DataFrame, unit: str = "km2", extra: str = "", le
         (most, by_side, more)
         for more in dict.fromkeys(m for m in (extra, least or extra) if m)
         for most, by_side in ((2, False), (2, True), (1, True))
-    ] + [(2, False, ""), (1, False, ""), (1, True, "")]
+    ] + [(2, False, ""), (2, True, ""), (1, False, ""), (1, True, "")]  # both sides' claims before one claimant's name
     for most, by_side, more in tries:  # every side's claim, then the context, then the rest shorter
         finding = (
             headlines.claims_phrase(headlines.lead_claims(valued, most), unit, by_side=by_side, when=not by_side)
