@@ -377,3 +377,29 @@ def test_drone_cards_give_the_window_not_words_that_may_date_the_statement(claim
     ax = charts.plot_drone_claims(claims)
     shown = [t.get_text().replace("\n", " ") for t in ax.texts]
     assert shown.count("When: 20–21 May 2025") == 2 and not any("On Wednesday" in t for t in shown)
+
+
+def test_on_a_phone_the_timeline_spans_the_width_and_its_detail_holds_only_its_days(claims):
+    # Labels beside the rows left the whole period a panel about 100 px wide on a phone, and the
+    # detail panel repeated empty rows for claims outside its days.
+    with theme.narrow():
+        ax = charts.plot_timeline(claims)
+    fig = ax.get_figure(root=True)
+    fig.draw_without_rendering()
+    whole, detail = fig.axes[:2]
+    for panel in (whole, detail):
+        assert panel.get_window_extent().width >= 0.85 * fig.bbox.width  # the whole width, less its margins
+        assert not [t.get_text() for t in panel.get_yticklabels() if t.get_text()]  # labels over the rows instead
+    lo, hi = (mdates.num2date(x).replace(tzinfo=None) for x in detail.get_xlim())
+    inside = claims[(claims["date_end"] + pd.Timedelta(days=1) > lo) & (claims["date_start"] < hi)]
+    drawn = {p.get_gid().split(":", 1)[1] for p in detail.patches if str(p.get_gid()).startswith("window:")}
+    assert drawn == set(inside["event_id"]) and len(drawn) < len(claims)
+    for panel in (whole, detail):  # each label above its own bar, nearer it than the bar above, within the panel
+        bars = [p.get_window_extent() for p in panel.patches if str(p.get_gid()).startswith("window:")]
+        labels = [t.get_window_extent() for t in panel.texts if t.get_gid() == "claim-label"]
+        assert len(labels) == len(bars)
+        above = [panel.bbox.y1, *(b.y0 for b in bars[:-1])]
+        for box, bar, over in zip(labels, bars, above, strict=True):
+            assert bar.y1 <= box.y0 and box.y1 <= over
+            assert box.y0 - bar.y1 < over - box.y1 + 4
+            assert panel.bbox.x0 <= box.x0 and box.x1 <= panel.bbox.x1

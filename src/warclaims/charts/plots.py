@@ -1264,22 +1264,23 @@ def _mapped_handles() -> list:
     ]
 
 
-def timeline_label(row) -> str:
+def timeline_label(row, phone: int | None = None) -> str:
     """A timeline row's label: who claims what, of what and where, as the table says ('Russia:
     Kursk territory held by Ukrainian forces, 0 km²', never 'Russia: territory held 0 km²', which
-    reads as Russia holding none): two claims about different places or people must not read alike."""
+    reads as Russia holding none): two claims about different places or people must not read alike.
+    On a phone, wrapped to `phone` characters (a label with the phone's width to itself)."""
     if pd.isna(row.value):
-        return theme.label_text(row.subject or row.incident, 48)
+        return theme.label_text(row.subject or row.incident, 48, phone=phone)
     subject = row.subject.strip() if isinstance(row.subject, str) else ""
     location = row.location.strip() if isinstance(row.location, str) else ""
     if names_place(subject, location):
         location = ""  # the subject names the place already
     if str(getattr(row, "family", "")) == vocab.TERRITORY and subject:  # the subject says whose territory
         where = f" ({location})" if location else ""
-        return theme.label_text(f"{row.claimant}: {subject}{where}, {wording.claim_value(row)}", 48)
+        return theme.label_text(f"{row.claimant}: {subject}{where}, {wording.claim_value(row)}", 48, phone=phone)
     about = ", ".join(p for p in (subject, location) if p)
     what = f"{row.claimant}: {str(row.metric_label).lower()} {wording.claim_value(row)}"
-    return theme.label_text(f"{what} ({about})" if about else what, 48)
+    return theme.label_text(f"{what} ({about})" if about else what, 48, phone=phone)
 
 
 NARROW = pd.Timedelta(days=2)  # a drone night (two dates) is one point of a drone series
@@ -1305,7 +1306,7 @@ def crowded_window(rows: pd.DataFrame, days: int = 14) -> tuple[pd.Timestamp, pd
     return inside["date_start"].min() - ONE_DAY, inside["date_end"].max() + 2 * ONE_DAY
 
 
-def _draw_timeline_rows(ax: Axes, rows: pd.DataFrame, y: np.ndarray) -> None:
+def _draw_timeline_rows(ax: Axes, rows: pd.DataFrame, y: np.ndarray, height: float = 0.55) -> None:
     for yi, row in zip(y, rows.itertuples(), strict=True):
         start = mdates.date2num(row.date_start)
         width = mdates.date2num(row.date_end + ONE_DAY) - start
@@ -1316,7 +1317,7 @@ def _draw_timeline_rows(ax: Axes, rows: pd.DataFrame, y: np.ndarray) -> None:
             yi,
             width,
             left=start,
-            height=0.55,
+            height=height,
             color=color,
             alpha=0.35 if narrow else 0.45,
             lw=1 if qualified else 0,
@@ -1346,17 +1347,15 @@ def plot_timeline(data: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     if len(rows) > MAX_MARKS:
         return _timeline_lanes(rows, ax)
     crowded = crowded_window(rows) if ax is None else None
+    if ax is None and theme.is_narrow():
+        return _phone_timeline(rows, crowded)
     labels = [timeline_label(r) for r in rows.itertuples()]
     lines = max(label.count("\n") + 1 for label in labels)
     per_row = 0.42 if lines <= 2 else (0.64 if theme.is_narrow() else 0.56)  # a phone's labels wrap shorter, taller
     height = per_row * len(rows) + 2.9  # a row as tall as its label
     if ax is None:
-        if theme.is_narrow():  # on a phone the detail panel goes below the whole period, each with its labels
-            fig = Figure(figsize=theme.figsize(10.5, height * (2 if crowded else 1)), layout="constrained")
-            axes = list(fig.subplots(2, 1)) if crowded else [fig.add_subplot()]
-        else:
-            fig = Figure(figsize=(11.5 if crowded else 10.5, height), layout="constrained")
-            axes = fig.subplots(1, 2, sharey=True, width_ratios=[1.5, 1]) if crowded else [fig.add_subplot()]
+        fig = Figure(figsize=(11.5 if crowded else 10.5, height), layout="constrained")
+        axes = fig.subplots(1, 2, sharey=True, width_ratios=[1.5, 1]) if crowded else [fig.add_subplot()]
         ax = axes[0]
     else:
         axes = [ax]
@@ -1366,24 +1365,53 @@ def plot_timeline(data: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
         theme.date_axis(panel, maxticks=6)
         panel.set_ylim(-0.7, len(rows) - 0.3)
     ax.set_yticks(y, labels)
-    if crowded and theme.is_narrow():
-        axes[1].set_yticks(y, labels)
     if crowded:
-        lo, hi = (mdates.date2num(d) for d in crowded)
-        axes[1].set_xlim(lo, hi)
-        axes[1].xaxis.set_major_locator(mdates.DayLocator(interval=max(1, int((hi - lo) // 6))))
-        axes[1].xaxis.set_major_formatter(mdates.DateFormatter("%-d"))
-        axes[1].set_title(
-            theme.label_text(f"Detail, {wording.format_window(crowded[0], crowded[1] - ONE_DAY)}", 30),
-            loc="left",
-            fontsize=10,
-        )
-        ax.axvspan(lo, hi, color="#999999", alpha=0.15, lw=0)
-        ax.set_title(
-            theme.label_text("Whole period (shaded: the detail)", 40 if not theme.is_narrow() else 20),
-            loc="left",
-            fontsize=10,
-        )
+        _detail_panel(ax, axes[1], crowded)
+    _timeline_furniture(ax, rows)
+    return ax
+
+
+def _detail_panel(whole: Axes, detail: Axes, crowded: tuple[pd.Timestamp, pd.Timestamp]) -> None:
+    """The crowded days drawn again in `detail`, shaded and named on the whole period's panel."""
+    lo, hi = (mdates.date2num(d) for d in crowded)
+    detail.set_xlim(lo, hi)
+    detail.xaxis.set_major_locator(mdates.DayLocator(interval=max(1, int((hi - lo) // 6))))
+    detail.xaxis.set_major_formatter(mdates.DateFormatter("%-d"))
+    detail.set_title(
+        theme.label_text(f"Detail, {wording.format_window(crowded[0], crowded[1] - ONE_DAY)}", 30),
+        loc="left",
+        fontsize=10,
+    )
+    whole.axvspan(lo, hi, color="#999999", alpha=0.15, lw=0)
+    whole.set_title(theme.label_text("Whole period (shaded: the detail)", 40), loc="left", fontsize=10)
+
+
+def _phone_timeline(rows: pd.DataFrame, crowded) -> Axes:
+    """The timeline on a phone: each row's label above its bar across the whole width (labels beside
+    the rows left the whole period a panel a quarter of the screen wide), and the detail panel below
+    it with only the rows its days hold, not empty rows for the others."""
+    labels = [timeline_label(r, phone=38) for r in rows.itertuples()]
+    parts = [(rows, labels)]
+    if crowded:
+        lo, hi = crowded
+        kept = ((rows["date_end"] + ONE_DAY > lo) & (rows["date_start"] < hi)).to_numpy()
+        parts.append((rows[kept], [t for t, k in zip(labels, kept, strict=True) if k]))
+    ratios = [max(_rows_height(lab) / 72, 0.5) for _, lab in parts]
+    fig = Figure(figsize=theme.figsize(10.5, sum(ratios) + 2.6 + 0.6 * len(parts)), layout="constrained")
+    axes = list(np.atleast_1d(fig.subplots(len(parts), 1, height_ratios=ratios)))
+    for panel, (part, lab) in zip(axes, parts, strict=True):
+        _labelled_rows(panel, part, lab, lambda ax, row, y: _draw_timeline_rows(ax, row, y, height=_ROW_BAR))
+        theme.date_axis(panel, maxticks=6)
+    if crowded:
+        _detail_panel(axes[0], axes[1], crowded)
+    _timeline_furniture(axes[0], rows)
+    for panel, (_, lab) in zip(axes, parts, strict=True):
+        _grow_for_rows(fig, panel, lab)
+    return axes[0]
+
+
+def _timeline_furniture(ax: Axes, rows: pd.DataFrame) -> None:
+    """The timeline's headline, legend (the marks drawn, and only those) and caption."""
     narrow = (rows["date_end"] - rows["date_start"]) < DAY_GIVEN
     valued = rows["value"].notna()
     qualified = rows["qualifier"].map(wording.is_qualified) & valued
@@ -1402,7 +1430,6 @@ def plot_timeline(data: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     theme.headline(ax, "Every claim and dated event, by when it happened")
     theme.legend(ax, theme.side_handles(rows["claimant_side"]) + [m for m in marks if m] + hatched, ncol=3)
     theme.add_caption(ax, rows)
-    return ax
 
 
 def _timeline_lanes(rows: pd.DataFrame, ax: Axes | None) -> Axes:
@@ -1476,33 +1503,43 @@ def _rows_height(labels: list[str]) -> float:
 
 
 def _claim_rows(ax: Axes, rows: pd.DataFrame, labels: list[str]) -> None:
-    """The article's claims in a context chart's lower panel: each on a row of its own, its bar over its
-    window (hatched and paler where the text qualifies its figure, as on the family charts), its label
-    above the bar from the panel's left edge, in its side's colour. A label beside
-    its bar ran out of the panel on a phone, and two claims on one row were drawn over each other.
-    The y axis is in points (`_rows_height`); `_grow_for_rows` makes the panel at least that tall."""
+    """The article's claims in a context chart's lower panel (`_labelled_rows`), each a bar over its
+    window: its dates, not its size; hatched and paler where the text qualifies its figure, as on the
+    family charts."""
+
+    def bar(ax: Axes, row: pd.DataFrame, y: np.ndarray) -> None:
+        r = next(row.itertuples())
+        start, end = mdates.date2num(r.date_start), mdates.date2num(r.date_end + ONE_DAY)
+        ax.barh(y[0], end - start, left=start, height=_ROW_BAR, **_bar_style(r), gid=f"claim:{r.event_id}")
+
+    _labelled_rows(ax, rows, labels, bar)
+
+
+def _labelled_rows(ax: Axes, rows: pd.DataFrame, labels: list[str], draw) -> None:
+    """Each row of `rows` on a row of its own: its label above it from the panel's left edge, in its
+    side's colour, then what `draw(ax, row, y)` draws at height y (a one-row frame, the row's centre).
+    A label beside its bar ran out of the panel on a phone, and two claims on one row were drawn over
+    each other. The y axis is in points (`_rows_height`); `_grow_for_rows` makes the panel at least
+    that tall."""
     y = -_ROW_GAP / 2
-    for row, text in zip(rows.itertuples(), labels, strict=True):
-        color = theme.side_color(row.claimant_side)
+    for i, (row, text) in enumerate(zip(rows.itertuples(), labels, strict=True)):
+        y -= (text.count("\n") + 1) * _ROW_LINE + 2
+        # anchored by its foot to its own bar's top: a panel taller than its rows need spreads the
+        # rows, and a label hung from the row's top drifted toward the bar above
         ax.annotate(
             text,
             xy=(0, y),
             xycoords=("axes fraction", "data"),
-            xytext=(4, 0),
+            xytext=(4, 1),
             textcoords="offset points",
             ha="left",
-            va="top",
+            va="bottom",
             fontsize=ROW_LABEL_SIZE,
             fontweight="bold",
-            color=color,
+            color=theme.side_color(row.claimant_side),
             gid="claim-label",
         )
-        y -= (text.count("\n") + 1) * _ROW_LINE + 2
-        start, end = mdates.date2num(row.date_start), mdates.date2num(row.date_end + ONE_DAY)
-        # its dates, not its size; hatched and paler as every chart draws a figure the text qualifies
-        ax.barh(
-            y - _ROW_BAR / 2, end - start, left=start, height=_ROW_BAR, **_bar_style(row), gid=f"claim:{row.event_id}"
-        )
+        draw(ax, rows.iloc[[i]], np.array([y - _ROW_BAR / 2]))
         y -= _ROW_BAR + _ROW_GAP
     ax.set_yticks([])
     ax.set_ylim(-_rows_height(labels), 0)
