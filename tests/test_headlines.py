@@ -173,3 +173,13 @@ def test_an_alt_text_names_each_sides_claim_before_it_drops_one():
         alt = make(claims).alt
         assert len(alt) <= figures.ALT_MOST
         assert "according to Russia" in alt and "according to Ukrain" in alt, alt
+
+
+def test_among_many_claims_the_overview_says_how_many_its_claim_is_the_largest_of():
+    claims = _claims()
+    night = claims[claims["event_id"] == "drone-night-intercepted-russia"]
+    extra = pd.concat([night.assign(event_id=f"another-{i}", value=12.0 + i) for i in range(6)])
+    title = headlines.overview_headline(pd.concat([claims, extra])).title
+    assert title.startswith("Ukrainian drones: 159 intercepted, according to Russia")
+    assert title.endswith(" — the largest of 8 drone claims by 2 claimants, of 13 claims in all"), title
+    assert len(title) <= headlines.OVERVIEW_MOST

@@ -285,7 +285,18 @@ def overview_headline(rows: pd.DataFrame) -> Headline:
         for by_side in (False, True)
     ]
     n, title = next((t for t in tries if len(t[1]) <= OVERVIEW_MOST), min(tries, key=lambda t: len(t[1])))
-    if n == 1 < len(families):  # one kind alone would read as its family page's headline
+    named = sum(len(g) for groups in leads[:n] for g in groups)
+    if len(valued) - named >= MANY_MORE:  # among many: the largest claim, and of how many, not one claim of 200
+        top = leads[0][0]
+        kind = valued[valued["family"].astype(str) == families[0]]
+        tries = [
+            claims_phrase([top], by_side=by_side, when=False)
+            + _largest(kind, top, {**NOUNS, vocab.STRIKES: "strike"}.get(families[0], families[0]))
+            + f", of {len(valued):,} claims in all"
+            for by_side in (False, True)
+        ]
+        title = next((t for t in tries if len(t) <= OVERVIEW_MOST), min(tries, key=len))
+    elif n == 1 < len(families):  # one kind alone would read as its family page's headline
         title += f", and claims about {theme._join([FAMILY_WORDS[f] for f in families[1:]])}"
     window = wording.format_window(valued["date_start"].min(), valued["date_end"].max())
     kinds = theme._join([FAMILY_WORDS[f] for f in FAMILY_WORDS if f in families])
