@@ -130,7 +130,7 @@ def test_a_day_marks_area_is_centred_on_its_dot(asked):
     height, width, _ = image.shape
     solid = {
         "claim:missile-attack-wounded-ukraine": theme.SIDE_COLORS["ukraine"],
-        "claim:iskander-strike-russia": theme.SIDE_COLORS["russia"],
+        "claim:putin-kursk-visit": theme.SIDE_COLORS["russia"],  # a diamond: an event on its day
     }
     for key, colour in solid.items():
         detail = max((a for a in q["marks"]["wide"] if a["key"] == key), key=lambda a: a["x"])  # the detail panel's

@@ -50,7 +50,8 @@ def claim(events, event_id):
         ),
         ("kursk-ejection-russia", "territory_held_km2", 0, "exact", "russia", "2025-04-21", "2025-04-30"),
         ("oryol-plant-drones-ukraine", "drones_reached_target", 10, "exact", "ukraine", "2025-05-20", "2025-05-21"),
-        ("iskander-strike-russia", "missile_strikes", 1, "exact", "russia", "2025-05-20", "2025-05-20"),
+        # the text dates Russia's announcement, not the strike: the week up to it, no day
+        ("iskander-strike-russia", "missile_strikes", 1, "exact", "russia", "2025-05-14", "2025-05-20"),
     ],
 )
 def test_curated_values_match_the_article(events, event_id, metric, value, qualifier, side, start, end):

@@ -269,13 +269,14 @@ def test_timeline_draws_every_row_as_a_window_and_marks_only_known_days(claims):
     assert "kursk-peak-territory-ukraine" not in markers and "kursk-incursion" not in markers  # no invented day
     # a window over two dates ("two days after a phone call", a night) is a bar: no mark at the midnight between
     assert "putin-trump-call" not in markers and "oryol-plant-drones-ukraine" not in markers
+    assert "iskander-strike-russia" not in markers  # the text dates Russia's announcement, not the strike
     visit = markers["putin-kursk-visit"].get_xdata()[0]
     assert mdates.num2date(visit).strftime("%Y-%m-%d %H:%M") == "2025-05-20 12:00"  # on the day, not its start
     # a label says what is claimed about whom: never "Russia: territory held 0 km²"
     assert any(t.replace("\n", " ").startswith("Russia: Kursk territory held by Ukrainian forces") for t in ticks)
     assert windows["kursk-peak-territory-ukraine"].get_hatch() == theme.hatch_for("approximately")
     detail = ax.get_figure(root=True).axes[1]
-    assert detail.get_title(loc="left") == "Detail, 17–22 May 2025"
+    assert detail.get_title(loc="left") == "Detail, 13–22 May 2025"
     assert "Russia (Russia)" not in theme.caption_of(ax) and "the Kremlin (Russia)" in theme.caption_of(ax)
 
 
@@ -285,7 +286,7 @@ def test_same_side_same_colour_on_every_chart(claims):
         t for t in charts.plot_drone_claims(claims).texts if t.get_gid() == "value:drone-night-intercepted-russia"
     )
     timeline = charts.plot_timeline(claims)
-    marker = next(line for line in timeline.lines if line.get_gid() == "claim:iskander-strike-russia")
+    marker = next(line for line in timeline.lines if line.get_gid() == "claim:putin-kursk-visit")  # the Kremlin's
     assert hex_of(callout.get_color()) == hex_of(marker.get_color()) == russia
 
 
