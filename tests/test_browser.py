@@ -77,6 +77,27 @@ def test_figures_have_their_alt_text_in_the_page(browser, published):
     assert alt.startswith("Drone claims, one card per claim") and "159" in alt
 
 
+def test_a_middle_width_window_shows_the_phones_drawing_at_no_smaller_than_drawn(browser, published):
+    # At 601-1000 px the wide drawing, scaled to the window, set its 10 pt text at 8-12 CSS px.
+    from warclaims.charts.figures import PNG_SCALE
+
+    page = browser.new_page(viewport={"width": 800, "height": 900})
+    checked = 0
+    for html in sorted(published.glob("*.html")):
+        page.goto(html.as_uri(), wait_until="load")
+        sizes = page.eval_on_selector_all(
+            "picture",
+            "ps => ps.map(p => { const i = p.querySelector('img');"
+            " return [i.currentSrc === p.querySelector('source').srcset, i.clientWidth, i.naturalWidth]; })",
+        )
+        checked += len(sizes)  # the index has thumbnails, no <picture>
+        for narrow, shown, natural in sizes:
+            assert narrow, html.name
+            assert shown <= 640 and shown >= natural / PNG_SCALE - 1, (html.name, shown, natural)
+    assert checked >= 4
+    page.close()
+
+
 @pytest.mark.parametrize("width", [390, 1280])
 def test_every_page_fits_the_screen_without_sideways_scrolling(browser, published, screenshots, width):
     page = browser.new_page(viewport={"width": width, "height": 900})
