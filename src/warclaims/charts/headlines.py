@@ -193,18 +193,59 @@ def _more(valued: pd.DataFrame, groups: list, noun: str) -> str:
     return f", and {more:,} more {noun} claim{'s' * (more != 1)}" if more > 0 else ""
 
 
+ANSWER_ROOM = 20  # characters past HEADLINE_MOST a headline may take to give another claimant's answer to its claim
 MANY_MORE = 5  # claims the headline cannot name from which it says how many there are, not "and N more"
 
 
-def _largest(valued: pd.DataFrame, group: pd.DataFrame, noun: str) -> str:
-    """' — the largest of 100 casualty claims by 12 claimants' ('tied largest' when another claim
-    gives the same figure): what one named claim is among many."""
+def _comparable(valued: pd.DataFrame, group: pd.DataFrame) -> pd.DataFrame:
+    """The claims one claim can be ranked among: of the same thing counted (metric), about the same
+    people or drones (subject) and the same place (location), whoever claims them."""
+    row = group.sort_values("value").iloc[-1]
+    same = valued["metric"].astype(str) == str(row["metric"])
+    for column in ("subject", "location"):
+        if column in valued:
+            mine = row.get(column)
+            theirs = valued[column].astype(object)
+            same &= theirs.isna() if pd.isna(mine) else (theirs.astype(str) == str(mine))
+    return valued[same.to_numpy()]
+
+
+def _largest(valued: pd.DataFrame, groups: list, noun: str, *, who: bool = True) -> str:
+    """' — the largest of 100 casualty claims by 12 claimants' where one claim is named and every
+    claim counts the same thing about the same people and place ('tied largest' when another gives
+    the same figure); else ' — one of 100 …' (or '2 of 100 …', a claim and another claimant's for
+    the same incident): killed beside wounded, or areas of ten places, are never ranked. Without
+    `who`, no count of claimants (the dek names them)."""
     n = len(valued)
     claimants = valued["claimant"].astype(str).nunique()
-    who = valued["claimant"].astype(str).iloc[0] if claimants == 1 else f"{claimants:,} claimants"  # the dek names them
+    by = ""
+    if who:
+        by = f" by {valued['claimant'].astype(str).iloc[0]}" if claimants == 1 else f" by {claimants:,} claimants"
+    if len(groups) > 1:
+        return f" — {len(groups)} of {n:,} {noun} claims{by}"
+    group = groups[0]
+    if len(_comparable(valued, group)) < n:
+        return f" — one of {n:,} {noun} claims{by}"
     top = group["value"].max()
     tied = int((valued["value"] == top).sum()) > int((group["value"] == top).sum())
-    return f" — {'tied ' if tied else 'the '}largest of {n:,} {noun} claims by {who}"
+    return f" — {'tied ' if tied else 'the '}largest of {n:,} {noun} claims{by}"
+
+
+def _answered(valued: pd.DataFrame, group: pd.DataFrame) -> list:
+    """The claim `group`, and where another claimant gives a figure of the same kind for the same
+    incident, that claimant's largest such figure after it: a claim is never named without the
+    answer the table holds to it ('at least 40 killed, according to Russia; at most 4 killed,
+    according to Ukraine's general staff')."""
+    row = group.iloc[0]
+    other = valued[
+        (valued["incident"].astype(str) == str(row["incident"]))
+        & valued["metric"].astype(str).isin(set(group["metric"].astype(str)))
+        & (valued["claimant"].astype(str) != str(row["claimant"]))
+    ]
+    if other.empty:
+        return [group]
+    answer = other.sort_values(["value", "date_end", "event_id"]).iloc[[-1]]
+    return sorted([group, answer], key=lambda g: (g["date_start"].min(), g["date_end"].max()))
 
 
 def _fitting(valued: pd.DataFrame, groups: list, unit: str, noun: str, found: str) -> str:
@@ -216,10 +257,18 @@ def _fitting(valued: pd.DataFrame, groups: list, unit: str, noun: str, found: st
     every = lead_claims(valued, most=len(vocab.SIDES))
     lead = [max(every, key=lambda g: (g["value"].max(), -g["date_end"].max().value, len(g)))]
     if len(valued) - len(lead[0]) >= MANY_MORE:  # as many left out as the shortest headline would leave
+        answered = _answered(valued, lead[0])
         tries = [
-            claims_phrase(lead, unit, by_side=by_side, when=when) + _largest(valued, lead[0], noun)
+            claims_phrase(chosen, unit, by_side=by_side, when=when) + _largest(valued, chosen, noun, who=who)
+            for chosen in ([answered, lead] if len(answered) > 1 else [lead])
+            for who in (True, False)
             for by_side, when in ((False, True), (True, True), (True, False))
         ]
+        if len(answered) > 1:  # the answer the table holds to the claim is worth ANSWER_ROOM characters more
+            half = len(tries) // 2
+            fits = [t for t in tries[:half] if len(t) <= HEADLINE_MOST + ANSWER_ROOM]
+            if fits and not any(len(t) <= HEADLINE_MOST for t in tries[:half]):
+                tries = [fits[0]]
     else:
         tries = [
             claims_phrase(chosen, unit, by_side=by_side, when=when) + _more(valued, chosen, noun)
@@ -291,8 +340,9 @@ def overview_headline(rows: pd.DataFrame) -> Headline:
         kind = valued[valued["family"].astype(str) == families[0]]
         tries = [
             claims_phrase([top], by_side=by_side, when=False)
-            + _largest(kind, top, {**NOUNS, vocab.STRIKES: "strike"}.get(families[0], families[0]))
+            + _largest(kind, [top], {**NOUNS, vocab.STRIKES: "strike"}.get(families[0], families[0]), who=who)
             + f", of {len(valued):,} claims in all"
+            for who in (True, False)
             for by_side in (False, True)
         ]
         title = next((t for t in tries if len(t) <= OVERVIEW_MOST), min(tries, key=len))
