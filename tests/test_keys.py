@@ -237,9 +237,20 @@ def test_the_context_keys_name_the_lines_gaps_and_hatching_drawn(tables, kind):
         rows = [p for p in bottom.patches if str(p.get_gid()).startswith("claim:")]
         assert rows, "no claim row drawn"
         assert ("A hatched, paler bar" in key) == any(p.get_hatch() for p in rows), key
+        legend = [t.get_text() for lg in fig.legends for t in lg.get_texts()]
+        assert any(t.startswith("Hatched:") for t in legend) == any(p.get_hatch() for p in rows), legend
         for p in rows:
             assert bool(p.get_hatch()) == (p.get_alpha() is not None and p.get_alpha() < 1)  # one code for both
         lines = {ln.get_gid(): ln for ln in top.get_lines() if str(ln.get_gid()).startswith("series:")}
+        spans = claims.set_index("event_id")
+        two_dates = (
+            spans.at["drone-night-intercepted-russia", "date_end"]
+            > spans.at["drone-night-intercepted-russia", "date_start"]
+        )
+        if lines and two_dates:  # the Air Force's: a two-date claim over the night between, as its night is shaded
+            band = next(p for p in bottom.patches if p.get_gid() == "article-night")
+            night = next(p for p in rows if p.get_gid() == "claim:drone-night-intercepted-russia")
+            assert (night.get_x(), night.get_width()) == pytest.approx((band.get_x(), band.get_width()))
         if lines:  # the Air Force's: each line named with the style it is drawn in
             for gid, words in (
                 ("series:launched", "dashed"),
@@ -247,8 +258,11 @@ def test_the_context_keys_name_the_lines_gaps_and_hatching_drawn(tables, kind):
                 ("series:not_reach_goal", "dotted"),
             ):
                 assert (words in key) == (gid in lines and bool(pd.Series(lines[gid].get_ydata()).notna().any())), gid
-            gap = pd.Series(lines["series:launched"].get_ydata()).isna().any()
-            assert ("A gap in a line" in key) == bool(gap)
+            gaps = [pd.Series(line.get_ydata()).isna() for line in lines.values()]
+            assert ("A gap in a line" in key) == any(g.any() for g in gaps)
+            unreported = pd.Series(lines["series:launched"].get_ydata()).isna()
+            assert ("a night without a report" in key) == bool(unreported.any())
+            assert ("a report that gives no such figure" in key) == any((g & ~unreported).any() for g in gaps)
         else:  # the General Staff's bars, each over the day before its statement
             assert "one grey bar per statement" in key
         assert "never added" not in " ".join([t.get_text() for t in bottom.texts] + [bottom.get_title(loc="left")])

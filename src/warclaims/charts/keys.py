@@ -223,20 +223,29 @@ def timeline(sel: Selection) -> str:
     return " ".join(text)
 
 
-def _claim_rows(claims: pd.DataFrame, what: str) -> str:
-    """The lower panel of a context chart (`plots._claim_rows`), as it is drawn for these claims."""
+def _claim_rows(claims: pd.DataFrame, what: str, of: int | None = None, *, nights: bool = False) -> str:
+    """The lower panel of a context chart (`plots._claim_rows`), as it is drawn for these claims;
+    `of`, how many claims of the page's kind there are when the panel draws only some."""
     if claims.empty:
         return f"The lower panel is empty: no {what} claim from the article is in this selection."
+    n = len(claims)
+    which = f"the article’s {what} claim{'s' * (n != 1)}"
+    if of is not None and of > n:
+        which += f" ({n} of its {of} drone claims)"
     text = (
-        f"Below, each of the article’s {what} claims is a row in the colour of its claimant’s side: its label gives "
-        "the figure as the text words it, and its bar spans the claim’s dates, not its size."
+        f"Below, {'each of ' if n != 1 else ''}{which} is a row in the colour of its claimant’s side: its label "
+        "gives the figure as the text words it, and its bar spans the claim’s "
+        + ("nights (a window over two dates, the night between them)" if nights else "dates")
+        + ", not its size."
     )
-    if claims["qualifier"].astype(str).map(wording.is_qualified).any():
-        text += " A hatched, paler bar is a figure the text qualifies (“at least”, “nearly”)."
+    qualified = [q for q in plots.SERIES_WORDS if q in set(claims["qualifier"].astype(str)) and wording.is_qualified(q)]
+    if qualified:  # the words of the qualifiers drawn, as the legend's hatched entries give them
+        words = theme._join([f"“{vocab.QUALIFIER_WORDS[q]}”" for q in qualified])
+        text += f" A hatched, paler bar is a figure the text gives as {words}."
     return text
 
 
-def attacks_context(nights: pd.DataFrame, claims: pd.DataFrame) -> str:
+def attacks_context(nights: pd.DataFrame, claims: pd.DataFrame, of: int | None = None) -> str:
     """The Air Force chart (`plots.plot_drone_context`) as drawn: its lines, the band, the claims' rows."""
     drawn = [c for c in plots.AIR_FORCE_SERIES if c in nights and nights[c].notna().any()]
     how = {
@@ -248,10 +257,19 @@ def attacks_context(nights: pd.DataFrame, claims: pd.DataFrame) -> str:
         f"Above, the Air Force’s count{'s' * (len(drawn) != 1)} per night: {theme._join([how[c] for c in drawn])}; "
         "each point is one night’s reports."
     ]
-    if nights["launched"].isna().any():
-        text.append("A gap in a line is a night without a report, not a zero.")
+    reported = nights["launched"].notna()
+    unreported = bool((~reported).any())
+    unstated = any(nights.loc[reported, c].isna().any() for c in drawn if c != "launched")
+    if unreported or unstated:  # each line's gaps, as drawn: a night with no report, or a report without that figure
+        why = " or ".join(
+            [
+                *(["a night without a report"] if unreported else []),
+                *(["a report that gives no such figure"] if unstated else []),
+            ]
+        )
+        text.append(f"A gap in a line is {why}, not a zero.")
     text.append("The shaded band is the article’s night, on both panels.")
-    text.append(_claim_rows(claims, "drone"))
+    text.append(_claim_rows(claims, "drone interception", of, nights=True))
     return " ".join(text)
 
 
@@ -260,6 +278,12 @@ def losses_context(series: pd.DataFrame, claims: pd.DataFrame) -> str:
     text = ["Above, one grey bar per statement, drawn over the 24 hours before its date, which the statement covers."]
     if series["daily"].isna().any():
         text.append("A day with no bar has no figure in the dataset, not a zero.")
+    words = sorted({str(q) for q in series.loc[series["daily"].notna(), "qualifier"].dropna() if str(q).strip()})
+    if words:  # as the panel's title says: the dataset's own word for every figure, not a bound drawn
+        text.append(
+            f"The statements give their figures as {theme._join([f'“{w}”' for w in words])}, as the panel’s title "
+            "says; those bars are not hatched."
+        )
     text.append("The shaded band is the article’s days, on both panels.")
     text.append(_claim_rows(claims[claims["family"].astype(str) == vocab.CASUALTIES], "casualty"))
     return " ".join(text)

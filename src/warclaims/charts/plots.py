@@ -1502,14 +1502,18 @@ def _rows_height(labels: list[str]) -> float:
     return lines * _ROW_LINE + max(len(labels), 1) * (_ROW_BAR + _ROW_GAP + 2) + _ROW_GAP / 2
 
 
-def _claim_rows(ax: Axes, rows: pd.DataFrame, labels: list[str]) -> None:
+def _claim_rows(ax: Axes, rows: pd.DataFrame, labels: list[str], *, nights: bool = False) -> None:
     """The article's claims in a context chart's lower panel (`_labelled_rows`), each a bar over its
     window: its dates, not its size; hatched and paler where the text qualifies its figure, as on the
-    family charts."""
+    family charts. With `nights` (the Air Force's axis, a night drawn at the date it ends, ±12 hours),
+    a window over two or more dates is drawn over the nights between them, as the article's night is
+    shaded: 20–21 May is the night ending 21 May, not 48 hours."""
 
     def bar(ax: Axes, row: pd.DataFrame, y: np.ndarray) -> None:
         r = next(row.itertuples())
         start, end = mdates.date2num(r.date_start), mdates.date2num(r.date_end + ONE_DAY)
+        if nights and r.date_end > r.date_start:
+            start, end = mdates.date2num(r.date_start + ONE_DAY) - 0.5, mdates.date2num(r.date_end) + 0.5
         ax.barh(y[0], end - start, left=start, height=_ROW_BAR, **_bar_style(r), gid=f"claim:{r.event_id}")
 
     _labelled_rows(ax, rows, labels, bar)
@@ -1621,8 +1625,9 @@ def plot_drone_context(
         gid="panel-title",
     )
     theme.headline(top, "Two directions, two claimants: drones over Ukraine and drones over Russia")
-    theme.legend(top, top.get_legend_handles_labels()[0], ncol=1 if theme.is_narrow() else 3)
-    _claim_rows(bottom, claims, labels)
+    handles = top.get_legend_handles_labels()[0] + theme.hatch_handle(claims["qualifier"].astype(str))
+    theme.legend(top, handles, ncol=1 if theme.is_narrow() else 3)
+    _claim_rows(bottom, claims, labels, nights=True)
     bottom.set_title(
         theme.label_text(
             "The article: drones over Russia, as claimed\n(another direction, another claimant)",
@@ -1710,6 +1715,7 @@ def plot_losses_context(
     handles = [
         mpl.patches.Patch(facecolor=color, label=f"Russian personnel losses, per day, claimed by {claimant} (Ukraine)"),
         *theme.side_handles(casualty["claimant_side"]),
+        *theme.hatch_handle(casualty["qualifier"].astype(str)),  # the article's qualified figures, as drawn
     ]
     theme.headline(top, "Two claimants, two sides’ losses: context per day, and the article’s figures")
     theme.legend(top, handles, ncol=1)

@@ -458,7 +458,8 @@ def attack_context(sel: Selection, attacks, days: int) -> Prose | None:
 
     claims = sel.claims[sel.claims["metric"].astype(str) == vocab.DRONES_INTERCEPTED]  # as the chart draws them
     if nights["reports"].sum():  # a chart is drawn
-        lines.append(f"\n**How to read the chart below.** {keys.attacks_context(nights, claims)}")
+        drones = int((sel.claims["family"].astype(str) == vocab.DRONES).sum())
+        lines.append(f"\n**How to read the chart below.** {keys.attacks_context(nights, claims, drones)}")
     return Prose("\n".join(lines))
 
 
