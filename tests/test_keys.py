@@ -285,6 +285,12 @@ def test_methods_say_in_sentences_only_what_was_left_out():
     assert attacks.bad_rows == 0 and "could not be read" not in said[1]  # nothing left out: not said
     assert said[2] == f"General Staff figures: {losses.records} daily statements read."
     assert not [line for line in said if " 0 " in line]
+    # what the nightly counts drawn use: the date-only reports are left out of them, as nightly() does
+    dated = int((attacks.frame["date_only"].astype(bool) & (attacks.frame["kind"] == "drone")).sum())
+    assert dated and f"{dated} reports that give only a date" in said[1] and "left out of them" in said[1]
+    # a page's methods count the claims it draws, as its dek does
+    drones = prose.methods(Selection(claims, claims, "all claims"), "drones", attacks=attacks).lines
+    assert drones[0].startswith("Claims: 2 claimed values from the claim table")
 
 
 def test_a_band_a_party_tells_is_keyed_by_its_sides_colour(tables):

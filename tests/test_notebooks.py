@@ -126,7 +126,7 @@ def test_committed_without_outputs_and_with_a_parameters_cell(path):
             "overview",
             {"claimant_sides": ["russia"], "start_date": "2025-05-01"},
             1,
-            ["2 claimed values** and **1 dated event**", "sides: Russia; dates 2025-05-01 to …"],
+            ["2 claimed values** and **1 dated event**", "claims by Russia; dated 2025-05-01 to …"],
         ),
         ("drone_interceptions", {}, 1, ["about 13 an hour over 12 hours", "never added"]),
         ("drone_interceptions", {"claimant_sides": ["ukraine"]}, 1, ["the Ukrainian military"]),

@@ -332,7 +332,7 @@ class ClaimTable:
                     for a, b, t in zip(claims["date_start"], claims["date_end"], claims["date_text"], strict=True)
                 ],
                 "Claimant": claims["claimant"].astype(str),
-                "Side": claims["claimant_side"].astype(str).map(vocab.SIDE_LABELS),
+                "Side": claims["claimant_side"].astype(str).map({**vocab.SIDE_LABELS, "other": "The publisher"}),
                 "Claim": [
                     (r.metric_label if pd.isna(r.value) else f"{r.metric_label}: {wording.claim_value(r)}")
                     + (f" ({r.location})" if isinstance(r.location, str) and r.location.strip() else "")
@@ -559,19 +559,24 @@ def _left_out(parts: list[tuple[int, str, str]]) -> str:
     return ("; " + "; ".join(said)) if said else ""
 
 
-def methods(sel: Selection, *, attacks=None, losses=None, mapped=None) -> Methods:
-    """The "Methods and data" of a page: the claim table's selection and each context dataset's
-    import, in sentences (a count of nothing left out is not said)."""
-    c = sel.claims
+def methods(sel: Selection, family: str | None = None, *, attacks=None, losses=None, mapped=None) -> Methods:
+    """The "Methods and data" of a page about `family` (None: every claim): the claims it draws
+    (`Selection.shown`) and each context dataset's import, in sentences (a count of nothing left out
+    is not said)."""
+    c = sel.shown(family)
     valued = int(c["value"].notna().sum())
+    events = len(c) - valued
     lines = [
-        f"Claims: {_count(valued, 'claimed value', 'claimed values')} and "
-        f"{_count(len(c) - valued, 'dated event', 'dated events')} from the claim table ({sel.description}), "
+        f"Claims: {_count(valued, 'claimed value', 'claimed values')}"
+        + (f" and {_count(events, 'dated event', 'dated events')}" if events else "")
+        + f" from the claim table ({sel.description}), "
         "each recorded with its claimant, qualifier, date window and verbatim quote; a date in words (“late "
         "April”) is resolved to a window, and a value the text implies without a number is marked as derived."
     ]
     if attacks is not None:
         unknown = sum(attacks.unknown_models.values()) if attacks.unknown_models else 0
+        frame = attacks.frame
+        dated = int((frame["date_only"].astype(bool) & (frame["kind"] == "drone")).sum()) if len(frame) else 0
         lines.append(
             f"Air Force counts: {attacks.rows_read:,} rows of the dataset’s file read"
             + _left_out(
@@ -593,7 +598,13 @@ def methods(sel: Selection, *, attacks=None, losses=None, mapped=None) -> Method
                     ),
                 ]
             )
-            + "; a report that gives only a date counts for that date."
+            + "; the nightly counts drawn are the overnight reports (those that give times), and "
+            + (
+                f"{_count(dated, 'report', 'reports')} that give only a date (a day’s reconnaissance drones, not a "
+                "night) are left out of them."
+                if dated
+                else "no report here gives only a date."
+            )
         )
     if losses is not None:
         lines.append(

@@ -92,11 +92,13 @@ def select_claims(
         keep &= claims["date_end"] >= start
     if end is not None:
         keep &= claims["date_start"] <= end
-    parts = [f"sides: {', '.join(vocab.SIDE_LABELS[s] for s in sides)}"]
+    # In the words the charts' legends use ("Claimed by Russia"), never the table's codes or labels.
+    by = [vocab.SIDE_LABELS[s] for s in sides]
+    parts = [f"claims by {by[0] if len(by) == 1 else ', '.join(by[:-1]) + ' and ' + by[-1]}"]
     if ids:
-        parts.append(f"source{'s' * (len(ids) != 1)} {', '.join(ids)}")
+        parts.append(f"from source{'s' * (len(ids) != 1)} {', '.join(ids)}")
     if start is not None or end is not None:
-        parts.append(f"dates {start.date() if start is not None else '…'} to {end.date() if end is not None else '…'}")
+        parts.append(f"dated {start.date() if start is not None else '…'} to {end.date() if end is not None else '…'}")
     events_file = resolve(paths["events_csv"], DEFAULTS["events"])
     if events_file.resolve() != resolve(None, DEFAULTS["events"]).resolve():
         parts.append(f"table {display(events_file)}")

@@ -8,7 +8,11 @@ each with the family given, so renaming one there fails validation instead of em
 from __future__ import annotations
 
 SIDES = ["russia", "ukraine", "other"]
-SIDE_LABELS = {"russia": "Russia", "ukraine": "Ukraine", "other": "Other (publisher)"}
+SIDE_LABELS = {
+    "russia": "Russia",
+    "ukraine": "Ukraine",
+    "other": "the publisher",
+}  # as a reader reads it: "claims by Russia and the publisher"
 
 QUALIFIERS = ["exact", "at_least", "at_most", "approximately"]
 QUALIFIER_GLYPHS = {"exact": "", "at_least": "≥", "at_most": "≤", "approximately": "~"}
