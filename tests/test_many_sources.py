@@ -328,3 +328,21 @@ def test_every_bracket_says_its_value_is_for_some_day_in_it(tables, narrow):
         tags = [t.get_text() for t in fig.findobj(lambda a: str(a.get_gid()).startswith("window:"))]
         assert tags, n
         assert all("some day in here" in t for t in tags), (n, tags)
+
+
+def test_a_brackets_two_line_tag_reaches_its_own_bracket(tables):
+    # On a phone the seed's '0 km² / some day in here' sat centred 61 px from its 21-30 April
+    # bracket, inside the span of the other side's bracket.
+    with theme.narrow():
+        fig = plots.plot_territory(tables[1]).get_figure(root=True)
+    fig.draw_without_rendering()
+    for text in fig.findobj(lambda a: str(a.get_gid()).startswith("window:")):
+        ax, box = text.axes, text.get_window_extent()
+        lane = next(
+            c
+            for c in ax.collections
+            if str(c.get_gid()).startswith("claims:") and f"#claim:{text.get_gid().split(':', 1)[1]}" in c.get_urls()
+        )
+        i = lane.get_urls().index(f"#claim:{text.get_gid().split(':', 1)[1]}")
+        (x0, _), (x1, _) = ax.transData.transform(lane.get_segments()[i])
+        assert box.x0 - 6 <= x1 and x0 <= box.x1 + 6, (text.get_text(), box, x0, x1)  # touches its own bracket

@@ -968,15 +968,24 @@ def _undated(
                     place = {"xy": (x1, y), "ha": "left", "xytext": (4, 0)}
                 if place:
                     break
-            else:  # in two lines, over the bracket's middle: the value, then that it is for some day in it
+            else:  # in two lines at its own bracket: centred on it, or from its end inwards at a panel's edge
                 tag = f"{value}\nsome day in here"
                 need = max(len(line) for line in tag.split("\n")) * TAG_POINTS * 0.56 / 72 * per_inch
-                place = {"xy": (min(max((x0 + x1) / 2, left + need / 2), right - need / 2), y), "ha": "center"}
+                mid = (x0 + x1) / 2
+                if x1 - x0 > need * 1.1:  # on the bracket, which it interrupts
+                    place = {"xy": (mid, y), "ha": "center"}
+                elif x0 - left > need * 1.1:  # beside it, ending where it starts: the bracket stays in sight
+                    place = {"xy": (x0, y), "ha": "right", "xytext": (-4, 0)}
+                elif right - x1 > need * 1.1:
+                    place = {"xy": (x1, y), "ha": "left", "xytext": (4, 0)}
+                elif mid + need / 2 > right:  # its right edge on its own bracket's end, never 60 px away
+                    place = {"xy": (x1, y), "ha": "right", "xytext": (2, 0)}
+                else:
+                    place = {"xy": (max(mid, left + need / 2), y), "ha": "center"}
             ax.annotate(
                 tag,
-                **({"xytext": (0, 0)} | place),
+                **({"xytext": (0, 0), "va": "center"} | place),
                 textcoords="offset points",
-                va="center",
                 fontsize=TAG_POINTS,
                 color=theme.side_color(side),
                 annotation_clip=False,
