@@ -74,7 +74,7 @@ def test_injected_markup_in_a_note_renders_as_text(browser, published):
 def test_figures_have_their_alt_text_in_the_page(browser, published):
     page, _ = open_page(browser, (published / "drone_interceptions--default.html").as_uri())
     alt = page.eval_on_selector("img", "e => e.alt")
-    assert alt.startswith("Drone claims, one card per claim") and "159" in alt
+    assert alt.startswith("2 drone claims, one card per claim") and "159" in alt
 
 
 def test_a_middle_width_window_shows_the_phones_drawing_at_no_smaller_than_drawn(browser, published):

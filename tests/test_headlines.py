@@ -206,3 +206,28 @@ def test_among_many_claims_the_overview_says_how_many_its_claim_is_the_largest_o
     assert title.startswith("Ukrainian drones: 159 intercepted, according to Russia")
     assert title.endswith(" — one of 8 drone claims by 2 claimants, of 13 claims in all"), title
     assert len(title) <= headlines.OVERVIEW_MOST
+
+
+def test_context_alt_texts_give_the_claims_below_who_makes_them_and_that_none_is_verified():
+    from pathlib import Path
+
+    from warclaims import figures
+    from warclaims.charts.selection import Selection
+    from warclaims.external.attacks import load_attacks
+    from warclaims.external.general_staff import load_losses
+
+    fixtures = Path(__file__).parent / "fixtures"
+    attacks = load_attacks(
+        fixtures / "attacks" / "attacks_oddities.csv", fixtures / "attacks" / "missiles_and_uavs.csv"
+    )
+    losses = load_losses(fixtures / "general_staff" / "russia_losses_personnel.json", skip_bad_rows=True)
+    claims = warclaims.load_claims()
+    sel = Selection(claims, claims, "all")
+    drones = figures.drone_context_figure(sel, attacks, 3).alt
+    assert "159 intercepted, according to Russia" in drones and "…" not in drones, drones
+    people = figures.losses_context_figure(sel, losses, 5).alt
+    assert "at least 6 killed and 10 wounded, according to Ukraine" in people, people
+    for alt in (drones, people):
+        assert alt.endswith("Not independently verified.") and len(alt) <= figures.ALT_MOST
+    # a family chart's alt text says how many claims it draws
+    assert figures.drone_figure(claims).alt.startswith("2 drone claims, one card per claim.")

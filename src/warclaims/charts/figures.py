@@ -338,7 +338,12 @@ def drone_figure(data: pd.DataFrame, selection: str = "") -> ClaimFigure | NoCla
     if rows.empty:
         return NoClaims("drone", selection)
     wide, small = _wide_and_phone(plots.plot_drone_claims, rows, rows=len(rows))
-    kind = "Drone claims, one card per claim"
+    n = len(rows)  # how many, and how drawn (plot_drone_claims: cards, or with many a panel per thing counted)
+    kind = (
+        f"{n:,} drone claims, a panel per thing counted, each claim a mark"
+        if n > plots.MAX_MARKS
+        else ("Drone claim, one card" if n == 1 else f"{n:,} drone claims, one card per claim")
+    )
     described = _alt(kind, plots.drone_order(rows))
     return ClaimFigure(
         "drone_claims", wide, _short(kind, rows), small, interactive.Records(rows), description=described
@@ -350,7 +355,16 @@ def casualty_figure(data: pd.DataFrame, selection: str = "") -> ClaimFigure | No
     if rows.empty:
         return NoClaims("casualty", selection)
     wide, small = _wide_and_phone(plots.plot_casualties, rows, rows=len(rows))
-    chart = "Bar chart of casualty claims by incident, one bar per claim"
+    n = len(rows)
+    chart = (
+        f"{n:,} casualty claims, a panel per thing counted, each claim a mark"
+        if n > plots.MAX_BARS
+        else (
+            "Bar chart of a casualty claim"
+            if n == 1
+            else f"Bar chart of {n:,} casualty claims by incident, one bar per claim"
+        )
+    )
     described = _alt(chart, rows.sort_values(["date_start", "metric"]))
     return ClaimFigure("casualties", wide, _short(chart, rows), small, interactive.Records(rows), description=described)
 
@@ -408,7 +422,12 @@ def territory_figure(
         chart += f"; {len(drawn)} places drawn, {len(places) - len(drawn)} left to the page’s claims CSV"
     chart += "; a value whose day the text does not give is a bracket over its window"
     alt = _alt(chart, rows.sort_values("date_end"), unit=unit)
-    kind = "Chart of territory held as claimed" + (f", {len(places)} places, one panel each" if len(places) > 1 else "")
+    claimed = (
+        f"Chart of {len(rows):,} claims of territory held" if len(rows) > 2 else "Chart of territory held as claimed"
+    )
+    kind = claimed + (  # a count where a reader cannot count the marks
+        f", {len(places)} places, one panel each" if len(places) > 1 else ""
+    )
     extra = least = ""
     facts = None
     if series is not None and len(series):
@@ -610,17 +629,33 @@ def drone_context_figure(sel, attacks, days: int = 14) -> ClaimFigure | NoClaims
         {column: label for column, (label, _) in plots.AIR_FORCE_SERIES.items()},
         dataset.caption() if dataset is not None else "the attack dataset, not independently verified",
     )
-    short = theme.shortened(
+    short = _context_short(  # the night by day and month: the window before it gives the year
         f"Ukrainian Air Force’s nightly counts of Russian drones launched at Ukraine, "
-        f"{wording.format_window(nights.index.min(), nights.index.max())}{night}; below, "
-        + (
-            f"the article’s {len(claims)} claims of drones intercepted."
-            if len(claims) != 1
-            else "the article’s claim of drones intercepted."
-        ),
-        ALT_MOST,
+        f"{wording.format_window(nights.index.min(), nights.index.max())}"
+        + night.replace(f"night ending {wording.format_window(last, last)}", f"night ending {last.day} {last:%b}"),
+        claims,
+        "no drone claim from the article in this selection",
     )
     return ClaimFigure("drone_context", wide, short, small, interactive.Records(claims, [series]), description=alt)
+
+
+def _context_short(above: str, rows: pd.DataFrame, nothing: str) -> str:
+    """A context chart's short alt text: the series above, then the article's leading claims below
+    as the headlines name them (each claimant by side), and that none is verified, within ALT_MOST."""
+    from warclaims.charts import headlines
+
+    end = " Not independently verified."
+    valued = rows[rows["value"].notna()] if len(rows) else rows
+    for most in (2, 1):
+        below = (
+            headlines.claims_phrase(headlines.lead_claims(valued, most), by_side=True, when=False)
+            if len(valued)
+            else nothing
+        )
+        text = f"{above}; below, {below}.{end}"
+        if len(text) <= ALT_MOST:
+            return text
+    return theme.shortened(f"{above}; below, {below}.", ALT_MOST - len(end)) + end
 
 
 def _context_alt(above: str, claimant: str, rows: pd.DataFrame, nothing: str) -> str:
@@ -671,10 +706,10 @@ def losses_context_figure(sel, losses, days: int = 14) -> ClaimFigure | NoClaims
         caption,
         order=list(series.index),
     )
-    short = theme.shortened(
+    short = _context_short(
         f"{claimant[:1].upper() + claimant[1:]}’s daily claims of Russian personnel losses, in statements dated "
-        f"{wording.format_window(series.index.min(), series.index.max())} (median {shown.median():,.0f} a day); "
-        "below, the article’s casualty claims.",
-        ALT_MOST,
+        f"{wording.format_window(series.index.min(), series.index.max())} (median {shown.median():,.0f} a day)",
+        casualty,
+        "no casualty claim from the article in this selection",
     )
     return ClaimFigure("losses_context", wide, short, small, interactive.Records(casualty, [daily]), description=alt)
