@@ -371,7 +371,8 @@ def test_entry_needing_an_absent_file_is_skipped_with_a_message(rebuilt, monkeyp
     ]
     assert sorted(outcome.unchanged) == sorted(IDS)
     index = (rebuilt / "reports" / "index.html").read_text()
-    assert "status-skipped" in index and "needs data/external/missile_attacks_daily.csv" in index
+    assert "status-skipped" in index and "needs data/external" not in index  # a path is not for readers
+    assert "Not built here: it needs a dataset this copy of the project does not have." in index
 
 
 def test_entry_with_the_attack_dataset_present_builds_the_context_chart(rebuilt):

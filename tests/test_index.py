@@ -7,6 +7,8 @@ from html.parser import HTMLParser
 
 from warclaims.reports.index import failure_page, index_html
 
+from conftest import ROOT
+
 MARKUP = "<script>alert(1)</script><img src=x onerror=alert(2)>\"'&"
 
 
@@ -66,6 +68,7 @@ ENTRIES = {
         "status": "skipped",
         "title": "Drones with the Air Force",
         "reason": "needs data/external/attacks/missile_attacks_daily.csv (not present)",
+        "needs": "Massive Missile Attacks on Ukraine",
         "outputs": {},
     },
     "overview--empty": {"status": "ok", "title": "Nothing", "outputs": {"overview--empty.html": "d"}, "figures": []},
@@ -112,10 +115,9 @@ def test_a_failed_report_says_why_and_what_is_still_shown():
 
 def test_a_skipped_report_says_what_it_needs_and_an_empty_one_says_so():
     page = Page(index_html(ENTRIES))
-    assert (
-        "Skipped: needs data/external/attacks/missile_attacks_daily.csv (not present)."
-        in (page.cards["drone_interceptions--air-force-context"])
-    )
+    skipped = page.cards["drone_interceptions--air-force-context"]
+    assert "Not built here: it needs Massive Missile Attacks on Ukraine." in skipped
+    assert "data/external" not in page.text  # the path is the operator's (the build's stderr), not a reader's
     assert "No figure for this selection (no claims match)." in page.cards["overview--empty"]
 
 
@@ -133,3 +135,12 @@ def test_a_failure_page_names_the_report_and_its_error_as_text():
     page = Page(failure_page("casualties--" + MARKUP, "Kernel died " + MARKUP))
     assert page.all("script") == [] and page.all("img") == []
     assert [a["href"] for a in page.all("a")] == ["../index.html"]
+
+
+def test_a_skipped_reports_needs_are_the_datasets_titles_never_paths():
+    from warclaims.reports.build import _needed_words
+
+    assert _needed_words(ROOT, ["data/external/deepstate/geojsons"]) == "DeepState UA map snapshots"
+    both = ["data/external/attacks/missile_attacks_daily.csv", "data/external/attacks/missiles_and_uavs.csv"]
+    assert _needed_words(ROOT, both) == "Massive Missile Attacks on Ukraine"  # one dataset, named once
+    assert _needed_words(ROOT, ["elsewhere/x.csv"]) == "a dataset this copy of the project does not have"

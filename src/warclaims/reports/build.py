@@ -145,6 +145,24 @@ def _log(message: str) -> None:
     print(message, file=sys.stderr)
 
 
+def _needed_words(root: Path, missing: list[str]) -> str:
+    """What a skipped report needs, as the index tells readers: the datasets' titles from
+    data/external.yaml ("DeepState UA map snapshots"), never a path in the project."""
+    from warclaims.external.datasets import DatasetListError, load_datasets
+
+    try:
+        datasets = load_datasets(root)
+    except DatasetListError:
+        datasets = {}
+    names = []
+    for path in missing:
+        parts = Path(path).parts
+        name = parts[2] if len(parts) > 2 and parts[:2] == ("data", "external") else ""
+        names.append(datasets[name].title if name in datasets else "a dataset this copy of the project does not have")
+    names = list(dict.fromkeys(names))
+    return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
+
+
 def build(
     root: Path,
     *,
@@ -197,6 +215,7 @@ def _build(
     previous = manifest.get("reports", {})
     common = file_hashes(root, digests=digests)
     outcome = Outcome()
+    waiting: dict[str, str] = {}  # a skipped report's needs, in a reader's words, for the index
     todo, keys = [], {}
     present = [r for r in reports if all(_present(root / f) for f in r.requires)]
     navs = navigation(root, present)
@@ -204,6 +223,7 @@ def _build(
         missing = [r for r in report.requires if not _present(root / r)]
         if missing:
             outcome.skipped.append((report.id, f"needs {', '.join(missing)} (not present)"))
+            waiting[report.id] = _needed_words(root, missing)
             continue
         key, inputs = report_key(report, common, root, show_code, navs.get(report.id, []), digests)
         keys[report.id] = (key, inputs)
@@ -247,6 +267,7 @@ def _build(
                 **base,
                 "status": "skipped",
                 "reason": skipped[report.id],
+                "needs": waiting.get(report.id, ""),
                 "outputs": {},
                 "title": previous.get(report.id, {}).get("title", report.id),
             }
