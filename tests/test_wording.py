@@ -58,3 +58,16 @@ def test_every_side_has_its_own_colour_readable_on_the_page():
     assert len(set(colours.values())) == 3
     for side, colour in colours.items():
         assert 1.05 / (_luminance(colour) + 0.05) >= 3, (side, colour)
+
+
+def test_an_incidents_name_keeps_the_capitals_its_claims_write():
+    # 'Shelling ostrivna / kalynove / stepove' on the 20-source casualty chart
+    day = pd.Timestamp("2025-06-01")
+    assert (
+        wording.incident_label("shelling-kursk-2025-06-01", day, day, "the Kursk region")
+        == "Shelling Kursk on 1 Jun 2025"
+    )
+    assert (
+        wording.incident_label("missile-attack-2025-05-20", day, day, "Ukrainian servicemen")
+        == "Missile attack on 1 Jun 2025"
+    )

@@ -150,7 +150,17 @@ def claims_phrase(groups: list, unit: str = "km2", *, by_side: bool = False, whe
             about.append(
                 place
                 if by_place
-                else re.sub(r",? (on )?\d.*$", "", wording.incident_label(rows[0]["incident"], *_window(group)))
+                else re.sub(
+                    r",? (on )?\d.*$",
+                    "",
+                    wording.incident_label(
+                        rows[0]["incident"],
+                        *_window(group),
+                        " ".join(
+                            str(r.get(c)) for r in rows for c in ("location", "subject") if isinstance(r.get(c), str)
+                        ),
+                    ),
+                )
             )
         who = _by_side(rows[0]) if by_side else rows[0]["claimant"]
         parts.append(f"{figures}{' (' + '; '.join(about) + ')' if about else ''}, according to {who}")

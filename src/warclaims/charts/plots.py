@@ -222,7 +222,9 @@ def _card(row) -> list[tuple[str, float, str, str, float]]:
     the incident it belongs to, what it counts, the number, and where, when and who."""
     card = [
         (
-            theme.label_text(wording.incident_label(row.incident, row.date_start, row.date_end), 40, phone=42),
+            theme.label_text(
+                wording.incident_label(row.incident, row.date_start, row.date_end, _said(row)), 40, phone=42
+            ),
             9.5,
             "normal",
             "group",
@@ -327,10 +329,17 @@ def _draw_card(ax: Axes, row, card, x: float, top: float, ncols: int) -> None:
         offset += size * LINE * (text.count("\n") + 1)
 
 
+def _said(row) -> str:
+    """A claim's own words for where and about whom, how an incident's name is capitalised (not its
+    quote, whose sentences begin with capitals of common words)."""
+    return " ".join(str(v) for v in (row.location, row.subject) if isinstance(v, str))
+
+
 def casualty_incident_label(group: pd.DataFrame) -> str:
     """An incident's name over its bars: 'Missile attack on 20 May 2025: Ukrainian servicemen'."""
     first = group.iloc[0]
-    label = wording.incident_label(first["incident"], first["date_start"], group["date_end"].max())
+    said = " ".join(_said(r) for r in group.itertuples())
+    label = wording.incident_label(first["incident"], first["date_start"], group["date_end"].max(), said)
     subjects = [s for s in group["subject"].dropna().astype(str).unique() if s.strip()]
     places = [s for s in group["location"].dropna().astype(str).unique() if s.strip()]
     what = ", ".join(subjects + places[:1])

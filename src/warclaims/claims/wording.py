@@ -117,10 +117,13 @@ def side_phrase(claimant: str, side: str) -> str:
     return f"{claimant} ({label})"
 
 
-def incident_label(incident: str, start, end) -> str:
+def incident_label(incident: str, start, end, text: object = "") -> str:
     """An incident slug read out: 'missile-attack-2025-05-20' → 'Missile attack on 20 May 2025'; over
-    a window, 'Drone night, 20–21 May 2025'."""
+    a window, 'Drone night, 20–21 May 2025'. A word the claim's own `text` (its place and subject)
+    writes with a capital keeps it: 'shelling-kursk' → 'Shelling Kursk', not 'Shelling kursk'."""
     words = re.sub(r"-?\d{4}-\d{2}-\d{2}$", "", str(incident)).replace("-", " ").replace("_", " ").strip()
+    written = {w.lower(): w for w in re.findall(r"\w+", str(text or "")) if w[:1].isupper()}
+    words = " ".join(written.get(w.lower(), w) for w in words.split())
     words = words[:1].upper() + words[1:] if words else "Incident"
     start, end = pd.Timestamp(start), pd.Timestamp(end)
     return f"{words} on {format_window(start, end)}" if start == end else f"{words}, {format_window(start, end)}"
