@@ -138,9 +138,10 @@ def test_a_failure_page_names_the_report_and_its_error_as_text():
 
 
 def test_a_skipped_reports_needs_are_the_datasets_titles_never_paths():
-    from warclaims.reports.build import _needed_words
+    from warclaims.reports.build import _declared, _needed_words
 
-    assert _needed_words(ROOT, ["data/external/deepstate/geojsons"]) == "DeepState UA map snapshots"
+    declared = _declared(ROOT)
+    assert _needed_words(declared, ["data/external/deepstate/geojsons"]) == "DeepState UA map snapshots"
     both = ["data/external/attacks/missile_attacks_daily.csv", "data/external/attacks/missiles_and_uavs.csv"]
-    assert _needed_words(ROOT, both) == "Massive Missile Attacks on Ukraine"  # one dataset, named once
-    assert _needed_words(ROOT, ["elsewhere/x.csv"]) == "a dataset this copy of the project does not have"
+    assert _needed_words(declared, both) == "Massive Missile Attacks on Ukraine"  # one dataset, named once
+    assert _needed_words(declared, ["elsewhere/x.csv"]) == "a dataset this copy of the project does not have"

@@ -156,9 +156,7 @@ def claims_phrase(groups: list, unit: str = "km2", *, by_side: bool = False, whe
                     wording.incident_label(
                         rows[0]["incident"],
                         *_window(group),
-                        " ".join(
-                            str(r.get(c)) for r in rows for c in ("location", "subject") if isinstance(r.get(c), str)
-                        ),
+                        " ".join(wording.place_and_subject(r) for r in rows),
                     ),
                 )
             )
@@ -267,18 +265,22 @@ def _fitting(valued: pd.DataFrame, groups: list, unit: str, noun: str, found: st
     every = lead_claims(valued, most=len(vocab.SIDES))
     lead = [max(every, key=lambda g: (g["value"].max(), -g["date_end"].max().value, len(g)))]
     if len(valued) - len(lead[0]) >= MANY_MORE:  # as many left out as the shortest headline would leave
+
+        def forms(chosen: list) -> list[str]:
+            return [
+                claims_phrase(chosen, unit, by_side=by_side, when=when) + _largest(valued, chosen, noun, who=who)
+                for who in (True, False)
+                for by_side, when in ((False, True), (True, True), (True, False))
+            ]
+
+        tries = forms(lead)
         answered = _answered(valued, lead[0])
-        tries = [
-            claims_phrase(chosen, unit, by_side=by_side, when=when) + _largest(valued, chosen, noun, who=who)
-            for chosen in ([answered, lead] if len(answered) > 1 else [lead])
-            for who in (True, False)
-            for by_side, when in ((False, True), (True, True), (True, False))
-        ]
         if len(answered) > 1:  # the answer the table holds to the claim is worth ANSWER_ROOM characters more
-            half = len(tries) // 2
-            fits = [t for t in tries[:half] if len(t) <= HEADLINE_MOST + ANSWER_ROOM]
-            if fits and not any(len(t) <= HEADLINE_MOST for t in tries[:half]):
-                tries = [fits[0]]
+            with_answer = forms(answered)
+            fits = next((t for t in with_answer if len(t) <= HEADLINE_MOST), None) or next(
+                (t for t in with_answer if len(t) <= HEADLINE_MOST + ANSWER_ROOM), None
+            )
+            tries = [fits] if fits else tries
     else:
         tries = [
             claims_phrase(chosen, unit, by_side=by_side, when=when) + _more(valued, chosen, noun)

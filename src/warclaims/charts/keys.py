@@ -238,7 +238,7 @@ def _claim_rows(claims: pd.DataFrame, what: str, of: int | None = None, *, night
         + ("nights (a window over two dates, the night between them)" if nights else "dates")
         + ", not its size."
     )
-    qualified = [q for q in plots.SERIES_WORDS if q in set(claims["qualifier"].astype(str)) and wording.is_qualified(q)]
+    qualified = [q for q in plots.SERIES_WORDS if q in set(claims["qualifier"].astype(str))]  # the qualified ones
     if qualified:  # the words of the qualifiers drawn, as the legend's hatched entries give them
         words = theme._join([f"“{vocab.QUALIFIER_WORDS[q]}”" for q in qualified])
         text += f" A hatched, paler bar is a figure the text gives as {words}."
@@ -278,11 +278,10 @@ def losses_context(series: pd.DataFrame, claims: pd.DataFrame) -> str:
     text = ["Above, one grey bar per statement, drawn over the 24 hours before its date, which the statement covers."]
     if series["daily"].isna().any():
         text.append("A day with no bar has no figure in the dataset, not a zero.")
-    words = sorted({str(q) for q in series.loc[series["daily"].notna(), "qualifier"].dropna() if str(q).strip()})
-    if words:  # as the panel's title says: the dataset's own word for every figure, not a bound drawn
+    word = plots.statements_word(series)
+    if word:  # only as the panel's title says it: the dataset's own word for every figure, not a bound drawn
         text.append(
-            f"The statements give their figures as {theme._join([f'“{w}”' for w in words])}, as the panel’s title "
-            "says; those bars are not hatched."
+            f"The statements give their figures as “{word}”, as the panel’s title says; those bars are not hatched."
         )
     text.append("The shaded band is the article’s days, on both panels.")
     text.append(_claim_rows(claims[claims["family"].astype(str) == vocab.CASUALTIES], "casualty"))

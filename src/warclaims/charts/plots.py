@@ -223,7 +223,9 @@ def _card(row) -> list[tuple[str, float, str, str, float]]:
     card = [
         (
             theme.label_text(
-                wording.incident_label(row.incident, row.date_start, row.date_end, _said(row)), 40, phone=42
+                wording.incident_label(row.incident, row.date_start, row.date_end, wording.place_and_subject(row)),
+                40,
+                phone=42,
             ),
             9.5,
             "normal",
@@ -329,16 +331,10 @@ def _draw_card(ax: Axes, row, card, x: float, top: float, ncols: int) -> None:
         offset += size * LINE * (text.count("\n") + 1)
 
 
-def _said(row) -> str:
-    """A claim's own words for where and about whom, how an incident's name is capitalised (not its
-    quote, whose sentences begin with capitals of common words)."""
-    return " ".join(str(v) for v in (row.location, row.subject) if isinstance(v, str))
-
-
 def casualty_incident_label(group: pd.DataFrame) -> str:
     """An incident's name over its bars: 'Missile attack on 20 May 2025: Ukrainian servicemen'."""
     first = group.iloc[0]
-    said = " ".join(_said(r) for r in group.itertuples())
+    said = " ".join(wording.place_and_subject(r) for r in group.itertuples())
     label = wording.incident_label(first["incident"], first["date_start"], group["date_end"].max(), said)
     subjects = [s for s in group["subject"].dropna().astype(str).unique() if s.strip()]
     places = [s for s in group["location"].dropna().astype(str).unique() if s.strip()]
@@ -1680,6 +1676,13 @@ def _drone_row_label(row) -> str:
 LOSSES_COLOR = "#A3A3A3"
 
 
+def statements_word(days: pd.DataFrame) -> str:
+    """The one word the statements give every figure with ("about"), which the losses panel's title
+    says; "" when they give none or several."""
+    words = sorted({q for q in days["qualifier"].dropna().astype(str) if q.strip()})
+    return words[0] if len(words) == 1 else ""
+
+
 @theme.styled()
 def plot_losses_context(
     days: pd.DataFrame,
@@ -1704,8 +1707,8 @@ def plot_losses_context(
     color = LOSSES_COLOR
     # A statement dated D covers the 24 hours before it: its bar spans the day before D.
     top.bar(x - 0.5, np.nan_to_num(daily, nan=0.0), width=0.8, color=color, gid="series:daily")
-    words = sorted({q for q in days["qualifier"].dropna().astype(str) if q.strip()})
-    qualified = f" (“{words[0]}”, as the statements word it)" if len(words) == 1 else ""
+    word = statements_word(days)
+    qualified = f" (“{word}”, as the statements word it)" if word else ""
     top.set_title(
         theme.label_text(
             f"Russian losses, per day, as {claimant} claims them{qualified}: one “personnel” figure, "

@@ -93,6 +93,7 @@ def select_claims(
     if end is not None:
         keep &= claims["date_start"] <= end
     # In the words the charts' legends use ("Claimed by Russia"), never the table's codes or labels.
+    # (joined here, not by theme._join: importing the theme would load matplotlib for every selection)
     by = [vocab.SIDE_LABELS[s] for s in sides]
     parts = [f"claims by {by[0] if len(by) == 1 else ', '.join(by[:-1]) + ' and ' + by[-1]}"]
     if ids:

@@ -117,6 +117,15 @@ def side_phrase(claimant: str, side: str) -> str:
     return f"{claimant} ({label})"
 
 
+def place_and_subject(row) -> str:
+    """A claim's own words for where and about whom (a table row or a tuple of one), how
+    `incident_label` capitalises an incident's name: not its quote, whose sentences begin with
+    capitals of common words."""
+    return " ".join(
+        str(v) for v in (getattr(row, "location", None), getattr(row, "subject", None)) if isinstance(v, str)
+    )
+
+
 def incident_label(incident: str, start, end, text: object = "") -> str:
     """An incident slug read out: 'missile-attack-2025-05-20' → 'Missile attack on 20 May 2025'; over
     a window, 'Drone night, 20–21 May 2025'. A word the claim's own `text` (its place and subject)

@@ -145,15 +145,19 @@ def _log(message: str) -> None:
     print(message, file=sys.stderr)
 
 
-def _needed_words(root: Path, missing: list[str]) -> str:
-    """What a skipped report needs, as the index tells readers: the datasets' titles from
-    data/external.yaml ("DeepState UA map snapshots"), never a path in the project."""
+def _declared(root: Path) -> dict:
+    """data/external.yaml's datasets by name, {} when it cannot be read (the words then say less)."""
     from warclaims.external.datasets import DatasetListError, load_datasets
 
     try:
-        datasets = load_datasets(root)
+        return load_datasets(root)
     except DatasetListError:
-        datasets = {}
+        return {}
+
+
+def _needed_words(datasets: dict, missing: list[str]) -> str:
+    """What a skipped report needs, as the index tells readers: the datasets' titles from
+    data/external.yaml ("DeepState UA map snapshots", `_declared`), never a path in the project."""
     names = []
     for path in missing:
         parts = Path(path).parts
@@ -216,6 +220,7 @@ def _build(
     common = file_hashes(root, digests=digests)
     outcome = Outcome()
     waiting: dict[str, str] = {}  # a skipped report's needs, in a reader's words, for the index
+    declared = None
     todo, keys = [], {}
     present = [r for r in reports if all(_present(root / f) for f in r.requires)]
     navs = navigation(root, present)
@@ -223,7 +228,9 @@ def _build(
         missing = [r for r in report.requires if not _present(root / r)]
         if missing:
             outcome.skipped.append((report.id, f"needs {', '.join(missing)} (not present)"))
-            waiting[report.id] = _needed_words(root, missing)
+            if declared is None:  # read once, and only when a report is skipped
+                declared = _declared(root)
+            waiting[report.id] = _needed_words(declared, missing)
             continue
         key, inputs = report_key(report, common, root, show_code, navs.get(report.id, []), digests)
         keys[report.id] = (key, inputs)
